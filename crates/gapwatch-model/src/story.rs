@@ -1,0 +1,179 @@
+//! Stories: the tracked question, its cohorts, parity threshold, forecasts and what counts
+//! as news.
+
+use serde::{Deserialize, Serialize};
+
+use crate::{Access, Date, ModelError};
+
+/// A group of models compared against another, defined by access.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Cohort {
+    /// Short id: `open`, `closed`.
+    pub id: String,
+    /// Name for people: `Open weights`.
+    pub label: String,
+    /// The access classes that belong to the cohort.
+    pub access: Vec<Access>,
+}
+
+/// The unit of a parity threshold or forecast margin.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum MarginUnit {
+    /// Absolute difference in the benchmark's own unit (percentage points for percent).
+    Points,
+    /// Difference relative to the leader's score, in percent.
+    RelativePercent,
+}
+
+/// "Within X points" or "within X% of the leader".
+#[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Margin {
+    /// The size of the margin.
+    pub value: f64,
+    /// Whether it is absolute or relative.
+    pub unit: MarginUnit,
+}
+
+impl Margin {
+    /// Describes the margin for people: `2 points`, `2% relative`.
+    pub fn describe(&self) -> String {
+        let v = trim_number(self.value);
+        match self.unit {
+            MarginUnit::Points if self.value == 1.0 => format!("{v} point"),
+            MarginUnit::Points => format!("{v} points"),
+            MarginUnit::RelativePercent => format!("{v}% relative"),
+        }
+    }
+}
+
+fn trim_number(v: f64) -> String {
+    let s = format!("{v:.2}");
+    s.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+/// How several benchmarks combine in a forecast.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Combine {
+    /// Every benchmark must meet the criterion on the same date.
+    AllOf,
+    /// One benchmark suffices.
+    AnyOf,
+}
+
+/// A forecast question with a structured resolution criterion.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Forecast {
+    /// Short id.
+    pub id: String,
+    /// The question as people ask it.
+    pub question: String,
+    /// Benchmark ids the criterion covers.
+    pub benchmarks: Vec<String>,
+    /// All of them, or any of them.
+    pub combine: Combine,
+    /// One or more readings of "within": each is evaluated and reported separately.
+    pub readings: Vec<Margin>,
+    /// The last day on which the criterion may be met.
+    pub deadline: Date,
+}
+
+/// What counts as news between two versions.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Materiality {
+    /// A gap that moved by more than this many points is news.
+    #[serde(default = "default_gap_change")]
+    pub gap_change_points: f64,
+}
+
+fn default_gap_change() -> f64 {
+    1.0
+}
+
+impl Default for Materiality {
+    fn default() -> Self {
+        Self {
+            gap_change_points: default_gap_change(),
+        }
+    }
+}
+
+/// A tracked question, published as versions of a digest.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Story {
+    /// Short id: `open-vs-closed`.
+    pub id: String,
+    /// The headline.
+    pub title: String,
+    /// A sentence saying what the story tracks.
+    #[serde(default)]
+    pub summary: String,
+    /// Benchmark ids in scope, in display order.
+    pub benchmarks: Vec<String>,
+    /// The cohort expected to lead (closed, by default).
+    pub incumbent: Cohort,
+    /// The cohort catching up (open weights, by default).
+    pub challenger: Cohort,
+    /// When the two count as at parity.
+    pub parity: Margin,
+    /// Forecasts evaluated in every version.
+    #[serde(default, rename = "forecast")]
+    pub forecasts: Vec<Forecast>,
+    /// What counts as news.
+    #[serde(default)]
+    pub materiality: Materiality,
+}
+
+impl Story {
+    /// Reads a story from TOML; `origin` names the file in errors.
+    pub fn from_toml_str(text: &str, origin: &str) -> Result<Self, ModelError> {
+        let story: Story = toml::from_str(text).map_err(|e| ModelError::Story {
+            origin: origin.to_owned(),
+            message: e.to_string(),
+        })?;
+        if story.forecasts.iter().any(|f| f.readings.is_empty()) {
+            return Err(ModelError::Story {
+                origin: origin.to_owned(),
+                message: "every forecast needs at least one reading".to_owned(),
+            });
+        }
+        Ok(story)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_a_story_with_two_readings() {
+        let text = r#"
+id = "s"
+title = "T"
+benchmarks = ["mmlu"]
+parity = { value = 2.0, unit = "points" }
+incumbent = { id = "closed", label = "Closed", access = ["closed"] }
+challenger = { id = "open", label = "Open weights", access = ["open-weights"] }
+
+[[forecast]]
+id = "f"
+question = "q"
+benchmarks = ["mmlu"]
+combine = "all-of"
+readings = [{ value = 2.0, unit = "points" }, { value = 2.0, unit = "relative-percent" }]
+deadline = "2027-03-31"
+"#;
+        let s = Story::from_toml_str(text, "story.toml").unwrap();
+        assert_eq!(s.forecasts[0].readings.len(), 2);
+        assert_eq!(s.forecasts[0].readings[1].describe(), "2% relative");
+        assert_eq!(s.materiality.gap_change_points, 1.0);
+        let err = Story::from_toml_str("id = 1", "bad.toml").unwrap_err();
+        assert!(err.to_string().contains("bad.toml"));
+    }
+}
