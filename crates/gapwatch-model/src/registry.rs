@@ -282,16 +282,16 @@ fn index<'a>(
                 if key.is_empty() {
                     continue;
                 }
-                if let Some(&other) = map.get(&key) {
-                    if other != i {
-                        return Err(ModelError::AmbiguousAlias {
-                            origin: origin.to_owned(),
-                            kind,
-                            alias: name.to_owned(),
-                            first: ids[other].to_owned(),
-                            second: id.to_owned(),
-                        });
-                    }
+                if let Some(&other) = map.get(&key)
+                    && other != i
+                {
+                    return Err(ModelError::AmbiguousAlias {
+                        origin: origin.to_owned(),
+                        kind,
+                        alias: name.to_owned(),
+                        first: ids[other].to_owned(),
+                        second: id.to_owned(),
+                    });
                 }
                 map.insert(key, i);
             }

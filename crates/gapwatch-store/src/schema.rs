@@ -1,0 +1,458 @@
+//! The database schema: numbered migrations, the checks made before a file is opened for
+//! writing, and the connection pragmas.
+
+use std::fs::File;
+use std::io::{self, Read};
+use std::path::Path;
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+
+use crate::StoreError;
+use crate::error::sql;
+
+/// The `PRAGMA application_id` of every gapwatch database: ASCII `gapw`.
+pub const APPLICATION_ID: i32 = 0x6761_7077;
+
+/// The schema version this build writes and the newest it can read (`PRAGMA user_version`).
+pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
+
+/// How long a statement waits for another process's write lock before giving up.
+const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The 16 bytes every SQLite database file starts with.
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+
+/// Where the header keeps `PRAGMA user_version` and `PRAGMA application_id` (big-endian).
+const USER_VERSION_OFFSET: usize = 60;
+const APPLICATION_ID_OFFSET: usize = 68;
+
+/// Migration `n` (from 1) takes the schema from version `n - 1` to `n`. Never edit a migration
+/// that has shipped; append a new one.
+const MIGRATIONS: &[&str] = &[
+    // 1: evidence (sources, blobs, snapshots, extraction runs, claims), the registry, stories.
+    r#"
+CREATE TABLE sources (
+    id        TEXT PRIMARY KEY,
+    publisher TEXT NOT NULL,
+    title     TEXT NOT NULL,
+    url       TEXT NOT NULL,
+    format    TEXT NOT NULL
+) STRICT;
+
+-- Content-addressed bytes: snapshots and published renderings. `size` is uncompressed.
+CREATE TABLE blobs (
+    sha256      TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size        INTEGER NOT NULL CHECK (size >= 0),
+    compression TEXT NOT NULL CHECK (compression IN ('deflate')),
+    data        BLOB NOT NULL
+) STRICT;
+
+CREATE TABLE snapshots (
+    id            INTEGER PRIMARY KEY,
+    source_id     TEXT NOT NULL REFERENCES sources (id),
+    sha256        TEXT NOT NULL REFERENCES blobs (sha256),
+    observed_on   TEXT NOT NULL,
+    fetched_at    TEXT,
+    origin        TEXT NOT NULL,
+    http_status   INTEGER,
+    etag          TEXT,
+    last_modified TEXT,
+    UNIQUE (source_id, sha256)
+) STRICT;
+CREATE INDEX snapshots_by_observed_on ON snapshots (observed_on, id);
+
+CREATE TABLE extraction_runs (
+    id          INTEGER PRIMARY KEY,
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
+    adapter     TEXT NOT NULL,
+    rows        INTEGER NOT NULL CHECK (rows >= 0),
+    claims      INTEGER NOT NULL CHECK (claims >= 0),
+    warnings    TEXT NOT NULL -- JSON array of strings
+) STRICT;
+CREATE INDEX extraction_runs_by_snapshot ON extraction_runs (snapshot_id);
+
+CREATE TABLE claims (
+    id          INTEGER PRIMARY KEY,
+    -- sha256 of the snapshot id and the canonical JSON of subject, fact and locator.
+    natural_key BLOB NOT NULL UNIQUE CHECK (length(natural_key) = 32),
+    source_id   TEXT NOT NULL REFERENCES sources (id),
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
+    run_id      INTEGER NOT NULL REFERENCES extraction_runs (id),
+    kind        TEXT NOT NULL CHECK (kind IN ('score', 'access')),
+    subject     TEXT NOT NULL,
+    system      TEXT,
+    models      TEXT NOT NULL, -- JSON array of strings
+    benchmark   TEXT,
+    variant     TEXT,
+    metric      TEXT,
+    settings    TEXT,          -- JSON object of strings
+    value       REAL,
+    unit        TEXT,
+    uncertainty REAL,
+    access      TEXT,
+    license     TEXT,
+    reported_on TEXT,
+    evaluator   TEXT NOT NULL,
+    locator     TEXT NOT NULL,
+    CHECK (kind <> 'score' OR (benchmark IS NOT NULL AND variant IS NOT NULL
+        AND metric IS NOT NULL AND settings IS NOT NULL AND value IS NOT NULL
+        AND unit IS NOT NULL)),
+    CHECK (kind <> 'access' OR access IS NOT NULL)
+) STRICT;
+CREATE INDEX claims_by_snapshot ON claims (snapshot_id);
+
+CREATE TABLE registry_models (
+    id           TEXT PRIMARY KEY,
+    position     INTEGER NOT NULL,
+    name         TEXT NOT NULL,
+    organization TEXT NOT NULL,
+    access       TEXT NOT NULL,
+    license      TEXT,
+    parameters_b REAL,
+    released     TEXT,
+    aliases      TEXT NOT NULL -- JSON array of strings
+) STRICT;
+
+CREATE TABLE registry_benchmarks (
+    id               TEXT PRIMARY KEY,
+    position         INTEGER NOT NULL,
+    name             TEXT NOT NULL,
+    metric           TEXT NOT NULL,
+    unit             TEXT NOT NULL,
+    higher_is_better INTEGER NOT NULL CHECK (higher_is_better IN (0, 1)),
+    saturated        INTEGER NOT NULL CHECK (saturated IN (0, 1)),
+    variants         TEXT NOT NULL, -- JSON array of strings
+    aliases          TEXT NOT NULL  -- JSON array of strings
+) STRICT;
+
+CREATE TABLE story_citations (
+    story_id  TEXT NOT NULL,
+    source_id TEXT NOT NULL,
+    number    INTEGER NOT NULL CHECK (number >= 1),
+    PRIMARY KEY (story_id, source_id),
+    UNIQUE (story_id, number)
+) STRICT;
+
+CREATE TABLE story_versions (
+    story_id     TEXT NOT NULL,
+    version      INTEGER NOT NULL CHECK (version >= 1),
+    published_at TEXT NOT NULL,
+    as_of        TEXT NOT NULL,
+    state_json   TEXT NOT NULL,
+    PRIMARY KEY (story_id, version)
+) STRICT;
+
+CREATE TABLE story_renderings (
+    story_id TEXT NOT NULL,
+    version  INTEGER NOT NULL,
+    format   TEXT NOT NULL,
+    sha256   TEXT NOT NULL REFERENCES blobs (sha256),
+    PRIMARY KEY (story_id, version, format),
+    FOREIGN KEY (story_id, version) REFERENCES story_versions (story_id, version)
+) STRICT;
+
+-- Versions are numbered 1, 2, 3 ... per story with no gaps, whoever writes them.
+CREATE TRIGGER story_versions_are_consecutive BEFORE INSERT ON story_versions
+WHEN NEW.version <> 1 + (SELECT coalesce(max(version), 0) FROM story_versions
+                         WHERE story_id = NEW.story_id)
+BEGIN
+    SELECT RAISE(ABORT, 'story versions are numbered consecutively from 1');
+END;
+
+-- Evidence and published versions are append-only. (A REPLACE conflict clause deletes without
+-- firing these unless recursive_triggers is on; the store never uses REPLACE on them.)
+CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+BEGIN SELECT RAISE(ABORT, 'blobs are append-only'); END;
+CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
+BEGIN SELECT RAISE(ABORT, 'blobs are append-only'); END;
+CREATE TRIGGER snapshots_no_update BEFORE UPDATE ON snapshots
+BEGIN SELECT RAISE(ABORT, 'snapshots are append-only'); END;
+CREATE TRIGGER snapshots_no_delete BEFORE DELETE ON snapshots
+BEGIN SELECT RAISE(ABORT, 'snapshots are append-only'); END;
+CREATE TRIGGER extraction_runs_no_update BEFORE UPDATE ON extraction_runs
+BEGIN SELECT RAISE(ABORT, 'extraction runs are append-only'); END;
+CREATE TRIGGER extraction_runs_no_delete BEFORE DELETE ON extraction_runs
+BEGIN SELECT RAISE(ABORT, 'extraction runs are append-only'); END;
+CREATE TRIGGER claims_no_update BEFORE UPDATE ON claims
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER story_citations_no_update BEFORE UPDATE ON story_citations
+BEGIN SELECT RAISE(ABORT, 'story citations are permanent'); END;
+CREATE TRIGGER story_citations_no_delete BEFORE DELETE ON story_citations
+BEGIN SELECT RAISE(ABORT, 'story citations are permanent'); END;
+CREATE TRIGGER story_versions_no_update BEFORE UPDATE ON story_versions
+BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
+CREATE TRIGGER story_versions_no_delete BEFORE DELETE ON story_versions
+BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
+CREATE TRIGGER story_renderings_no_update BEFORE UPDATE ON story_renderings
+BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
+CREATE TRIGGER story_renderings_no_delete BEFORE DELETE ON story_renderings
+BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
+"#,
+];
+
+/// Refuses, without writing anything, a non-empty file that is not a gapwatch database this
+/// build can use. A missing or empty file, or an empty SQLite database, passes: it will be
+/// initialised.
+///
+/// Opening read-write is not harmless (setting WAL rewrites the header), so the identity is
+/// read from the header bytes directly. Only a database without an application id needs a
+/// (read-only) connection, to see whether it holds anything.
+pub(crate) fn inspect(path: &Path) -> Result<(), StoreError> {
+    let io_error = |source| StoreError::Io {
+        path: path.to_owned(),
+        source,
+    };
+    let mut file = match File::open(path) {
+        Ok(file) => file,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io_error(e)),
+    };
+    let mut header = Vec::with_capacity(100);
+    (&mut file)
+        .take(100)
+        .read_to_end(&mut header)
+        .map_err(io_error)?;
+    drop(file);
+    if header.is_empty() {
+        return Ok(());
+    }
+    if header.len() < 100 || !header.starts_with(SQLITE_MAGIC) {
+        return Err(StoreError::NotSqlite {
+            path: path.to_owned(),
+        });
+    }
+    let header_int = |at: usize| {
+        i32::from_be_bytes([header[at], header[at + 1], header[at + 2], header[at + 3]])
+    };
+    let user_version = i64::from(header_int(USER_VERSION_OFFSET));
+    let application_id = header_int(APPLICATION_ID_OFFSET);
+    if application_id != 0 {
+        // The migration re-reads both under the write lock, through any write-ahead log.
+        return check_identity(path, application_id, user_version, 1, SCHEMA_VERSION);
+    }
+    let db = path.display().to_string();
+    let action = "inspect the database";
+    let unreadable = |e: rusqlite::Error| match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase | ErrorCode::DatabaseCorrupt) => StoreError::NotSqlite {
+            path: path.to_owned(),
+        },
+        _ => sql(&db, action)(e),
+    };
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(unreadable)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(unreadable)?;
+    let application_id: i32 = conn
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(unreadable)?;
+    let user_version: i64 = conn
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(unreadable)?;
+    let objects: i64 = conn
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(unreadable)?;
+    drop(conn);
+    check_identity(path, application_id, user_version, objects, SCHEMA_VERSION)
+}
+
+/// Decides from a database's identity whether this build may open it.
+fn check_identity(
+    path: &Path,
+    application_id: i32,
+    user_version: i64,
+    objects: i64,
+    supported: u32,
+) -> Result<(), StoreError> {
+    if application_id == APPLICATION_ID {
+        if user_version > i64::from(supported) || user_version < 0 {
+            return Err(StoreError::SchemaTooNew {
+                path: path.to_owned(),
+                found: user_version,
+                supported,
+            });
+        }
+        return Ok(());
+    }
+    // An empty database without an application id is a blank slate, not someone else's data.
+    if application_id == 0 && objects == 0 && user_version == 0 {
+        return Ok(());
+    }
+    Err(StoreError::ForeignDatabase {
+        path: path.to_owned(),
+        application_id,
+    })
+}
+
+/// Sets the connection pragmas. They must be set outside any transaction, where
+/// `foreign_keys` and `journal_mode` would be ignored or refused.
+pub(crate) fn configure(conn: &Connection, db: &str) -> Result<(), StoreError> {
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(sql(db, "set the busy timeout"))?;
+    conn.pragma_update(None, "foreign_keys", true)
+        .map_err(sql(db, "enable foreign keys"))?;
+    // In-memory databases answer "memory"; that is fine.
+    let _mode: String = conn
+        .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
+        .map_err(sql(db, "switch to write-ahead logging"))?;
+    Ok(())
+}
+
+/// Brings the schema up to [`SCHEMA_VERSION`].
+pub(crate) fn migrate(conn: &mut Connection, path: &Path, db: &str) -> Result<(), StoreError> {
+    apply_migrations(conn, MIGRATIONS, path, db)
+}
+
+/// Applies the migrations the database lacks, all in one transaction together with the new
+/// `user_version` and `application_id`: a failure leaves the previous schema intact.
+fn apply_migrations(
+    conn: &mut Connection,
+    migrations: &[&str],
+    path: &Path,
+    db: &str,
+) -> Result<(), StoreError> {
+    let target = migrations.len() as u32;
+    let tx = conn
+        .transaction_with_behavior(TransactionBehavior::Immediate)
+        .map_err(sql(db, "begin a schema migration"))?;
+    let application_id: i32 = tx
+        .pragma_query_value(None, "application_id", |r| r.get(0))
+        .map_err(sql(db, "read the application id"))?;
+    let current: i64 = tx
+        .pragma_query_value(None, "user_version", |r| r.get(0))
+        .map_err(sql(db, "read the schema version"))?;
+    let objects: i64 = tx
+        .query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))
+        .map_err(sql(db, "read the schema"))?;
+    // Checked again under the write lock, in case another process changed the file since.
+    check_identity(path, application_id, current, objects, target)?;
+    if current == i64::from(target) && application_id == APPLICATION_ID {
+        return Ok(());
+    }
+    for (index, migration) in migrations.iter().enumerate().skip(current as usize) {
+        let version = index as u32 + 1;
+        tx.execute_batch(migration)
+            .map_err(|source| StoreError::Migration {
+                db: db.to_owned(),
+                version,
+                source,
+            })?;
+    }
+    tx.pragma_update(None, "application_id", APPLICATION_ID)
+        .map_err(sql(db, "set the application id"))?;
+    tx.pragma_update(None, "user_version", target)
+        .map_err(sql(db, "set the schema version"))?;
+    tx.commit().map_err(sql(db, "commit a schema migration"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn pragma(conn: &Connection, name: &str) -> i64 {
+        conn.pragma_query_value(None, name, |r| r.get(0)).unwrap()
+    }
+
+    fn tables(conn: &Connection) -> Vec<String> {
+        let mut stmt = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+            .unwrap();
+        stmt.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    }
+
+    #[test]
+    fn migrations_set_version_and_application_id() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        migrate(&mut conn, Path::new(":memory:"), ":memory:").unwrap();
+        assert_eq!(pragma(&conn, "user_version"), i64::from(SCHEMA_VERSION));
+        assert_eq!(pragma(&conn, "application_id"), i64::from(APPLICATION_ID));
+        let names = tables(&conn);
+        for table in [
+            "blobs",
+            "claims",
+            "extraction_runs",
+            "registry_benchmarks",
+            "registry_models",
+            "snapshots",
+            "sources",
+            "story_citations",
+            "story_renderings",
+            "story_versions",
+        ] {
+            assert!(
+                names.iter().any(|n| n == table),
+                "{table} missing: {names:?}"
+            );
+        }
+        // Running again is a no-op, not a failure on existing tables.
+        migrate(&mut conn, Path::new(":memory:"), ":memory:").unwrap();
+        assert_eq!(pragma(&conn, "user_version"), i64::from(SCHEMA_VERSION));
+    }
+
+    #[test]
+    fn migrations_apply_in_order_from_the_current_version() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let first = ["CREATE TABLE a (x INTEGER) STRICT;"];
+        apply_migrations(&mut conn, &first, Path::new(":memory:"), "m").unwrap();
+        assert_eq!(pragma(&conn, "user_version"), 1);
+        let both = [
+            first[0],
+            "ALTER TABLE a ADD COLUMN y TEXT; CREATE TABLE b (z TEXT);",
+        ];
+        apply_migrations(&mut conn, &both, Path::new(":memory:"), "m").unwrap();
+        assert_eq!(pragma(&conn, "user_version"), 2);
+        assert_eq!(tables(&conn), ["a", "b"]);
+    }
+
+    #[test]
+    fn a_failing_migration_leaves_the_previous_schema() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        let first = ["CREATE TABLE a (x INTEGER) STRICT;"];
+        apply_migrations(&mut conn, &first, Path::new(":memory:"), "m").unwrap();
+        let broken = [
+            first[0],
+            "CREATE TABLE b (z TEXT);",
+            "CREATE TABLE c (z TEXT); THIS IS NOT SQL;",
+        ];
+        let err = apply_migrations(&mut conn, &broken, Path::new(":memory:"), "m").unwrap_err();
+        assert!(
+            matches!(err, StoreError::Migration { version: 3, .. }),
+            "{err:?}"
+        );
+        assert_eq!(err.to_string(), "m: cannot apply schema migration 3");
+        // Migration 2 succeeded on its own but was rolled back with 3.
+        assert_eq!(tables(&conn), ["a"]);
+        assert_eq!(pragma(&conn, "user_version"), 1);
+    }
+
+    #[test]
+    fn identity_rules() {
+        let p = Path::new("x.db");
+        assert!(check_identity(p, APPLICATION_ID, 2, 20, 2).is_ok());
+        assert!(check_identity(p, APPLICATION_ID, 1, 20, 2).is_ok());
+        assert!(check_identity(p, 0, 0, 0, 2).is_ok());
+        assert!(matches!(
+            check_identity(p, 0, 0, 3, 2),
+            Err(StoreError::ForeignDatabase {
+                application_id: 0,
+                ..
+            })
+        ));
+        assert!(matches!(
+            check_identity(p, 0x1234, 0, 0, 2),
+            Err(StoreError::ForeignDatabase { .. })
+        ));
+        let err = check_identity(p, APPLICATION_ID, 99, 20, 2).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "x.db has schema version 99, newer than this gapwatch (2): upgrade gapwatch"
+        );
+    }
+}

@@ -1,0 +1,633 @@
+//! Sources, snapshots, extraction runs and claims: what goes in comes out, once, and never
+//! changes.
+
+// Shared test functions outside `#[test]` unwrap too; a panic is the failure report.
+#![allow(clippy::unwrap_used)]
+
+use std::path::Path;
+
+use gapwatch_model::{
+    Access, Claim, Date, Evaluator, Fact, Registry, Score, Settings, Subject, Unit,
+};
+use gapwatch_store::{NewExtraction, NewSnapshot, SourceInfo, Store, StoreError};
+use rusqlite::Connection;
+
+fn date(s: &str) -> Date {
+    s.parse().unwrap()
+}
+
+fn source(id: &str) -> SourceInfo {
+    SourceInfo {
+        id: id.into(),
+        publisher: format!("{id} publisher"),
+        title: format!("{id} title"),
+        url: format!("https://example.org/{id}"),
+        format: "json".into(),
+    }
+}
+
+fn score(subject: &str, benchmark: &str, value: f64) -> Claim {
+    Claim {
+        subject: Subject::model(subject),
+        fact: Fact::Score(Score {
+            benchmark: benchmark.into(),
+            variant: String::new(),
+            metric: "accuracy".into(),
+            settings: Settings::new(),
+            value,
+            unit: Unit::Percent,
+            uncertainty: None,
+        }),
+        reported_on: None,
+        evaluator: Evaluator::ThirdParty,
+        locator: format!("{subject}/{benchmark}"),
+    }
+}
+
+fn snapshot<'a>(
+    source_id: &'a str,
+    bytes: &'a [u8],
+    observed_on: &str,
+    claims: &'a [Claim],
+) -> NewSnapshot<'a> {
+    NewSnapshot {
+        source_id,
+        bytes,
+        observed_on: date(observed_on),
+        fetched_at: None,
+        origin: "board.json",
+        http_status: None,
+        etag: None,
+        last_modified: None,
+        claims,
+        rows: claims.len() as u64,
+        warnings: &[],
+        adapter: "json 1",
+    }
+}
+
+fn store_with(sources: &[&str]) -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    for id in sources {
+        store.upsert_source(&source(id)).unwrap();
+    }
+    store
+}
+
+fn count(conn: &Connection, table: &str) -> i64 {
+    conn.query_row(&format!("SELECT count(*) FROM {table}"), [], |r| r.get(0))
+        .unwrap()
+}
+
+/// A file-backed store with one snapshot holding two claims, for raw SQL against the file.
+fn file_store(dir: &Path) -> (Store, std::path::PathBuf) {
+    let path = dir.join("gapwatch.db");
+    let mut store = Store::open(&path).unwrap();
+    store.upsert_source(&source("board")).unwrap();
+    let claims = [score("a", "mmlu", 80.0), score("b", "mmlu", 70.0)];
+    store
+        .record_snapshot(&snapshot("board", b"bytes", "2025-01-01", &claims))
+        .unwrap();
+    (store, path)
+}
+
+#[test]
+fn claims_read_back_equal_claims_written() {
+    let mut store = store_with(&["swe", "bfcl"]);
+    let mut settings = Settings::new();
+    settings.insert("mode".into(), "FC".into());
+    settings.insert("attempts".into(), "2+".into());
+    let system = Claim {
+        subject: Subject::system(
+            "OpenHands + GPT-5 + Claude 4",
+            "OpenHands",
+            ["gpt-5", "claude-4-sonnet"],
+        ),
+        fact: Fact::Score(Score {
+            benchmark: "swe-bench".into(),
+            variant: "verified".into(),
+            metric: "resolved".into(),
+            settings,
+            value: 69.1,
+            unit: Unit::Percent,
+            uncertainty: Some(0.85),
+        }),
+        reported_on: Some(date("2025-06-05")),
+        evaluator: Evaluator::SelfReported,
+        locator: "results[3].resolved".into(),
+    };
+    let licensed = Claim {
+        subject: Subject::model("Llama-3.1-405B"),
+        fact: Fact::Access {
+            access: Access::OpenWeights,
+            license: Some("Llama 3.1 Community".into()),
+        },
+        reported_on: None,
+        evaluator: Evaluator::Unknown,
+        locator: "row 7, License".into(),
+    };
+    let unlicensed = Claim {
+        subject: Subject::model("GPT-4o"),
+        fact: Fact::Access {
+            access: Access::Closed,
+            license: None,
+        },
+        reported_on: None,
+        evaluator: Evaluator::ThirdParty,
+        locator: "row 8, License".into(),
+    };
+    let elo = Claim {
+        fact: Fact::Score(Score {
+            benchmark: "arena".into(),
+            variant: String::new(),
+            metric: "rating".into(),
+            settings: Settings::new(),
+            value: -0.5,
+            unit: Unit::Elo,
+            uncertainty: Some(0.0),
+        }),
+        ..score("x", "arena", 0.0)
+    };
+    let first = [system.clone()];
+    let second = [licensed.clone(), unlicensed.clone(), elo.clone()];
+    let a = store
+        .record_snapshot(&snapshot("swe", b"swe bytes", "2025-06-10", &first))
+        .unwrap();
+    let b = store
+        .record_snapshot(&snapshot("bfcl", b"bfcl bytes", "2025-07-01", &second))
+        .unwrap();
+
+    let records = store.claims(None).unwrap();
+    let claims: Vec<Claim> = records.iter().map(|r| r.claim.clone()).collect();
+    assert_eq!(claims, [system, licensed, unlicensed, elo]);
+    assert!(records.windows(2).all(|w| w[0].id < w[1].id));
+    assert_eq!(records[0].source_id, "swe");
+    assert_eq!(records[0].snapshot_id, a.snapshot_id);
+    assert_eq!(records[0].snapshot_sha256, a.sha256);
+    assert_eq!(records[0].observed_on, date("2025-06-10"));
+    for r in &records[1..] {
+        assert_eq!(r.source_id, "bfcl");
+        assert_eq!(r.snapshot_id, b.snapshot_id);
+        assert_eq!(r.snapshot_sha256, b.sha256);
+        assert_eq!(r.observed_on, date("2025-07-01"));
+    }
+    assert_eq!(store.claim_count().unwrap(), 4);
+}
+
+#[test]
+fn the_same_bytes_twice_add_nothing() {
+    let mut store = store_with(&["board"]);
+    let claims = [score("a", "mmlu", 80.0), score("b", "mmlu", 70.0)];
+    let first = store
+        .record_snapshot(&snapshot("board", b"v1", "2025-01-01", &claims))
+        .unwrap();
+    assert!(first.new_snapshot);
+    assert_eq!(first.claims_inserted, 2);
+    // Even observed later and with other claims, identical bytes are the same snapshot.
+    let more = [score("c", "mmlu", 60.0)];
+    let again = store
+        .record_snapshot(&snapshot("board", b"v1", "2025-02-01", &more))
+        .unwrap();
+    assert!(!again.new_snapshot);
+    assert_eq!(again.claims_inserted, 0);
+    assert_eq!(again.snapshot_id, first.snapshot_id);
+    assert_eq!(again.sha256, first.sha256);
+    assert_eq!(store.snapshots(None).unwrap().len(), 1);
+    assert_eq!(store.runs(None).unwrap().len(), 1);
+    assert_eq!(store.claim_count().unwrap(), 2);
+    assert_eq!(
+        store.snapshots(None).unwrap()[0].observed_on,
+        date("2025-01-01")
+    );
+}
+
+#[test]
+fn the_same_bytes_for_another_source_share_the_blob() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gapwatch.db");
+    let mut store = Store::open(&path).unwrap();
+    store.upsert_source(&source("one")).unwrap();
+    store.upsert_source(&source("two")).unwrap();
+    let claims = [score("a", "mmlu", 80.0)];
+    let a = store
+        .record_snapshot(&snapshot("one", b"shared", "2025-01-01", &claims))
+        .unwrap();
+    let b = store
+        .record_snapshot(&snapshot("two", b"shared", "2025-01-02", &claims))
+        .unwrap();
+    assert!(b.new_snapshot);
+    assert_ne!(a.snapshot_id, b.snapshot_id);
+    assert_eq!(a.sha256, b.sha256);
+    // The claim is a new one: it was extracted from another snapshot.
+    assert_eq!(b.claims_inserted, 1);
+    assert_eq!(store.snapshot_bytes(b.snapshot_id).unwrap(), b"shared");
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(count(&conn, "snapshots"), 2);
+    assert_eq!(count(&conn, "blobs"), 1);
+}
+
+#[test]
+fn a_claim_repeated_in_one_snapshot_is_stored_once() {
+    let mut store = store_with(&["board"]);
+    let c = score("a", "mmlu", 80.0);
+    let mut other_locator = c.clone();
+    other_locator.locator = "elsewhere".into();
+    let claims = [c.clone(), c.clone(), other_locator];
+    let outcome = store
+        .record_snapshot(&snapshot("board", b"v1", "2025-01-01", &claims))
+        .unwrap();
+    assert_eq!(outcome.claims_inserted, 2);
+    assert_eq!(store.claim_count().unwrap(), 2);
+    // The run still says what the adapter extracted.
+    assert_eq!(store.runs(None).unwrap()[0].claims, 3);
+}
+
+#[test]
+fn a_claim_that_cannot_be_stored_leaves_no_trace_of_its_snapshot() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gapwatch.db");
+    let mut store = Store::open(&path).unwrap();
+    store.upsert_source(&source("board")).unwrap();
+    for (bad, expected) in [
+        (
+            score("c", "mmlu", f64::NAN),
+            "its value NaN is not a finite number",
+        ),
+        (
+            score("c", "mmlu", f64::INFINITY),
+            "its value inf is not a finite number",
+        ),
+        (
+            Claim {
+                fact: Fact::Score(Score {
+                    uncertainty: Some(-1.0),
+                    ..score("c", "mmlu", 1.0).score().unwrap().clone()
+                }),
+                ..score("c", "mmlu", 1.0)
+            },
+            "its uncertainty -1 is not a finite non-negative number",
+        ),
+    ] {
+        // Two good claims are inserted before the bad one fails.
+        let claims = [score("a", "mmlu", 80.0), score("b", "mmlu", 70.0), bad];
+        let err = store
+            .record_snapshot(&snapshot("board", b"v1", "2025-01-01", &claims))
+            .unwrap_err();
+        match &err {
+            StoreError::InvalidClaim {
+                source_id,
+                index,
+                locator,
+                ..
+            } => {
+                assert_eq!((source_id.as_str(), *index), ("board", 2));
+                assert_eq!(locator, "c/mmlu");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(
+            err.to_string(),
+            format!("source \"board\": claim 2 at \"c/mmlu\" cannot be stored: {expected}")
+        );
+        let conn = Connection::open(&path).unwrap();
+        for table in ["blobs", "snapshots", "extraction_runs", "claims"] {
+            assert_eq!(count(&conn, table), 0, "{table} kept rows");
+        }
+    }
+    // The good claims go in once the bad one is gone.
+    let claims = [score("a", "mmlu", 80.0), score("b", "mmlu", 70.0)];
+    let outcome = store
+        .record_snapshot(&snapshot("board", b"v1", "2025-01-01", &claims))
+        .unwrap();
+    assert_eq!(outcome.claims_inserted, 2);
+}
+
+#[test]
+fn a_snapshot_of_an_unconfigured_source_is_refused() {
+    let mut store = store_with(&[]);
+    let err = store
+        .record_snapshot(&snapshot("nobody", b"x", "2025-01-01", &[]))
+        .unwrap_err();
+    assert!(matches!(err, StoreError::UnknownSource { .. }), "{err:?}");
+    assert_eq!(
+        err.to_string(),
+        ":memory:: source \"nobody\" is not configured: upsert it before recording snapshots"
+    );
+    assert!(store.snapshots(None).unwrap().is_empty());
+}
+
+#[test]
+fn claims_as_of_a_date_follow_the_snapshot_observation() {
+    let mut store = store_with(&["board"]);
+    let early = [score("a", "mmlu", 80.0)];
+    let late = [score("a", "mmlu", 85.0)];
+    store
+        .record_snapshot(&snapshot("board", b"jan", "2025-01-15", &early))
+        .unwrap();
+    // Recorded second but with a result dated early: the snapshot date is what counts.
+    let mut dated = late.clone();
+    dated[0].reported_on = Some(date("2024-12-01"));
+    store
+        .record_snapshot(&snapshot("board", b"mar", "2025-03-01", &dated))
+        .unwrap();
+    let values = |as_of: Option<&str>| -> Vec<f64> {
+        store
+            .claims(as_of.map(date))
+            .unwrap()
+            .iter()
+            .map(|r| r.claim.score().unwrap().value)
+            .collect()
+    };
+    assert_eq!(values(Some("2025-01-14")), Vec::<f64>::new());
+    assert_eq!(values(Some("2025-01-15")), [80.0]);
+    assert_eq!(values(Some("2025-02-28")), [80.0]);
+    assert_eq!(values(Some("2025-03-01")), [80.0, 85.0]);
+    assert_eq!(values(None), [80.0, 85.0]);
+}
+
+#[test]
+fn snapshots_keep_their_metadata_and_order_by_observation() {
+    let mut store = store_with(&["a", "b"]);
+    let fetched = NewSnapshot {
+        fetched_at: Some("2025-05-02T10:00:00Z"),
+        origin: "https://example.org/a.json",
+        http_status: Some(200),
+        etag: Some("\"abc\""),
+        last_modified: Some("Fri, 02 May 2025 09:00:00 GMT"),
+        ..snapshot("a", b"later", "2025-05-02", &[])
+    };
+    let later = store.record_snapshot(&fetched).unwrap();
+    let earlier = store
+        .record_snapshot(&snapshot("a", b"earlier", "2025-04-01", &[]))
+        .unwrap();
+    let other = store
+        .record_snapshot(&snapshot("b", b"b bytes", "2025-04-15", &[]))
+        .unwrap();
+
+    let ids = |source: Option<&str>| -> Vec<i64> {
+        store
+            .snapshots(source)
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect()
+    };
+    assert_eq!(
+        ids(None),
+        [earlier.snapshot_id, other.snapshot_id, later.snapshot_id]
+    );
+    assert_eq!(ids(Some("a")), [earlier.snapshot_id, later.snapshot_id]);
+    assert_eq!(ids(Some("nobody")), Vec::<i64>::new());
+
+    let record = store.snapshot(later.snapshot_id).unwrap().unwrap();
+    assert_eq!(record.source_id, "a");
+    assert_eq!(record.sha256, later.sha256);
+    assert_eq!(record.observed_on, date("2025-05-02"));
+    assert_eq!(record.fetched_at.as_deref(), Some("2025-05-02T10:00:00Z"));
+    assert_eq!(record.origin, "https://example.org/a.json");
+    assert_eq!(record.size, 5);
+    assert_eq!(record.http_status, Some(200));
+    assert_eq!(record.etag.as_deref(), Some("\"abc\""));
+    assert_eq!(
+        record.last_modified.as_deref(),
+        Some("Fri, 02 May 2025 09:00:00 GMT")
+    );
+    let imported = store.snapshot(earlier.snapshot_id).unwrap().unwrap();
+    assert_eq!(
+        (imported.fetched_at, imported.http_status, imported.etag),
+        (None, None, None)
+    );
+    assert_eq!(store.snapshot(9_999).unwrap(), None);
+}
+
+#[test]
+fn snapshot_bytes_round_trip_and_are_verified() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gapwatch.db");
+    let mut store = Store::open(&path).unwrap();
+    store.upsert_source(&source("board")).unwrap();
+    // Compressible and incompressible content, and nothing at all.
+    let text = "model,score\nGPT-4o,88.7\n".repeat(5_000).into_bytes();
+    let noise: Vec<u8> = (0..50_000u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+        .collect();
+    let mut ids = Vec::new();
+    for bytes in [&text[..], &noise[..], &[][..]] {
+        let o = store
+            .record_snapshot(&snapshot("board", bytes, "2025-01-01", &[]))
+            .unwrap();
+        assert_eq!(store.snapshot_bytes(o.snapshot_id).unwrap(), bytes);
+        ids.push(o.snapshot_id);
+    }
+    let conn = Connection::open(&path).unwrap();
+    let stored: i64 = conn
+        .query_row(
+            "SELECT length(data) FROM blobs b JOIN snapshots s ON s.sha256 = b.sha256 WHERE s.id = ?1",
+            [ids[0]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(stored < text.len() as i64 / 10, "{stored} bytes stored");
+
+    let err = store.snapshot_bytes(9_999).unwrap_err();
+    assert!(
+        matches!(err, StoreError::NoSuchSnapshot { id: 9_999, .. }),
+        "{err:?}"
+    );
+
+    // Damage the stored bytes behind the store's back (the trigger must go first).
+    conn.execute_batch("DROP TRIGGER blobs_no_update").unwrap();
+    conn.execute(
+        "UPDATE blobs SET data = x'f30500' WHERE sha256 = (SELECT sha256 FROM snapshots WHERE id = ?1)",
+        [ids[1]],
+    )
+    .unwrap();
+    let err = store.snapshot_bytes(ids[1]).unwrap_err();
+    assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+    assert!(err.to_string().contains("is damaged"), "{err}");
+}
+
+#[test]
+fn evidence_cannot_be_updated_or_deleted() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_store, path) = file_store(dir.path());
+    let conn = Connection::open(&path).unwrap();
+    for (table, set) in [
+        ("claims", "value = 99.0"),
+        ("claims", "locator = 'moved'"),
+        ("snapshots", "observed_on = '2020-01-01'"),
+        ("blobs", "size = 0"),
+        ("extraction_runs", "rows = 0"),
+    ] {
+        let err = conn
+            .execute(&format!("UPDATE {table} SET {set}"), [])
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{table}: {err}");
+        let err = conn
+            .execute(&format!("DELETE FROM {table}"), [])
+            .unwrap_err();
+        assert!(err.to_string().contains("append-only"), "{table}: {err}");
+    }
+    let store = Store::open(&path).unwrap();
+    let values: Vec<f64> = store
+        .claims(None)
+        .unwrap()
+        .iter()
+        .map(|r| r.claim.score().unwrap().value)
+        .collect();
+    assert_eq!(values, [80.0, 70.0]);
+}
+
+#[test]
+fn sources_are_configuration_and_summarise_their_snapshots() {
+    let mut store = store_with(&["b", "a"]);
+    let mut changed = source("a");
+    changed.title = "A, renamed".into();
+    changed.url = "https://example.org/new".into();
+    store.upsert_source(&changed).unwrap();
+    store
+        .record_snapshot(&snapshot("a", b"2", "2025-03-01", &[]))
+        .unwrap();
+    store
+        .record_snapshot(&snapshot("a", b"1", "2025-01-01", &[]))
+        .unwrap();
+    let sources = store.sources().unwrap();
+    assert_eq!(sources.len(), 2);
+    let a = &sources[0];
+    assert_eq!(
+        (a.id.as_str(), a.title.as_str(), a.url.as_str()),
+        ("a", "A, renamed", "https://example.org/new")
+    );
+    assert_eq!(a.publisher, "a publisher");
+    assert_eq!(a.format, "json");
+    assert_eq!(a.first_seen, Some(date("2025-01-01")));
+    assert_eq!(a.last_observed, Some(date("2025-03-01")));
+    assert_eq!(a.snapshots, 2);
+    let b = &sources[1];
+    assert_eq!(
+        (b.id.as_str(), b.first_seen, b.last_observed, b.snapshots),
+        ("b", None, None, 0)
+    );
+}
+
+#[test]
+fn runs_record_what_the_adapter_saw() {
+    let mut store = store_with(&["a", "b"]);
+    let warnings = vec![
+        "0 rows: client-rendered".to_owned(),
+        "column \"Date\" missing".to_owned(),
+    ];
+    let claims = [score("m", "mmlu", 1.0)];
+    let a = store
+        .record_snapshot(&NewSnapshot {
+            rows: 12,
+            warnings: &warnings,
+            adapter: "html-table 2",
+            ..snapshot("a", b"a", "2025-01-02", &claims)
+        })
+        .unwrap();
+    store
+        .record_snapshot(&snapshot("b", b"b", "2025-01-01", &[]))
+        .unwrap();
+    let runs = store.runs(None).unwrap();
+    assert_eq!(runs.len(), 2);
+    assert!(runs[0].id < runs[1].id);
+    let run = &store.runs(Some("a")).unwrap()[0];
+    assert_eq!(run.snapshot_id, a.snapshot_id);
+    assert_eq!(run.source_id, "a");
+    assert_eq!((run.rows, run.claims), (12, 1));
+    assert_eq!(run.warnings, warnings);
+    assert_eq!(run.adapter, "html-table 2");
+    assert_eq!(
+        store.runs(Some("b")).unwrap()[0].warnings,
+        Vec::<String>::new()
+    );
+}
+
+#[test]
+fn re_extraction_adds_a_run_and_only_new_claims() {
+    let mut store = store_with(&["board"]);
+    let first = [score("a", "mmlu", 80.0)];
+    let snap = store
+        .record_snapshot(&snapshot("board", b"v1", "2025-01-01", &first))
+        .unwrap();
+    let better = [score("a", "mmlu", 80.0), score("b", "mmlu", 70.0)];
+    let outcome = store
+        .record_extraction(&NewExtraction {
+            snapshot_id: snap.snapshot_id,
+            claims: &better,
+            rows: 2,
+            warnings: &[],
+            adapter: "json 2",
+        })
+        .unwrap();
+    assert_eq!(outcome.claims_inserted, 1);
+    let runs = store.runs(Some("board")).unwrap();
+    assert_eq!(runs.len(), 2);
+    assert_eq!(runs[1].id, outcome.run_id);
+    assert_eq!(runs[1].adapter, "json 2");
+    let claims = store.claims(None).unwrap();
+    assert_eq!(claims.len(), 2);
+    assert!(claims.iter().all(|c| c.snapshot_id == snap.snapshot_id));
+
+    let err = store
+        .record_extraction(&NewExtraction {
+            snapshot_id: 42,
+            claims: &better,
+            rows: 2,
+            warnings: &[],
+            adapter: "json 2",
+        })
+        .unwrap_err();
+    assert_eq!(err.to_string(), ":memory:: there is no snapshot 42");
+    assert_eq!(store.runs(None).unwrap().len(), 2);
+}
+
+#[test]
+fn the_registry_round_trips() {
+    let mut store = store_with(&[]);
+    assert!(store.registry().unwrap().models().is_empty());
+    let builtin = Registry::builtin().unwrap();
+    store.sync_registry(&builtin).unwrap();
+    let stored = store.registry().unwrap();
+    assert_eq!(stored.models(), builtin.models());
+    assert_eq!(stored.benchmarks(), builtin.benchmarks());
+    // Resolution works on what came back, aliases included.
+    let some_alias = builtin
+        .models()
+        .iter()
+        .find_map(|m| m.aliases.first().map(|a| (a.clone(), m.id.clone())));
+    if let Some((alias, id)) = some_alias {
+        assert_eq!(stored.resolve_model_name(&alias).id(), Some(id.as_str()));
+    }
+    // Syncing replaces rather than accumulates.
+    let small = Registry::from_toml_str(
+        "[[model]]\nid = \"m\"\nname = \"M\"\norganization = \"o\"\naccess = \"limited\"\nparameters_b = 7.5\nreleased = \"2025-02-03\"\n\n[[benchmark]]\nid = \"b\"\nname = \"B\"\nunit = \"elo\"\nhigher_is_better = false\nsaturated = true\nvariants = [\"x\"]\n",
+        "small",
+    )
+    .unwrap();
+    store.sync_registry(&small).unwrap();
+    let stored = store.registry().unwrap();
+    assert_eq!(stored.models(), small.models());
+    assert_eq!(stored.benchmarks(), small.benchmarks());
+}
+
+#[test]
+fn a_hundred_thousand_claims_go_in_one_snapshot() {
+    let mut store = store_with(&["big"]);
+    let claims: Vec<Claim> = (0..100_000)
+        .map(|i| {
+            let mut c = score(&format!("model-{i}"), "mmlu", f64::from(i % 100));
+            c.locator = format!("row {i}");
+            c
+        })
+        .collect();
+    let outcome = store
+        .record_snapshot(&snapshot("big", b"big", "2025-01-01", &claims))
+        .unwrap();
+    assert_eq!(outcome.claims_inserted, 100_000);
+    assert_eq!(store.claim_count().unwrap(), 100_000);
+    let back = store.claims(None).unwrap();
+    assert_eq!(back.len(), 100_000);
+    assert_eq!(back[99_999].claim, claims[99_999]);
+}
