@@ -46,8 +46,7 @@ const MONTHS: [&str; 12] = [
 impl Date {
     /// Builds a date, checking that the day exists.
     pub fn from_ymd(year: i32, month: u32, day: u32) -> Result<Self, ModelError> {
-        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month as u8) as u32
-        {
+        if !(1..=12).contains(&month) || day == 0 || day > days_in_month(year, month as u8) as u32 {
             return Err(ModelError::InvalidDate {
                 text: format!("{year:04}-{month:02}-{day:02}"),
             });
@@ -258,7 +257,7 @@ mod tests {
     #[test]
     fn epoch_round_trip_over_four_centuries() {
         let start = d("1900-01-01").days_since_epoch();
-        for n in (start..start + 146_097 * 1).step_by(17) {
+        for n in (start..start + 146_097).step_by(17) {
             assert_eq!(Date::from_days_since_epoch(n).days_since_epoch(), n);
         }
         assert_eq!(d("1970-01-01").days_since_epoch(), 0);
@@ -275,7 +274,10 @@ mod tests {
     #[test]
     fn lenient_forms_seen_on_leaderboards() {
         let dmy = DateOrder::DayMonthYear;
-        assert_eq!(Date::parse_lenient("24/1/2025", dmy).unwrap(), d("2025-01-24"));
+        assert_eq!(
+            Date::parse_lenient("24/1/2025", dmy).unwrap(),
+            d("2025-01-24")
+        );
         assert_eq!(
             Date::parse_lenient("1/24/2025", DateOrder::MonthDayYear).unwrap(),
             d("2025-01-24")
@@ -284,14 +286,26 @@ mod tests {
             Date::parse_lenient("17 November 2025 4:28pm", dmy).unwrap(),
             d("2025-11-17")
         );
-        assert_eq!(Date::parse_lenient("Nov 2023", dmy).unwrap(), d("2023-11-01"));
-        assert_eq!(Date::parse_lenient("Sept 2024", dmy).unwrap(), d("2024-09-01"));
+        assert_eq!(
+            Date::parse_lenient("Nov 2023", dmy).unwrap(),
+            d("2023-11-01")
+        );
+        assert_eq!(
+            Date::parse_lenient("Sept 2024", dmy).unwrap(),
+            d("2024-09-01")
+        );
         assert_eq!(
             Date::parse_lenient("2025-06-05T10:00:00Z", dmy).unwrap(),
             d("2025-06-05")
         );
-        assert_eq!(Date::parse_lenient("20250929", dmy).unwrap(), d("2025-09-29"));
-        assert_eq!(Date::parse_lenient("2024-06", dmy).unwrap(), d("2024-06-01"));
+        assert_eq!(
+            Date::parse_lenient("20250929", dmy).unwrap(),
+            d("2025-09-29")
+        );
+        assert_eq!(
+            Date::parse_lenient("2024-06", dmy).unwrap(),
+            d("2024-06-01")
+        );
         assert!(Date::parse_lenient("-", dmy).is_err());
         assert!(Date::parse_lenient("31/2/2025", dmy).is_err());
     }

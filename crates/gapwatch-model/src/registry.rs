@@ -111,7 +111,28 @@ pub struct Registry {
     benchmark_normalized: HashMap<String, usize>,
 }
 
-const BUILTIN: &str = include_str!("../data/registry.toml");
+/// One file of the builtin registry, by its path under `data/`, with its text.
+macro_rules! data_file {
+    ($path:literal) => {
+        ($path, include_str!(concat!("../data/", $path)))
+    };
+}
+
+/// The files of the builtin registry: benchmarks first, then models, one file per large
+/// organization.
+const BUILTIN: &[(&str, &str)] = &[
+    data_file!("registry.toml"),
+    data_file!("models/openai.toml"),
+    data_file!("models/anthropic.toml"),
+    data_file!("models/google.toml"),
+    data_file!("models/meta.toml"),
+    data_file!("models/mistral.toml"),
+    data_file!("models/alibaba.toml"),
+    data_file!("models/deepseek.toml"),
+    data_file!("models/xai.toml"),
+    data_file!("models/others.toml"),
+    data_file!("models/systems.toml"),
+];
 
 /// The normalized key of a name: lowercase, every run of characters other than letters and
 /// digits folded to one `-`, trimmed. `Claude 3.5 Sonnet` and `claude-3-5-sonnet` share a key.
@@ -142,7 +163,17 @@ pub fn normalize_name(name: &str) -> String {
 impl Registry {
     /// The curated registry that ships with gapwatch.
     pub fn builtin() -> Result<Self, ModelError> {
-        Self::from_toml_str(BUILTIN, "builtin registry")
+        let mut models = Vec::new();
+        let mut benchmarks = Vec::new();
+        for (path, text) in BUILTIN {
+            let file: RegistryFile = toml::from_str(text).map_err(|e| ModelError::Registry {
+                origin: format!("builtin registry ({path})"),
+                message: e.to_string(),
+            })?;
+            models.extend(file.model);
+            benchmarks.extend(file.benchmark);
+        }
+        Self::from_entries(models, benchmarks, "builtin registry")
     }
 
     /// Reads a registry from TOML text with `[[model]]` and `[[benchmark]]` tables.
@@ -409,7 +440,10 @@ unit = "percent"
         );
         let err = Registry::from_toml_str(&bad, "mine.toml").unwrap_err();
         let msg = err.to_string();
-        assert!(msg.contains("mine.toml") && msg.contains("claude-3-5-sonnet-20241022"), "{msg}");
+        assert!(
+            msg.contains("mine.toml") && msg.contains("claude-3-5-sonnet-20241022"),
+            "{msg}"
+        );
     }
 
     #[test]
@@ -433,5 +467,27 @@ unit = "percent"
         let reg = Registry::builtin().unwrap();
         assert!(reg.models().len() > 10);
         assert!(reg.benchmark("swe-bench-verified").is_some());
+    }
+}
+
+#[cfg(test)]
+mod builtin_tests {
+    use super::*;
+
+    #[test]
+    fn builtin_keeps_dated_snapshots_apart() {
+        let reg = Registry::builtin().unwrap();
+        let june = reg.resolve_model_name("claude-3-5-sonnet-20240620").id();
+        let october = reg.resolve_model_name("claude-3-5-sonnet-20241022").id();
+        assert!(june.is_some() && october.is_some());
+        assert_ne!(june, october);
+    }
+
+    #[test]
+    fn builtin_says_gpt_5_is_closed_whatever_a_leaderboard_flags() {
+        // SWE-bench's 2025-10-06 file flags "OpenHands + GPT-5" as an open model.
+        let reg = Registry::builtin().unwrap();
+        let id = reg.resolve_model_name("gpt-5").id().unwrap();
+        assert_eq!(reg.model(id).unwrap().access, Access::Closed);
     }
 }
