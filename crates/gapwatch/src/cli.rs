@@ -1,0 +1,251 @@
+//! The command line: every subcommand, flag and help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use gapwatch_model::Date;
+
+/// Track how far open-weights AI models are behind closed ones, benchmark by benchmark.
+///
+/// gapwatch keeps every fetched or imported copy of a leaderboard as a snapshot, extracts
+/// claims (model, benchmark, score, settings, date, evaluator) into an append-only SQLite
+/// store, and publishes a living story as immutable versions v1, v2, v3 … in which every
+/// number is cited.
+///
+/// Start with `gapwatch demo` (no network needed), then `gapwatch init` for a workspace of
+/// your own.
+#[derive(Debug, Parser)]
+#[command(
+    name = "gapwatch",
+    version,
+    propagate_version = true,
+    max_term_width = 100
+)]
+#[command(
+    after_help = "EXIT STATUS:\n  0  all good\n  1  an error (bad input file, corrupt or newer database, …)\n  2  bad usage\n  3  done, but some sources failed or need attention (see the warnings)"
+)]
+pub struct Cli {
+    /// Workspace folder holding gapwatch.toml (made by `gapwatch init`). Without a
+    /// gapwatch.toml there, the built-in sources and story are used.
+    #[arg(
+        long,
+        short = 'w',
+        global = true,
+        env = "GAPWATCH_WORKSPACE",
+        value_name = "DIR"
+    )]
+    pub workspace: Option<PathBuf>,
+
+    /// Database file, overriding the workspace's setting.
+    #[arg(long, global = true, env = "GAPWATCH_DB", value_name = "FILE")]
+    pub db: Option<PathBuf>,
+
+    /// The date to treat as today, so that output is reproducible (the clock is injected).
+    #[arg(long, global = true, env = "GAPWATCH_TODAY", value_name = "YYYY-MM-DD")]
+    pub today: Option<Date>,
+
+    /// More log output (-v info, -vv debug).
+    #[arg(long, short = 'v', global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the whole job on bundled real leaderboard data, with no network.
+    ///
+    /// Imports the bundled fixtures (several leaderboards, several dates each) in date order
+    /// into DIR/gapwatch.sqlite and publishes a version of the open-weights-vs-closed story
+    /// after each date whose evidence changed the picture. Running it again on the same
+    /// folder adds nothing.
+    Demo {
+        /// Where the database and the digests go.
+        #[arg(long, default_value = "gapwatch-demo", value_name = "DIR")]
+        out: PathBuf,
+        /// Print a machine-readable summary.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write a workspace to edit: settings, the default sources and the default story.
+    Init {
+        /// The folder to create or fill (default: the current folder).
+        dir: Option<PathBuf>,
+        /// Overwrite files that already exist.
+        #[arg(long)]
+        force: bool,
+    },
+    /// Import a saved copy of a source, exactly as if it had been fetched.
+    ///
+    /// The bytes become a snapshot; the source's adapter extracts claims from them. Importing
+    /// identical bytes again adds nothing.
+    Import {
+        /// The configured source id (see `gapwatch sources list`).
+        #[arg(long, value_name = "ID")]
+        source: String,
+        /// The saved file.
+        #[arg(long, value_name = "PATH")]
+        file: PathBuf,
+        /// When this copy was observed (published or downloaded).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        observed_at: Date,
+        /// Print the outcome as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Inspect the configured sources.
+    #[command(subcommand)]
+    Sources(SourcesCommand),
+    /// Inspect model names and the registry.
+    #[command(subcommand)]
+    Models(ModelsCommand),
+    /// The parity map: per benchmark, the best closed and best open model, the gap and the lag.
+    Gap(QueryArgs),
+    /// Forecast verdicts, each reading separately, with the deciding claims.
+    Forecast(QueryArgs),
+    /// Where sources disagree: values, self-reported vs third-party, access flags vs registry.
+    Tensions(QueryArgs),
+    /// Publish the next version of a story if something material changed.
+    Publish {
+        /// The story id (default: the workspace's first story).
+        #[arg(long, value_name = "ID")]
+        story: Option<String>,
+        /// Evidence cut-off (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<Date>,
+        /// Publish even when nothing material changed.
+        #[arg(long)]
+        force: bool,
+        /// Also write the digest files into this folder.
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+    },
+    /// Read published versions of a story.
+    #[command(subcommand)]
+    Story(StoryCommand),
+    /// Write a static site of a story: index.html (the latest version), one page per version,
+    /// feed.atom and data.json.
+    Export {
+        /// The folder to write the site into.
+        #[arg(long, value_name = "DIR")]
+        site: PathBuf,
+        /// The story id (default: the workspace's first story).
+        #[arg(long, value_name = "ID")]
+        story: Option<String>,
+        /// The site's public address, used for the feed's ids and links.
+        #[arg(
+            long,
+            value_name = "URL",
+            default_value = "https://example.invalid/gapwatch"
+        )]
+        base_url: String,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SourcesCommand {
+    /// List the configured sources.
+    List {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show what a source's configuration extracts from a file, row by row, with warnings.
+    ///
+    /// Nothing is stored: this is the tool for writing or fixing a source entry.
+    Test {
+        /// The configured source id.
+        id: String,
+        /// A saved copy of the page or data file.
+        #[arg(long, value_name = "PATH")]
+        file: PathBuf,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ModelsCommand {
+    /// Model names in stored claims that the registry does not resolve, with counts,
+    /// sources and suggestions for a person to confirm.
+    Unresolved {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoryCommand {
+    /// List published versions.
+    History {
+        /// The story id (default: the workspace's first story).
+        #[arg(long, value_name = "ID")]
+        story: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Print a published version's stored bytes.
+    Show {
+        /// The version, as `v3` or `3`.
+        version: String,
+        /// The story id (default: the workspace's first story).
+        #[arg(long, value_name = "ID")]
+        story: Option<String>,
+        /// Which rendering.
+        #[arg(long, value_enum, default_value_t = ShowFormat::Md)]
+        format: ShowFormat,
+    },
+    /// What changed between two versions, by the story's materiality rules.
+    Diff {
+        /// The earlier version, as `v1` or `1`.
+        from: String,
+        /// The later version.
+        to: String,
+        /// The story id (default: the workspace's first story).
+        #[arg(long, value_name = "ID")]
+        story: Option<String>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ShowFormat {
+    /// Markdown.
+    Md,
+    /// One self-contained HTML page.
+    Html,
+    /// JSON (the digest's data; schema in docs/digest-schema.json).
+    Json,
+}
+
+impl ShowFormat {
+    pub fn key(self) -> &'static str {
+        match self {
+            ShowFormat::Md => "md",
+            ShowFormat::Html => "html",
+            ShowFormat::Json => "json",
+        }
+    }
+}
+
+#[derive(Debug, Args)]
+pub struct QueryArgs {
+    /// Answer as of this date: only evidence observed by then counts.
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub as_of: Option<Date>,
+    /// The story whose benchmarks and cohorts to use (default: the workspace's first story).
+    #[arg(long, value_name = "ID")]
+    pub story: Option<String>,
+    /// Print JSON.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV.
+    #[arg(long)]
+    pub csv: bool,
+}

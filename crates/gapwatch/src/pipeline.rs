@@ -1,0 +1,117 @@
+//! One path for evidence: bytes of a source become a snapshot, an extraction run and claims,
+//! whether they were fetched or imported from a saved file.
+
+use anyhow::{Context, Result};
+use gapwatch_ingest::{ADAPTER_VERSION, SourceConfig, Structure, compare_row_counts, extract};
+use gapwatch_model::Date;
+use gapwatch_store::{NewSnapshot, SourceInfo, Store};
+use serde::Serialize;
+
+/// What importing one copy of a source did.
+#[derive(Debug, Clone, Serialize)]
+pub struct ImportOutcome {
+    pub source: String,
+    pub observed_on: Date,
+    pub origin: String,
+    pub snapshot_id: i64,
+    pub sha256: String,
+    pub new_snapshot: bool,
+    pub rows: usize,
+    pub claims_extracted: usize,
+    pub claims_inserted: u64,
+    pub warnings: Vec<String>,
+    /// True when the extraction looks wrong (empty, or far fewer rows than last time): the
+    /// snapshot is kept, earlier claims stand, and a person should look.
+    pub needs_attention: bool,
+}
+
+/// Extracts claims from `bytes` with the source's adapter and records everything in one
+/// transaction.
+pub fn import_bytes(
+    store: &mut Store,
+    source: &SourceConfig,
+    bytes: &[u8],
+    observed_on: Date,
+    origin: &str,
+) -> Result<ImportOutcome> {
+    let extraction = extract(source, bytes)
+        .with_context(|| format!("source {}: cannot extract from {origin}", source.id))?;
+    store.upsert_source(&SourceInfo {
+        id: source.id.clone(),
+        publisher: source.publisher.clone(),
+        title: source.title.clone(),
+        url: source.url.clone(),
+        format: source.format.as_str().to_owned(),
+    })?;
+    let previous_rows = store
+        .runs(Some(&source.id))?
+        .iter()
+        .rev()
+        .find(|r| r.rows > 0)
+        .map(|r| r.rows as usize);
+    let rows = extraction.rows.len();
+    let mut warnings: Vec<String> = extraction.warnings.iter().map(|w| w.to_string()).collect();
+    let mut needs_attention = false;
+    if let Structure::Empty { reason } = &extraction.structure {
+        warnings.push(format!("no data extracted: {reason}; earlier claims stand"));
+        needs_attention = true;
+    }
+    if let Some(w) = compare_row_counts(previous_rows, extraction.score_rows()) {
+        warnings.push(format!("{w}; earlier claims stand"));
+        needs_attention = true;
+    }
+    let outcome = store.record_snapshot(&NewSnapshot {
+        source_id: &source.id,
+        bytes,
+        observed_on,
+        fetched_at: None,
+        origin,
+        http_status: None,
+        etag: None,
+        last_modified: None,
+        claims: &extraction.claims,
+        rows: rows as u64,
+        warnings: &warnings,
+        adapter: ADAPTER_VERSION,
+    })?;
+    Ok(ImportOutcome {
+        source: source.id.clone(),
+        observed_on,
+        origin: origin.to_owned(),
+        snapshot_id: outcome.snapshot_id,
+        sha256: outcome.sha256,
+        new_snapshot: outcome.new_snapshot,
+        rows,
+        claims_extracted: extraction.claims.len(),
+        claims_inserted: outcome.claims_inserted,
+        warnings,
+        needs_attention,
+    })
+}
+
+impl ImportOutcome {
+    /// One line for people.
+    pub fn summary(&self) -> String {
+        let snap = &self.sha256[..self.sha256.len().min(12)];
+        if self.new_snapshot {
+            format!(
+                "{} {}: snapshot {snap} stored, {} rows, {} claims ({} new){}",
+                self.source,
+                self.observed_on,
+                self.rows,
+                self.claims_extracted,
+                self.claims_inserted,
+                match self.warnings.len() {
+                    0 => String::new(),
+                    1 => ", 1 warning".to_owned(),
+                    n => format!(", {n} warnings"),
+                }
+            )
+        } else {
+            format!(
+                "{} {}: identical to stored snapshot {snap}; nothing added",
+                self.source, self.observed_on
+            )
+        }
+    }
+}

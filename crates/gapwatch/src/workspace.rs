@@ -1,0 +1,176 @@
+//! The user's workspace: settings, sources, registry and stories, with built-in defaults.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use gapwatch_ingest::SourcesFile;
+use gapwatch_model::{Registry, Story};
+use serde::{Deserialize, Serialize};
+
+/// The default sources, as `gapwatch init` writes them.
+pub const DEFAULT_SOURCES: &str = include_str!("../defaults/sources.toml");
+/// The default story.
+pub const DEFAULT_STORY: &str = include_str!("../defaults/story.toml");
+/// The settings file `gapwatch init` writes.
+pub const SETTINGS_FILE: &str = "gapwatch.toml";
+
+const DEFAULT_SETTINGS: &str = r#"# gapwatch workspace settings. Paths are relative to this file.
+
+# The claims store.
+database = "gapwatch.sqlite"
+
+# Source entries: one [[source]] per leaderboard (see docs/sources.md).
+sources = "sources.toml"
+
+# Models and benchmarks added to (or replacing, by id) the built-in registry.
+registry = "registry.toml"
+
+# Stories to publish; the first is the default for commands taking --story.
+stories = ["stories/open-vs-closed.toml"]
+"#;
+
+const EMPTY_REGISTRY: &str = r#"# Your additions to gapwatch's built-in registry. An entry with a built-in id replaces it.
+#
+# [[model]]
+# id = "my-model-7b"
+# name = "My Model 7B"
+# organization = "Me"
+# access = "open-weights"        # open-weights | closed | limited | unknown
+# license = "apache-2.0"
+# aliases = ["MyModel-7B-Instruct"]
+"#;
+
+#[derive(Debug, Deserialize, Serialize)]
+#[serde(deny_unknown_fields)]
+struct Settings {
+    database: PathBuf,
+    sources: PathBuf,
+    #[serde(default)]
+    registry: Option<PathBuf>,
+    stories: Vec<PathBuf>,
+}
+
+/// Everything a command needs to know about the user's setup.
+#[derive(Debug)]
+pub struct Workspace {
+    pub database: PathBuf,
+    pub sources: SourcesFile,
+    pub registry: Registry,
+    pub stories: Vec<Story>,
+}
+
+impl Workspace {
+    /// Loads `DIR/gapwatch.toml`, or the built-in defaults when there is none.
+    pub fn load(dir: &Path, db_override: Option<&Path>) -> Result<Self> {
+        let settings_path = dir.join(SETTINGS_FILE);
+        let ws = if settings_path.exists() {
+            let text = read(&settings_path)?;
+            let settings: Settings = toml::from_str(&text)
+                .with_context(|| format!("{} is not valid", settings_path.display()))?;
+            let sources_path = dir.join(&settings.sources);
+            let sources = SourcesFile::from_toml_str(
+                &read(&sources_path)?,
+                &sources_path.display().to_string(),
+            )?;
+            let mut registry = Registry::builtin()?;
+            if let Some(r) = &settings.registry {
+                let path = dir.join(r);
+                if path.exists() {
+                    let origin = path.display().to_string();
+                    let extra = Registry::from_toml_str(&read(&path)?, &origin)?;
+                    registry = registry.merge(extra, &origin)?;
+                }
+            }
+            let mut stories = Vec::new();
+            for s in &settings.stories {
+                let path = dir.join(s);
+                stories.push(Story::from_toml_str(
+                    &read(&path)?,
+                    &path.display().to_string(),
+                )?);
+            }
+            if stories.is_empty() {
+                bail!("{}: `stories` lists no story", settings_path.display());
+            }
+            Workspace {
+                database: dir.join(settings.database),
+                sources,
+                registry,
+                stories,
+            }
+        } else {
+            Self::builtin(dir.join("gapwatch.sqlite"))?
+        };
+        Ok(match db_override {
+            Some(db) => Workspace {
+                database: db.to_path_buf(),
+                ..ws
+            },
+            None => ws,
+        })
+    }
+
+    /// The built-in sources, registry and story, with the database at `database`.
+    pub fn builtin(database: PathBuf) -> Result<Self> {
+        Ok(Workspace {
+            database,
+            sources: SourcesFile::from_toml_str(DEFAULT_SOURCES, "built-in sources")?,
+            registry: Registry::builtin()?,
+            stories: vec![Story::from_toml_str(DEFAULT_STORY, "built-in story")?],
+        })
+    }
+
+    /// The story with this id, or the first one.
+    pub fn story(&self, id: Option<&str>) -> Result<&Story> {
+        match id {
+            None => self
+                .stories
+                .first()
+                .context("the workspace defines no story"),
+            Some(id) => self.stories.iter().find(|s| s.id == id).with_context(|| {
+                let known: Vec<&str> = self.stories.iter().map(|s| s.id.as_str()).collect();
+                format!("no story {id:?}; known: {}", known.join(", "))
+            }),
+        }
+    }
+}
+
+/// Writes a new workspace into `dir`; returns the files written.
+pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
+    let files: [(&str, &str); 4] = [
+        (SETTINGS_FILE, DEFAULT_SETTINGS),
+        ("sources.toml", DEFAULT_SOURCES),
+        ("registry.toml", EMPTY_REGISTRY),
+        ("stories/open-vs-closed.toml", DEFAULT_STORY),
+    ];
+    if !force {
+        let existing: Vec<String> = files
+            .iter()
+            .map(|(name, _)| dir.join(name))
+            .filter(|p| p.exists())
+            .map(|p| p.display().to_string())
+            .collect();
+        if !existing.is_empty() {
+            bail!(
+                "{} already exist{}; pass --force to overwrite",
+                existing.join(", "),
+                if existing.len() == 1 { "s" } else { "" }
+            );
+        }
+    }
+    let mut written = Vec::new();
+    for (name, text) in files {
+        let path = dir.join(name);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("cannot create {}", parent.display()))?;
+        }
+        std::fs::write(&path, text).with_context(|| format!("cannot write {}", path.display()))?;
+        written.push(path);
+    }
+    Ok(written)
+}
+
+fn read(path: &Path) -> Result<String> {
+    std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
