@@ -77,6 +77,7 @@
 mod blob;
 mod claims;
 mod error;
+mod fetch_log;
 mod records;
 mod registry;
 mod schema;
@@ -84,6 +85,7 @@ mod store;
 mod stories;
 
 pub use error::StoreError;
+pub use fetch_log::{FetchLogEntry, FetchOutcomeKind};
 pub use records::{
     ExtractionOutcome, NewExtraction, NewSnapshot, NewVersion, RunRecord, SnapshotOutcome,
     SnapshotRecord, SourceInfo, SourceRecord, VersionRecord,

@@ -191,6 +191,29 @@ BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
 CREATE TRIGGER story_renderings_no_delete BEFORE DELETE ON story_renderings
 BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
 "#,
+    // 2: the fetch log, one row per attempt to bring a source up to date, failed or not.
+    r#"
+CREATE TABLE fetch_log (
+    id              INTEGER PRIMARY KEY,
+    source_id       TEXT NOT NULL,
+    started_at      TEXT NOT NULL,
+    outcome         TEXT NOT NULL
+                    CHECK (outcome IN ('stored', 'unchanged', 'not-modified', 'attention', 'failed')),
+    http_status     INTEGER,
+    bytes           INTEGER,
+    rows            INTEGER,
+    claims_inserted INTEGER,
+    warnings        TEXT NOT NULL DEFAULT '[]',
+    message         TEXT,
+    duration_ms     INTEGER NOT NULL CHECK (duration_ms >= 0),
+    snapshot_id     INTEGER REFERENCES snapshots (id)
+) STRICT;
+CREATE INDEX fetch_log_by_source ON fetch_log (source_id, id);
+CREATE TRIGGER fetch_log_no_update BEFORE UPDATE ON fetch_log
+BEGIN SELECT RAISE(ABORT, 'the fetch log is append-only'); END;
+CREATE TRIGGER fetch_log_no_delete BEFORE DELETE ON fetch_log
+BEGIN SELECT RAISE(ABORT, 'the fetch log is append-only'); END;
+"#,
 ];
 
 /// Refuses, without writing anything, a non-empty file that is not a gapwatch database this

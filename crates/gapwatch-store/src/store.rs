@@ -349,6 +349,28 @@ impl Store {
         Ok(out)
     }
 
+    /// Appends a row to the fetch log; returns its id.
+    pub fn log_fetch(&mut self, entry: &crate::FetchLogEntry) -> Result<i64, StoreError> {
+        crate::fetch_log::append(&self.conn, &self.db, entry)
+    }
+
+    /// The fetch log of one source, or of all when `None`, oldest first.
+    pub fn fetch_log(
+        &self,
+        source_id: Option<&str>,
+    ) -> Result<Vec<crate::FetchLogEntry>, StoreError> {
+        crate::fetch_log::list(&self.conn, &self.db, source_id)
+    }
+
+    /// The ETag and Last-Modified of the source's newest snapshot that has either, for a
+    /// conditional GET.
+    pub fn validators(
+        &self,
+        source_id: &str,
+    ) -> Result<(Option<String>, Option<String>), StoreError> {
+        crate::fetch_log::validators(&self.conn, &self.db, source_id)
+    }
+
     /// Claims whose snapshot was observed on or before `as_of` (all when `None`), ordered by id.
     pub fn claims(&self, as_of: Option<Date>) -> Result<Vec<ClaimRecord>, StoreError> {
         let action = "read claims";

@@ -631,3 +631,36 @@ fn a_hundred_thousand_claims_go_in_one_snapshot() {
     assert_eq!(back.len(), 100_000);
     assert_eq!(back[99_999].claim, claims[99_999]);
 }
+
+#[test]
+fn the_fetch_log_keeps_failures_and_is_append_only() {
+    use gapwatch_store::{FetchLogEntry, FetchOutcomeKind};
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("log.sqlite");
+    let mut store = Store::open(&path).unwrap();
+    let entry = FetchLogEntry {
+        id: 0,
+        source_id: "swebench".into(),
+        started_at: "2025-12-10T06:00:00Z".into(),
+        outcome: FetchOutcomeKind::Failed,
+        http_status: Some(503),
+        bytes: None,
+        rows: None,
+        claims_inserted: None,
+        warnings: vec!["retried 3 times".into()],
+        message: Some("503 Service Unavailable after 4 attempts".into()),
+        duration_ms: 7_250,
+        snapshot_id: None,
+    };
+    let id = store.log_fetch(&entry).unwrap();
+    let log = store.fetch_log(Some("swebench")).unwrap();
+    assert_eq!(log, vec![FetchLogEntry { id, ..entry }]);
+    assert!(store.fetch_log(Some("other")).unwrap().is_empty());
+    drop(store);
+    let conn = rusqlite::Connection::open(&path).unwrap();
+    assert!(
+        conn.execute("UPDATE fetch_log SET outcome = 'stored'", [])
+            .is_err()
+    );
+    assert!(conn.execute("DELETE FROM fetch_log", []).is_err());
+}

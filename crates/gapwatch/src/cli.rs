@@ -94,6 +94,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Fetch the configured sources, store what changed, and report on each.
+    ///
+    /// Each source's snapshot and claims are written together or not at all; a failed
+    /// fetch or a suspect extraction never removes earlier evidence. Unchanged bytes and
+    /// 304 answers add nothing. Exits 3 when a source failed or needs attention.
+    Ingest(IngestArgs),
+    /// Ingest on an interval until stopped (SIGINT or SIGTERM finish the write in progress).
+    Watch {
+        /// How often: 30m, 6h, 1d, 1h30m.
+        #[arg(long, value_name = "DURATION", value_parser = crate::ingest::parse_duration)]
+        every: std::time::Duration,
+        #[command(flatten)]
+        ingest: IngestArgs,
+    },
     /// Inspect the configured sources.
     #[command(subcommand)]
     Sources(SourcesCommand),
@@ -248,4 +262,26 @@ pub struct QueryArgs {
     /// Print CSV.
     #[arg(long)]
     pub csv: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// Only these sources (repeatable); all configured sources when absent.
+    #[arg(long = "source", value_name = "ID")]
+    pub sources: Vec<String>,
+    /// Most requests in flight to one host.
+    #[arg(long, default_value_t = 2, value_name = "N")]
+    pub per_host: usize,
+    /// Most requests in flight overall.
+    #[arg(long, default_value_t = 8, value_name = "N")]
+    pub concurrency: usize,
+    /// Give up on a source after this long, retries included.
+    #[arg(long, default_value = "2m", value_name = "DURATION", value_parser = crate::ingest::parse_duration)]
+    pub timeout: std::time::Duration,
+    /// Attempts per source (retries on 5xx, 408, 429 and connection errors).
+    #[arg(long, default_value_t = 4, value_name = "N")]
+    pub attempts: u32,
+    /// Print the run as JSON.
+    #[arg(long)]
+    pub json: bool,
 }

@@ -13,12 +13,18 @@ use gapwatch_store::Store;
 use serde::Serialize;
 
 use crate::EXIT_ATTENTION;
-use crate::cli::{Cli, Command, ModelsCommand, QueryArgs, SourcesCommand, StoryCommand};
-use crate::pipeline::import_bytes;
+use crate::cli::{
+    Cli, Command, IngestArgs, ModelsCommand, QueryArgs, SourcesCommand, StoryCommand,
+};
+use crate::ingest::{SourceRun, ingest_once, now_rfc3339, summary_table};
+use crate::lock::RunLock;
+use crate::pipeline::{Incoming, import_bytes};
 use crate::progress::Progress;
 use crate::publish::{parse_version, publish, stored_analysis, write_versions};
 use crate::table::Table;
 use crate::workspace::{self, Workspace};
+use gapwatch_fetch::FetchPolicy;
+use gapwatch_store::FetchOutcomeKind;
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -57,12 +63,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let bytes =
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let mut store = Store::open(&ws.database)?;
+            let origin = file.display().to_string();
             let outcome = import_bytes(
                 &mut store,
                 config,
-                &bytes,
-                observed_at,
-                &file.display().to_string(),
+                &Incoming::file(&bytes, observed_at, &origin),
             )?;
             if json {
                 outln!("{}", serde_json::to_string_pretty(&outcome)?);
@@ -77,6 +82,51 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             } else {
                 ExitCode::SUCCESS
             })
+        }
+        Command::Ingest(args) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let runtime = runtime()?;
+            let stop = crate::ingest::stop_on_signals(&runtime)?;
+            let _lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            let mut store = Store::open(&ws.database)?;
+            let runs = ingest_once(
+                &runtime,
+                &mut store,
+                &ws,
+                &args.sources,
+                &policy(&args),
+                today,
+                &progress,
+                &stop.flag,
+            )?;
+            report_runs(&runs, args.json)
+        }
+        Command::Watch {
+            every,
+            ingest: args,
+        } => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let runtime = runtime()?;
+            let stop = crate::ingest::stop_on_signals(&runtime)?;
+            let _lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            let mut store = Store::open(&ws.database)?;
+            loop {
+                let today = cli.today.unwrap_or_else(system_today);
+                let runs = ingest_once(
+                    &runtime,
+                    &mut store,
+                    &ws,
+                    &args.sources,
+                    &policy(&args),
+                    today,
+                    &progress,
+                    &stop.flag,
+                )?;
+                let status = report_runs(&runs, args.json)?;
+                if stop.sleep(&runtime, every) {
+                    break Ok(status);
+                }
+            }
         }
         Command::Sources(SourcesCommand::List { json }) => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
@@ -220,6 +270,51 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
     }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+fn policy(args: &IngestArgs) -> FetchPolicy {
+    FetchPolicy {
+        global_concurrency: args.concurrency.max(1),
+        per_host_concurrency: args.per_host.max(1),
+        total_timeout: args.timeout,
+        max_attempts: args.attempts.max(1),
+        ..FetchPolicy::default()
+    }
+}
+
+fn report_runs(runs: &[SourceRun], json: bool) -> Result<ExitCode> {
+    if json {
+        outln!("{}", serde_json::to_string_pretty(runs)?);
+    } else {
+        out!("{}", summary_table(runs).render());
+        let failed = runs.iter().filter(|r| r.needs_attention()).count();
+        outln!(
+            "{} sources: {} stored, {} unchanged, {} need attention",
+            runs.len(),
+            runs.iter()
+                .filter(|r| r.outcome == FetchOutcomeKind::Stored)
+                .count(),
+            runs.iter()
+                .filter(|r| matches!(
+                    r.outcome,
+                    FetchOutcomeKind::Unchanged | FetchOutcomeKind::NotModified
+                ))
+                .count(),
+            failed
+        );
+    }
+    Ok(if runs.iter().any(SourceRun::needs_attention) {
+        ExitCode::from(EXIT_ATTENTION)
+    } else {
+        ExitCode::SUCCESS
+    })
 }
 
 fn system_today() -> Date {

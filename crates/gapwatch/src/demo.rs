@@ -8,7 +8,7 @@ use gapwatch_model::Date;
 use gapwatch_store::Store;
 use serde::Serialize;
 
-use crate::pipeline::{ImportOutcome, import_bytes};
+use crate::pipeline::{ImportOutcome, Incoming, import_bytes};
 use crate::progress::Progress;
 use crate::publish::{PublishOutcome, publish, write_versions};
 use crate::workspace::Workspace;
@@ -50,7 +50,11 @@ pub fn run(out: &Path, progress: &Progress) -> Result<DemoSummary> {
             })?;
             let origin = format!("fixtures/{source_id}/{date}.{ext}");
             bar.set_message(origin.clone());
-            imports.push(import_bytes(&mut store, source, bytes, *date, &origin)?);
+            imports.push(import_bytes(
+                &mut store,
+                source,
+                &Incoming::file(bytes, *date, &origin),
+            )?);
             bar.inc(1);
         }
         let latest = store.versions(&story.id)?.last().map(|v| v.as_of);

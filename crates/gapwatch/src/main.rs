@@ -21,6 +21,8 @@ macro_rules! out {
 mod cli;
 mod commands;
 mod demo;
+mod ingest;
+mod lock;
 mod pipeline;
 mod progress;
 mod publish;

@@ -2,6 +2,7 @@
 //! whether they were fetched or imported from a saved file.
 
 use anyhow::{Context, Result};
+use gapwatch_fetch::decode_text;
 use gapwatch_ingest::{ADAPTER_VERSION, SourceConfig, Structure, compare_row_counts, extract};
 use gapwatch_model::Date;
 use gapwatch_store::{NewSnapshot, SourceInfo, Store};
@@ -25,16 +26,54 @@ pub struct ImportOutcome {
     pub needs_attention: bool,
 }
 
-/// Extracts claims from `bytes` with the source's adapter and records everything in one
-/// transaction.
+/// A copy of a source arriving for storage: fetched, or read from a saved file.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// The bytes exactly as received; they are what the snapshot keeps.
+    pub bytes: &'a [u8],
+    /// The Content-Type header, when fetched (it may name the charset).
+    pub content_type: Option<&'a str>,
+    pub observed_on: Date,
+    /// The URL fetched or the file read.
+    pub origin: &'a str,
+    pub fetched_at: Option<&'a str>,
+    pub http_status: Option<u16>,
+    pub etag: Option<&'a str>,
+    pub last_modified: Option<&'a str>,
+}
+
+impl<'a> Incoming<'a> {
+    /// A saved file: no HTTP metadata.
+    pub fn file(bytes: &'a [u8], observed_on: Date, origin: &'a str) -> Self {
+        Incoming {
+            bytes,
+            content_type: None,
+            observed_on,
+            origin,
+            fetched_at: None,
+            http_status: None,
+            etag: None,
+            last_modified: None,
+        }
+    }
+}
+
+/// Extracts claims from the bytes with the source's adapter and records the snapshot, the
+/// run and the claims in one transaction. Text is decoded by the WHATWG rules (BOM, the
+/// Content-Type charset, a `<meta charset>`) before extraction; the raw bytes are stored.
 pub fn import_bytes(
     store: &mut Store,
     source: &SourceConfig,
-    bytes: &[u8],
-    observed_on: Date,
-    origin: &str,
+    incoming: &Incoming<'_>,
 ) -> Result<ImportOutcome> {
-    let extraction = extract(source, bytes)
+    let Incoming {
+        bytes,
+        observed_on,
+        origin,
+        ..
+    } = *incoming;
+    let (text, _encoding) = decode_text(bytes, incoming.content_type);
+    let extraction = extract(source, text.as_bytes())
         .with_context(|| format!("source {}: cannot extract from {origin}", source.id))?;
     store.upsert_source(&SourceInfo {
         id: source.id.clone(),
@@ -64,11 +103,11 @@ pub fn import_bytes(
         source_id: &source.id,
         bytes,
         observed_on,
-        fetched_at: None,
+        fetched_at: incoming.fetched_at,
         origin,
-        http_status: None,
-        etag: None,
-        last_modified: None,
+        http_status: incoming.http_status,
+        etag: incoming.etag,
+        last_modified: incoming.last_modified,
         claims: &extraction.claims,
         rows: rows as u64,
         warnings: &warnings,

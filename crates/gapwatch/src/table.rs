@@ -96,10 +96,7 @@ mod tests {
         let mut t = Table::new(["a", "bb"]);
         t.row(["xyz", "1"]);
         t.row(["q,\"r\"", "2"]);
-        assert_eq!(
-            t.render(),
-            "a      bb\n-----  --\nxyz    1\nq,\"r\"  2\n"
-        );
+        assert_eq!(t.render(), "a      bb\n-----  --\nxyz    1\nq,\"r\"  2\n");
         assert_eq!(t.to_csv(), "a,bb\nxyz,1\n\"q,\"\"r\"\"\",2\n");
     }
 }

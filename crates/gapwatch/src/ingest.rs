@@ -1,0 +1,349 @@
+//! `gapwatch ingest` and `gapwatch watch`: fetch every configured source, store what changed,
+//! and log every attempt, so a scheduler can run it unattended.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{Context, Result, bail};
+use gapwatch_fetch::{FetchOutcome, FetchPolicy, FetchRequest, Fetcher};
+use gapwatch_model::Date;
+use gapwatch_store::{FetchLogEntry, FetchOutcomeKind, Store};
+use serde::Serialize;
+
+use crate::pipeline::{Incoming, import_bytes};
+use crate::progress::Progress;
+use crate::table::Table;
+use crate::workspace::Workspace;
+
+/// What happened to one source in one run.
+#[derive(Debug, Clone, Serialize)]
+pub struct SourceRun {
+    pub source: String,
+    pub outcome: FetchOutcomeKind,
+    pub http_status: Option<u16>,
+    pub bytes: Option<u64>,
+    pub rows: Option<u64>,
+    pub claims_inserted: Option<u64>,
+    pub warnings: Vec<String>,
+    pub message: Option<String>,
+    pub attempts: u32,
+    pub duration_ms: u64,
+}
+
+impl SourceRun {
+    /// Failed, or stored but suspect.
+    pub fn needs_attention(&self) -> bool {
+        matches!(
+            self.outcome,
+            FetchOutcomeKind::Failed | FetchOutcomeKind::Attention
+        )
+    }
+}
+
+/// Fetches the selected sources (all when `only` is empty) and records the outcome of each.
+/// Stops between sources, never inside a write, once `stop` is set.
+pub fn ingest_once(
+    runtime: &tokio::runtime::Runtime,
+    store: &mut Store,
+    ws: &Workspace,
+    only: &[String],
+    policy: &FetchPolicy,
+    observed_on: Date,
+    progress: &Progress,
+    stop: &AtomicBool,
+) -> Result<Vec<SourceRun>> {
+    for id in only {
+        if ws.sources.get(id).is_none() {
+            let known: Vec<&str> = ws.sources.sources.iter().map(|s| s.id.as_str()).collect();
+            bail!(
+                "no configured source {id:?}; configured: {}",
+                known.join(", ")
+            );
+        }
+    }
+    let selected: Vec<_> = ws
+        .sources
+        .sources
+        .iter()
+        .filter(|s| only.is_empty() || only.contains(&s.id))
+        .collect();
+    let mut requests = Vec::with_capacity(selected.len());
+    for s in &selected {
+        let (etag, last_modified) = store.validators(&s.id)?;
+        requests.push(FetchRequest {
+            key: s.id.clone(),
+            url: s.url.clone(),
+            etag,
+            last_modified,
+        });
+    }
+    let fetcher = Fetcher::new(policy.clone()).context("cannot set up the HTTP client")?;
+    let bar = progress.bar(requests.len() as u64, "fetching");
+    let started_at = now_rfc3339();
+    let fetched = runtime.block_on(fetcher.fetch_all(requests, |req, _| {
+        bar.set_message(req.key.clone());
+        bar.inc(1);
+    }));
+    bar.finish_and_clear();
+    let mut runs = Vec::with_capacity(fetched.len());
+    for (request, outcome) in fetched {
+        if stop.load(Ordering::SeqCst) {
+            break;
+        }
+        let Some(source) = ws.sources.get(&request.key) else {
+            continue;
+        };
+        let began = Instant::now();
+        let run = record(store, source, &request, &outcome, observed_on);
+        let run = match run {
+            Ok(r) => r,
+            Err(e) => SourceRun {
+                source: source.id.clone(),
+                outcome: FetchOutcomeKind::Failed,
+                http_status: match &outcome {
+                    FetchOutcome::Fetched(p) => Some(p.status),
+                    _ => None,
+                },
+                bytes: match &outcome {
+                    FetchOutcome::Fetched(p) => Some(p.bytes.len() as u64),
+                    _ => None,
+                },
+                rows: None,
+                claims_inserted: None,
+                warnings: Vec::new(),
+                message: Some(format!("{e:#}")),
+                attempts: outcome.attempts(),
+                duration_ms: 0,
+            },
+        };
+        let duration_ms = (outcome.elapsed() + began.elapsed()).as_millis() as u64;
+        let run = SourceRun { duration_ms, ..run };
+        store.log_fetch(&FetchLogEntry {
+            id: 0,
+            source_id: run.source.clone(),
+            started_at: started_at.clone(),
+            outcome: run.outcome,
+            http_status: run.http_status,
+            bytes: run.bytes,
+            rows: run.rows,
+            claims_inserted: run.claims_inserted,
+            warnings: run.warnings.clone(),
+            message: run.message.clone(),
+            duration_ms: run.duration_ms,
+            snapshot_id: None,
+        })?;
+        runs.push(run);
+    }
+    Ok(runs)
+}
+
+fn record(
+    store: &mut Store,
+    source: &gapwatch_ingest::SourceConfig,
+    request: &FetchRequest,
+    outcome: &FetchOutcome,
+    observed_on: Date,
+) -> Result<SourceRun> {
+    let mut run = SourceRun {
+        source: source.id.clone(),
+        outcome: FetchOutcomeKind::Failed,
+        http_status: None,
+        bytes: None,
+        rows: None,
+        claims_inserted: None,
+        warnings: Vec::new(),
+        message: None,
+        attempts: outcome.attempts(),
+        duration_ms: 0,
+    };
+    match outcome {
+        FetchOutcome::NotModified { status, .. } => {
+            run.outcome = FetchOutcomeKind::NotModified;
+            run.http_status = Some(*status);
+        }
+        FetchOutcome::Failed(f) => {
+            run.http_status = f.status;
+            run.message = Some(format!("{}: {}", f.kind.as_str(), f.message));
+        }
+        FetchOutcome::Fetched(page) => {
+            run.http_status = Some(page.status);
+            run.bytes = Some(page.bytes.len() as u64);
+            let fetched_at = now_rfc3339();
+            let imported = import_bytes(
+                store,
+                source,
+                &Incoming {
+                    bytes: &page.bytes,
+                    content_type: page.content_type.as_deref(),
+                    observed_on,
+                    origin: &page.final_url,
+                    fetched_at: Some(&fetched_at),
+                    http_status: Some(page.status),
+                    etag: page.etag.as_deref(),
+                    last_modified: page.last_modified.as_deref(),
+                },
+            )
+            .with_context(|| format!("{} ({})", source.id, request.url))?;
+            run.rows = Some(imported.rows as u64);
+            run.claims_inserted = Some(imported.claims_inserted);
+            run.outcome = if imported.needs_attention {
+                FetchOutcomeKind::Attention
+            } else if imported.new_snapshot {
+                FetchOutcomeKind::Stored
+            } else {
+                FetchOutcomeKind::Unchanged
+            };
+            run.warnings = imported.warnings;
+        }
+    }
+    Ok(run)
+}
+
+/// The summary table printed after a run.
+pub fn summary_table(runs: &[SourceRun]) -> Table {
+    let mut t = Table::new([
+        "source",
+        "outcome",
+        "http",
+        "bytes",
+        "rows",
+        "new claims",
+        "time",
+        "note",
+    ]);
+    for r in runs {
+        let opt = |v: Option<u64>| v.map_or("—".to_owned(), |v| v.to_string());
+        let mut note: Vec<String> = r.message.iter().cloned().collect();
+        note.extend(r.warnings.iter().cloned());
+        t.row([
+            r.source.clone(),
+            r.outcome.as_str().to_owned(),
+            r.http_status.map_or("—".to_owned(), |s| s.to_string()),
+            opt(r.bytes),
+            opt(r.rows),
+            opt(r.claims_inserted),
+            format!("{:.1}s", r.duration_ms as f64 / 1000.0),
+            note.join("; "),
+        ]);
+    }
+    t
+}
+
+/// `6h`, `30m`, `45s`, `1d`, or combinations such as `1h30m`.
+pub fn parse_duration(text: &str) -> Result<Duration, String> {
+    let mut total = 0u64;
+    let mut number = String::new();
+    let mut any = false;
+    for c in text.trim().chars() {
+        if c.is_ascii_digit() {
+            number.push(c);
+            continue;
+        }
+        let n: u64 = number
+            .parse()
+            .map_err(|_| format!("{text:?}: expected a number before {c:?}"))?;
+        let unit = match c {
+            's' => 1,
+            'm' => 60,
+            'h' => 3600,
+            'd' => 86_400,
+            _ => return Err(format!("{text:?}: unknown unit {c:?}; use s, m, h or d")),
+        };
+        total = total.saturating_add(n.saturating_mul(unit));
+        number.clear();
+        any = true;
+    }
+    if !number.is_empty() || !any {
+        return Err(format!("{text:?}: give a unit, as in 30m, 6h or 1d"));
+    }
+    if total == 0 {
+        return Err(format!("{text:?}: the interval must be longer than zero"));
+    }
+    Ok(Duration::from_secs(total))
+}
+
+/// Sets `stop` on SIGINT or SIGTERM, and wakes sleepers.
+pub fn stop_on_signals(runtime: &tokio::runtime::Runtime) -> Result<Arc<StopSignal>> {
+    let signal = Arc::new(StopSignal {
+        flag: AtomicBool::new(false),
+        notify: tokio::sync::Notify::new(),
+    });
+    let s = Arc::clone(&signal);
+    let mut term = runtime
+        .block_on(async {
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        })
+        .context("cannot listen for SIGTERM")?;
+    runtime.spawn(async move {
+        tokio::select! {
+            _ = tokio::signal::ctrl_c() => {}
+            _ = term.recv() => {}
+        }
+        s.flag.store(true, Ordering::SeqCst);
+        s.notify.notify_waiters();
+        tracing::warn!("stopping after the write in progress");
+    });
+    Ok(signal)
+}
+
+/// A stop request shared between the signal handler and the loop.
+#[derive(Debug)]
+pub struct StopSignal {
+    pub flag: AtomicBool,
+    notify: tokio::sync::Notify,
+}
+
+impl StopSignal {
+    /// Sleeps for `d`, or less if a stop is requested; returns true when stopping.
+    pub fn sleep(&self, runtime: &tokio::runtime::Runtime, d: Duration) -> bool {
+        if self.flag.load(Ordering::SeqCst) {
+            return true;
+        }
+        runtime.block_on(async {
+            tokio::select! {
+                _ = tokio::time::sleep(d) => {}
+                _ = self.notify.notified() => {}
+            }
+        });
+        self.flag.load(Ordering::SeqCst)
+    }
+}
+
+/// The current instant as RFC 3339 in UTC, to the second.
+pub fn now_rfc3339() -> String {
+    let secs = SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
+    let date = Date::from_days_since_epoch((secs / 86_400) as i64);
+    let rem = secs % 86_400;
+    format!(
+        "{date}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn durations_need_units() {
+        assert_eq!(parse_duration("6h"), Ok(Duration::from_secs(21_600)));
+        assert_eq!(parse_duration("1h30m"), Ok(Duration::from_secs(5_400)));
+        assert_eq!(parse_duration("1d"), Ok(Duration::from_secs(86_400)));
+        assert!(parse_duration("90").is_err());
+        assert!(parse_duration("5x").is_err());
+        assert!(parse_duration("0s").is_err());
+        assert!(parse_duration("").is_err());
+    }
+
+    #[test]
+    fn timestamps_are_rfc3339_utc() {
+        let t = now_rfc3339();
+        assert_eq!(t.len(), 20, "{t}");
+        assert!(t.ends_with('Z') && t.as_bytes()[10] == b'T');
+    }
+}
