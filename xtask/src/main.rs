@@ -1,1 +1,120 @@
-fn main() {}
+//! Automation for the gapwatch workspace, in Rust: `cargo xtask ci` and
+//! `cargo xtask conformance [DIR] [--json]`.
+
+mod conformance;
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode};
+
+use anyhow::{Context, Result, bail};
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  ci                        cargo fmt --all --check, cargo clippy --workspace --all-targets
+                            -- -D warnings, cargo test --workspace (stops at the first failure)
+  conformance [DIR] [--json]
+                            run every default source over every matching real leaderboard
+                            file in DIR (default ../shared/real-sources, from the workspace
+                            root) and compare rows found with xtask/conformance.toml
+  extract SOURCE FILE       print what a default source extracts from a file, as JSON";
+
+fn main() -> ExitCode {
+    match run() {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> Result<ExitCode> {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else {
+        eprintln!("{USAGE}");
+        return Ok(ExitCode::from(2));
+    };
+    match command.as_str() {
+        "ci" => ci(),
+        "conformance" => {
+            let mut json = false;
+            let mut dir = None;
+            for a in &args[1..] {
+                match a.as_str() {
+                    "--json" => json = true,
+                    flag if flag.starts_with('-') => bail!("unknown option {flag:?}\n{USAGE}"),
+                    path if dir.is_none() => dir = Some(PathBuf::from(path)),
+                    extra => bail!("unexpected argument {extra:?}\n{USAGE}"),
+                }
+            }
+            let root = workspace_root();
+            let dir = match dir {
+                Some(d) => d,
+                None => {
+                    let d = root.join("../shared/real-sources");
+                    if !d.is_dir() {
+                        bail!(
+                            "no DIR given and {} does not exist; pass the folder of real leaderboard files",
+                            d.display()
+                        );
+                    }
+                    d
+                }
+            };
+            conformance::run(&root, &dir, json)
+        }
+        "extract" => {
+            let [_, id, file] = args.as_slice() else {
+                bail!("usage: cargo xtask extract SOURCE FILE");
+            };
+            conformance::dump(&workspace_root(), id, Path::new(file))?;
+            Ok(ExitCode::SUCCESS)
+        }
+        "-h" | "--help" | "help" => {
+            println!("{USAGE}");
+            Ok(ExitCode::SUCCESS)
+        }
+        other => {
+            eprintln!("unknown command {other:?}\n{USAGE}");
+            Ok(ExitCode::from(2))
+        }
+    }
+}
+
+/// The workspace root: the parent of this crate's folder.
+fn workspace_root() -> PathBuf {
+    let manifest = Path::new(env!("CARGO_MANIFEST_DIR"));
+    manifest.parent().unwrap_or(manifest).to_path_buf()
+}
+
+fn ci() -> Result<ExitCode> {
+    let root = workspace_root();
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let steps: [&[&str]; 3] = [
+        &["fmt", "--all", "--check"],
+        &[
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ],
+        &["test", "--workspace"],
+    ];
+    for step in steps {
+        eprintln!("$ cargo {}", step.join(" "));
+        let status = Command::new(&cargo)
+            .args(step)
+            .current_dir(&root)
+            .status()
+            .with_context(|| format!("cannot run cargo {}", step.join(" ")))?;
+        if !status.success() {
+            eprintln!("cargo {} failed", step.join(" "));
+            return Ok(ExitCode::FAILURE);
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}

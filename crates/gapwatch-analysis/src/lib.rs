@@ -1,1 +1,147 @@
-//! gapwatch-analysis.
+//! Gap analysis over claims: per benchmark, who leads between a story's two cohorts, by how
+//! much, since when, forecast verdicts, tensions between sources, a timeline, and the
+//! material changes between two analyses.
+//!
+//! ```
+//! use gapwatch_analysis::{AnalysisOptions, analyze};
+//! use gapwatch_model::{
+//!     Claim, ClaimRecord, Date, Evaluator, Fact, Registry, Score, Story, Subject, Unit,
+//! };
+//!
+//! let registry = Registry::from_toml_str(r#"
+//!     [[model]]
+//!     id = "gpt-4o"
+//!     name = "GPT-4o"
+//!     organization = "OpenAI"
+//!     access = "closed"
+//!
+//!     [[model]]
+//!     id = "llama-3-1-405b"
+//!     name = "Llama 3.1 405B"
+//!     organization = "Meta"
+//!     access = "open-weights"
+//!
+//!     [[benchmark]]
+//!     id = "mmlu"
+//!     name = "MMLU"
+//!     unit = "percent"
+//! "#, "registry.toml")?;
+//! let story = Story::from_toml_str(r#"
+//!     id = "open-vs-closed"
+//!     title = "Open weights vs closed"
+//!     benchmarks = ["mmlu"]
+//!     parity = { value = 2.0, unit = "points" }
+//!     incumbent = { id = "closed", label = "Closed", access = ["closed"] }
+//!     challenger = { id = "open", label = "Open weights", access = ["open-weights"] }
+//! "#, "story.toml")?;
+//! let claim = |id: i64, model: &str, value: f64| ClaimRecord {
+//!     id,
+//!     source_id: "evals".into(),
+//!     snapshot_id: 1,
+//!     snapshot_sha256: "ab".repeat(32),
+//!     observed_on: "2024-08-01".parse().unwrap(),
+//!     claim: Claim {
+//!         subject: Subject::model(model),
+//!         fact: Fact::Score(Score {
+//!             benchmark: "mmlu".into(),
+//!             variant: String::new(),
+//!             metric: "accuracy".into(),
+//!             settings: Default::default(),
+//!             value,
+//!             unit: Unit::Percent,
+//!             uncertainty: None,
+//!         }),
+//!         reported_on: None,
+//!         evaluator: Evaluator::ThirdParty,
+//!         locator: format!("row {id}"),
+//!     },
+//! };
+//! let claims = [claim(1, "GPT-4o", 88.7), claim(2, "Llama 3.1 405B", 88.6)];
+//! let as_of: Date = "2024-09-01".parse()?;
+//! let analysis = analyze(&claims, &registry, &story, as_of, &AnalysisOptions::default());
+//!
+//! let row = &analysis.parity[0];
+//! assert_eq!(row.incumbent.as_ref().map(|e| e.subject.as_str()), Some("GPT-4o"));
+//! assert_eq!(row.challenger.as_ref().map(|e| e.claim_id), Some(2));
+//! let gap = row.gap.expect("both cohorts have results");
+//! assert!((gap.points - 0.1).abs() < 1e-9);
+//! assert_eq!(row.parity, Some(true)); // 0.1 points is within 2 points
+//! # Ok::<(), gapwatch_model::ModelError>(())
+//! ```
+//!
+//! The analysis is pure: no I/O, no clock. The same claims, registry, story and date give
+//! the same [`Analysis`], whatever the order of the claims. The rules (which claim counts,
+//! how gaps, parity, lags and verdicts are computed) are set out in `docs/analysis.md`.
+
+mod changes;
+mod context;
+mod forecast;
+mod hashing;
+mod parity;
+mod prepare;
+mod series;
+mod tension;
+mod text;
+mod timeline;
+mod types;
+
+use gapwatch_model::{ClaimRecord, Date, Registry, Story};
+use serde::{Deserialize, Serialize};
+
+pub use changes::changes;
+pub use types::{
+    Analysis, BenchmarkCheck, Change, ChangeKind, CohortCoverage, Coverage, Entry, ForecastStatus,
+    Gap, Lag, LagSummary, ParityRow, ReadingVerdict, Tension, TensionKind, TimelineEvent,
+    TimelineKind, Verdict,
+};
+
+use context::Ctx;
+use prepare::Prepared;
+
+/// How far apart two sources' values for the same result may be before it is a tension.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct AnalysisOptions {
+    /// For percent scores, and for plain scores: 1.0 point by default.
+    pub tolerance_percent_points: f64,
+    /// For Elo ratings: 10 by default.
+    pub tolerance_elo: f64,
+}
+
+impl Default for AnalysisOptions {
+    fn default() -> Self {
+        Self {
+            tolerance_percent_points: 1.0,
+            tolerance_elo: 10.0,
+        }
+    }
+}
+
+/// Analyzes the claims observed on or before `as_of` for a story.
+pub fn analyze(
+    claims: &[ClaimRecord],
+    registry: &Registry,
+    story: &Story,
+    as_of: Date,
+    options: &AnalysisOptions,
+) -> Analysis {
+    let prepared = Prepared::new(claims, registry, story, as_of);
+    let series = series::build(&prepared);
+    let ctx = Ctx {
+        registry,
+        story,
+        as_of,
+        prepared,
+        series,
+    };
+    let parity = parity::rows(&ctx);
+    Analysis {
+        story_id: story.id.clone(),
+        as_of,
+        median_lag: parity::median_lag(&parity),
+        parity,
+        forecasts: forecast::evaluate(&ctx),
+        tensions: tension::find(&ctx, claims, options),
+        timeline: timeline::events(&ctx),
+        coverage: ctx.prepared.coverage.clone(),
+    }
+}

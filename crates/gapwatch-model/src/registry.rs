@@ -120,6 +120,8 @@ macro_rules! data_file {
 
 /// The files of the builtin registry: benchmarks first, then models, one file per large
 /// organization.
+const HUB_REPOSITORIES: &str = include_str!("../data/models/hub.tsv");
+
 const BUILTIN: &[(&str, &str)] = &[
     data_file!("registry.toml"),
     data_file!("models/openai.toml"),
@@ -173,7 +175,65 @@ impl Registry {
             models.extend(file.model);
             benchmarks.extend(file.benchmark);
         }
-        Self::from_entries(models, benchmarks, "builtin registry")
+        let curated = Self::from_entries(models, benchmarks, "builtin registry")?;
+        curated.with_hub_repositories(HUB_REPOSITORIES, "builtin registry (models/hub.tsv)")
+    }
+
+    /// Adds open-weights models listed as Hugging Face repositories, one per line:
+    /// `owner/name<TAB>parameters in billions<TAB>license` (`#` starts a comment). The
+    /// repository id is the model's id and name. A repository the registry already resolves
+    /// (a curated entry, or an earlier line with the same normalized key) is skipped, so
+    /// curated entries win.
+    pub fn with_hub_repositories(self, tsv: &str, origin: &str) -> Result<Self, ModelError> {
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut added = Vec::new();
+        for (n, line) in tsv.lines().enumerate() {
+            if line.trim().is_empty() || line.starts_with('#') {
+                continue;
+            }
+            let mut fields = line.split('\t');
+            let repo = fields.next().unwrap_or_default().trim();
+            if repo.is_empty() || repo.contains(char::is_whitespace) {
+                return Err(ModelError::Registry {
+                    origin: origin.to_owned(),
+                    message: format!("line {}: {repo:?} is not a repository id", n + 1),
+                });
+            }
+            // Early repositories (`gpt2`) have no owner part.
+            let owner = repo.split_once('/').map_or(repo, |(owner, _)| owner);
+            let parameters_b = match fields.next().map(str::trim) {
+                None | Some("") => None,
+                Some(p) => Some(p.parse::<f64>().map_err(|_| ModelError::Registry {
+                    origin: origin.to_owned(),
+                    message: format!("line {}: parameters {p:?} are not a number", n + 1),
+                })?),
+            };
+            let license = fields
+                .next()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_owned);
+            if self.resolve_model_name(repo).id().is_some() || !seen.insert(normalize_name(repo)) {
+                continue;
+            }
+            added.push(ModelEntry {
+                id: repo.to_lowercase(),
+                name: repo.to_owned(),
+                organization: owner.to_owned(),
+                access: Access::OpenWeights,
+                license,
+                parameters_b,
+                released: None,
+                aliases: Vec::new(),
+            });
+        }
+        let Registry {
+            mut models,
+            benchmarks,
+            ..
+        } = self;
+        models.extend(added);
+        Self::from_entries(models, benchmarks, origin)
     }
 
     /// Reads a registry from TOML text with `[[model]]` and `[[benchmark]]` tables.
@@ -481,6 +541,34 @@ mod builtin_tests {
         let october = reg.resolve_model_name("claude-3-5-sonnet-20241022").id();
         assert!(june.is_some() && october.is_some());
         assert_ne!(june, october);
+    }
+
+    #[test]
+    fn hugging_face_repositories_are_open_weights_and_curated_entries_win() {
+        let reg = Registry::builtin().unwrap();
+        let id = reg
+            .resolve_model_name("0-hero/Matter-0.2-7B-DPO")
+            .id()
+            .unwrap();
+        let m = reg.model(id).unwrap();
+        assert_eq!(
+            (m.access, m.organization.as_str()),
+            (Access::OpenWeights, "0-hero")
+        );
+        let extra = "# comment\nacme/Tiny-1B\t1.1\tmit\nACME/tiny_1b\t\t\n";
+        let reg = Registry::from_toml_str("", "t").unwrap();
+        let reg = reg.with_hub_repositories(extra, "hub.tsv").unwrap();
+        assert_eq!(
+            reg.models().len(),
+            1,
+            "the second spelling is the same repository"
+        );
+        assert_eq!(reg.models()[0].parameters_b, Some(1.1));
+        let bad = Registry::from_toml_str("", "t").unwrap();
+        let err = bad
+            .with_hub_repositories("two words\t\t\n", "hub.tsv")
+            .unwrap_err();
+        assert!(err.to_string().contains("hub.tsv") && err.to_string().contains("line 1"));
     }
 
     #[test]

@@ -91,11 +91,11 @@ pub fn import_bytes(
     let rows = extraction.rows.len();
     let mut warnings: Vec<String> = extraction.warnings.iter().map(|w| w.to_string()).collect();
     let mut needs_attention = false;
-    if let Structure::Empty { reason } = &extraction.structure {
-        warnings.push(format!("no data extracted: {reason}; earlier claims stand"));
+    // The adapter already warns about an empty table; the run only needs flagging.
+    if matches!(extraction.structure, Structure::Empty { .. }) {
         needs_attention = true;
     }
-    if let Some(w) = compare_row_counts(previous_rows, extraction.score_rows()) {
+    if let Some(w) = compare_row_counts(previous_rows, rows) {
         warnings.push(format!("{w}; earlier claims stand"));
         needs_attention = true;
     }

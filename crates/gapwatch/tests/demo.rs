@@ -147,3 +147,39 @@ fn two_demo_databases_render_byte_identical_digests() {
         );
     }
 }
+
+#[test]
+fn the_demo_site_has_a_feed_with_one_entry_per_version() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    run_demo(&out);
+    let store = Store::open(&out.join("gapwatch.sqlite")).unwrap();
+    let versions = store.versions("open-vs-closed").unwrap();
+
+    let bytes = std::fs::read(out.join("site/feed.atom")).unwrap();
+    let feed = atom_syndication::Feed::read_from(&bytes[..]).expect("a valid Atom feed");
+    assert_eq!(feed.entries().len(), versions.len());
+    let ids: BTreeSet<&str> = feed.entries().iter().map(|e| e.id()).collect();
+    assert_eq!(ids.len(), versions.len(), "entry ids are unique");
+    let newest = &feed.entries()[0];
+    assert!(
+        newest
+            .title()
+            .as_str()
+            .ends_with(&format!("v{}", versions.len())),
+        "{}",
+        newest.title().as_str()
+    );
+    assert!(newest.content().and_then(|c| c.value()).is_some());
+
+    // The site's pages are the stored renderings.
+    let latest = versions.last().unwrap().version;
+    let stored = store
+        .rendering("open-vs-closed", latest, "html")
+        .unwrap()
+        .unwrap();
+    assert_eq!(std::fs::read(out.join("site/index.html")).unwrap(), stored);
+    let data: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(out.join("site/data.json")).unwrap()).unwrap();
+    assert_eq!(data["version"], latest);
+}
