@@ -267,6 +267,12 @@ pub enum ChangeKind {
     TensionSettled,
     /// A benchmark that had no results now has some.
     NewBenchmarkData,
+    /// A source contributed evidence for the first time. [`changes`](crate::changes) never
+    /// emits this (an [`Analysis`] does not list sources' histories); publishers that track
+    /// sources add it.
+    SourceAdded,
+    /// A source failed to fetch or changed structure (as above, added by publishers).
+    SourceTrouble,
 }
 
 /// What was counted, and what was left out and why.

@@ -44,7 +44,7 @@ pub fn render_atom(
         env!("CARGO_PKG_VERSION")
     );
     let mut sorted: Vec<&FeedEntry<'_>> = entries.iter().collect();
-    sorted.sort_by(|a, b| b.digest.version.cmp(&a.digest.version));
+    sorted.sort_by_key(|e| std::cmp::Reverse(e.digest.version));
     for e in sorted {
         let d = e.digest;
         let _ = writeln!(out, "  <entry>");

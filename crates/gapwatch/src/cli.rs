@@ -205,7 +205,8 @@ pub enum StoryCommand {
     /// Print a published version's stored bytes.
     Show {
         /// The version, as `v3` or `3`.
-        version: String,
+        #[arg(value_name = "VERSION")]
+        number: String,
         /// The story id (default: the workspace's first story).
         #[arg(long, value_name = "ID")]
         story: Option<String>,
@@ -284,4 +285,14 @@ pub struct IngestArgs {
     /// Print the run as JSON.
     #[arg(long)]
     pub json: bool,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory as _;
+
+    #[test]
+    fn the_command_line_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

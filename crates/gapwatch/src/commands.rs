@@ -16,7 +16,7 @@ use crate::EXIT_ATTENTION;
 use crate::cli::{
     Cli, Command, IngestArgs, ModelsCommand, QueryArgs, SourcesCommand, StoryCommand,
 };
-use crate::ingest::{SourceRun, ingest_once, now_rfc3339, summary_table};
+use crate::ingest::{IngestPlan, SourceRun, ingest_once, now_rfc3339, summary_table};
 use crate::lock::RunLock;
 use crate::pipeline::{Incoming, import_bytes};
 use crate::progress::Progress;
@@ -89,16 +89,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let stop = crate::ingest::stop_on_signals(&runtime)?;
             let _lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
             let mut store = Store::open(&ws.database)?;
-            let runs = ingest_once(
-                &runtime,
-                &mut store,
-                &ws,
-                &args.sources,
-                &policy(&args),
-                today,
-                &progress,
-                &stop.flag,
-            )?;
+            let plan = IngestPlan {
+                only: &args.sources,
+                policy: policy(&args),
+                observed_on: today,
+            };
+            let runs = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop.flag)?;
             report_runs(&runs, args.json)
         }
         Command::Watch {
@@ -111,17 +107,12 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let _lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
             let mut store = Store::open(&ws.database)?;
             loop {
-                let today = cli.today.unwrap_or_else(system_today);
-                let runs = ingest_once(
-                    &runtime,
-                    &mut store,
-                    &ws,
-                    &args.sources,
-                    &policy(&args),
-                    today,
-                    &progress,
-                    &stop.flag,
-                )?;
+                let plan = IngestPlan {
+                    only: &args.sources,
+                    policy: policy(&args),
+                    observed_on: cli.today.unwrap_or_else(system_today),
+                };
+                let runs = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop.flag)?;
                 let status = report_runs(&runs, args.json)?;
                 if stop.sleep(&runtime, every) {
                     break Ok(status);
@@ -254,14 +245,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Story(StoryCommand::Show {
-            version,
+            number,
             story,
             format,
         }) => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let story = ws.story(story.as_deref())?;
             let store = open_existing(&ws.database)?;
-            let n = parse_version(&version)?;
+            let n = parse_version(&number)?;
             let bytes = store
                 .rendering(&story.id, n, format.key())?
                 .with_context(|| format!("{} has no v{n}", story.id))?;

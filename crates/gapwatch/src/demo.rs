@@ -33,7 +33,9 @@ pub fn run(out: &Path, progress: &Progress) -> Result<DemoSummary> {
     let ws = Workspace::builtin(out.join("gapwatch.sqlite"))?;
     let story = ws.story(None)?;
     let mut store = Store::open(&ws.database)?;
-    let mut by_date: BTreeMap<Date, Vec<(&str, &str, &[u8])>> = BTreeMap::new();
+    // Fixtures by observed date: (source id, extension, bytes).
+    type Fixture<'a> = (&'a str, &'a str, &'a [u8]);
+    let mut by_date: BTreeMap<Date, Vec<Fixture<'_>>> = BTreeMap::new();
     for (source, date, ext, bytes) in FIXTURES {
         let date: Date = date
             .parse()

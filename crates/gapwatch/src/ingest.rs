@@ -41,18 +41,27 @@ impl SourceRun {
     }
 }
 
-/// Fetches the selected sources (all when `only` is empty) and records the outcome of each.
-/// Stops between sources, never inside a write, once `stop` is set.
+/// What one ingest run fetches, how, and the date it records.
+#[derive(Debug, Clone)]
+pub struct IngestPlan<'a> {
+    /// Only these source ids; all configured sources when empty.
+    pub only: &'a [String],
+    pub policy: FetchPolicy,
+    /// The date snapshots are observed on.
+    pub observed_on: Date,
+}
+
+/// Fetches the planned sources and records the outcome of each. Stops between sources,
+/// never inside a write, once `stop` is set.
 pub fn ingest_once(
     runtime: &tokio::runtime::Runtime,
     store: &mut Store,
     ws: &Workspace,
-    only: &[String],
-    policy: &FetchPolicy,
-    observed_on: Date,
+    plan: &IngestPlan<'_>,
     progress: &Progress,
     stop: &AtomicBool,
 ) -> Result<Vec<SourceRun>> {
+    let (only, policy, observed_on) = (plan.only, &plan.policy, plan.observed_on);
     for id in only {
         if ws.sources.get(id).is_none() {
             let known: Vec<&str> = ws.sources.sources.iter().map(|s| s.id.as_str()).collect();

@@ -42,15 +42,15 @@ pub fn publish(
     force: bool,
 ) -> Result<PublishOutcome> {
     let versions = store.versions(&story.id)?;
-    if let Some(last) = versions.last() {
-        if last.as_of > as_of {
-            bail!(
-                "story {} already has v{} as of {}, later than {as_of}; versions only move forward",
-                story.id,
-                last.version,
-                last.as_of
-            );
-        }
+    if let Some(last) = versions.last()
+        && last.as_of > as_of
+    {
+        bail!(
+            "story {} already has v{} as of {}, later than {as_of}; versions only move forward",
+            story.id,
+            last.version,
+            last.as_of
+        );
     }
     let mut history: Vec<VersionState> = Vec::with_capacity(versions.len());
     for v in &versions {
@@ -79,13 +79,19 @@ pub fn publish(
                 .map(|c| c.id)
                 .max();
             found.push(Change {
-                kind: gapwatch_analysis::ChangeKind::NewBenchmarkData,
+                kind: gapwatch_analysis::ChangeKind::SourceAdded,
                 benchmark: None,
                 description: format!("A new source is tracked: {}.", source_title(store, id)?),
                 claim_ids: latest.into_iter().collect(),
             });
         }
     }
+    found.extend(source_health(
+        store,
+        &claims,
+        previous.map(|p| p.analysis.as_of),
+        as_of,
+    )?);
     if found.is_empty() && !force {
         return Ok(PublishOutcome {
             story: story.id.clone(),
@@ -179,15 +185,88 @@ pub fn publish(
     })
 }
 
+/// Sources that changed structure or failed since the previous version: news for readers,
+/// who should know why a board stopped moving. Earlier claims stand either way.
+fn source_health(
+    store: &Store,
+    claims: &[gapwatch_model::ClaimRecord],
+    since: Option<Date>,
+    as_of: Date,
+) -> Result<Vec<Change>> {
+    let in_window = |d: Date| d <= as_of && since.is_none_or(|s| d > s);
+    let latest_claim = |id: &str| {
+        claims
+            .iter()
+            .filter(|c| c.source_id == id)
+            .map(|c| c.id)
+            .max()
+    };
+    let snapshots: BTreeMap<i64, Date> = store
+        .snapshots(None)?
+        .into_iter()
+        .map(|s| (s.id, s.observed_on))
+        .collect();
+    let mut found = Vec::new();
+    let mut last_good: BTreeMap<String, (u64, Date)> = BTreeMap::new();
+    for run in store.runs(None)? {
+        let Some(&observed) = snapshots.get(&run.snapshot_id) else {
+            continue;
+        };
+        if observed > as_of {
+            continue;
+        }
+        let previous = last_good.get(&run.source_id).copied();
+        let shrunk =
+            gapwatch_ingest::compare_row_counts(previous.map(|p| p.0 as usize), run.rows as usize)
+                .is_some();
+        if in_window(observed) && (shrunk || (run.rows == 0 && previous.is_some())) {
+            let title = source_title(store, &run.source_id)?;
+            let before = previous.map_or(String::new(), |(rows, on)| format!(" ({rows} on {on})"));
+            found.push(Change {
+                kind: gapwatch_analysis::ChangeKind::SourceTrouble,
+                benchmark: None,
+                description: format!(
+                    "{title}: {} rows extracted on {observed}{before}; the page may have changed structure. Its earlier claims stand.",
+                    run.rows
+                ),
+                claim_ids: latest_claim(&run.source_id).into_iter().collect(),
+            });
+        }
+        if run.rows > 0 && !shrunk {
+            last_good.insert(run.source_id.clone(), (run.rows, observed));
+        }
+    }
+    let mut failing: BTreeMap<String, usize> = BTreeMap::new();
+    for entry in store.fetch_log(None)? {
+        let day = entry
+            .started_at
+            .get(..10)
+            .and_then(|d| d.parse::<Date>().ok());
+        if entry.outcome == gapwatch_store::FetchOutcomeKind::Failed && day.is_some_and(in_window) {
+            *failing.entry(entry.source_id).or_default() += 1;
+        }
+    }
+    for (id, attempts) in failing {
+        found.push(Change {
+            kind: gapwatch_analysis::ChangeKind::SourceTrouble,
+            benchmark: None,
+            description: format!(
+                "{}: fetching failed {attempts} time{} since the last version. Its earlier claims stand.",
+                source_title(store, &id)?,
+                if attempts == 1 { "" } else { "s" }
+            ),
+            claim_ids: latest_claim(&id).into_iter().collect(),
+        });
+    }
+    Ok(found)
+}
+
 fn source_title(store: &Store, id: &str) -> Result<String> {
     Ok(store
         .sources()?
         .into_iter()
         .find(|s| s.id == id)
-        .map_or_else(
-            || id.to_owned(),
-            |s| format!("{} ({})", s.title, s.publisher),
-        ))
+        .map_or_else(|| id.to_owned(), |s| s.title))
 }
 
 /// Writes every stored rendering of every version of the story into `dir/<story>/vN.<ext>`,

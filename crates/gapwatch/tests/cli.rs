@@ -1,6 +1,8 @@
 //! The command line's contract: clear errors that leave files alone, idempotent imports,
 //! machine-readable output.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
 use std::path::Path;
 
 use assert_cmd::Command;
@@ -185,4 +187,76 @@ fn init_writes_a_workspace_that_loads_and_refuses_to_overwrite() {
         .assert()
         .failure()
         .stderr(predicate::str::contains("--force"));
+}
+
+#[test]
+fn an_emptied_table_needs_attention_keeps_earlier_claims_and_is_news() {
+    let dir = tempfile::tempdir().unwrap();
+    let (file, date) = first_fixture("bfcl");
+    let import = |path: &Path, on: &str| {
+        gapwatch(dir.path())
+            .args([
+                "--db", "g.sqlite", "import", "--json", "--source", "bfcl", "--file",
+            ])
+            .arg(path)
+            .args(["--observed-at", on])
+            .output()
+            .unwrap()
+    };
+    let first = import(&file, &date);
+    assert!(first.status.success());
+    gapwatch(dir.path())
+        .args([
+            "--db", "g.sqlite", "publish", "--as-of", &date, "--today", &date,
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("v1"));
+    let gap_before = gapwatch(dir.path())
+        .args(["--db", "g.sqlite", "gap", "--json", "--as-of", "2030-01-01"])
+        .output()
+        .unwrap()
+        .stdout;
+
+    // The same board, now with its header only: the page changed structure.
+    let text = std::fs::read_to_string(&file).unwrap();
+    let header_only = dir.path().join("empty.csv");
+    std::fs::write(&header_only, format!("{}\n", text.lines().next().unwrap())).unwrap();
+    let second = import(&header_only, "2030-01-01");
+    assert_eq!(second.status.code(), Some(3), "needs attention");
+    let outcome: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
+    assert_eq!(outcome["needs_attention"], true);
+    assert_eq!(outcome["claims_inserted"], 0);
+
+    // Earlier claims stand: the parity map is unchanged.
+    let gap_after = gapwatch(dir.path())
+        .args(["--db", "g.sqlite", "gap", "--json", "--as-of", "2030-01-01"])
+        .output()
+        .unwrap()
+        .stdout;
+    assert_eq!(gap_before, gap_after);
+
+    gapwatch(dir.path())
+        .args([
+            "--db",
+            "g.sqlite",
+            "publish",
+            "--as-of",
+            "2030-01-01",
+            "--today",
+            "2030-01-01",
+        ])
+        .assert()
+        .success()
+        .stdout(predicate::str::contains("v2"));
+    let md = gapwatch(dir.path())
+        .args(["--db", "g.sqlite", "story", "show", "v2"])
+        .output()
+        .unwrap()
+        .stdout;
+    let md = String::from_utf8(md).unwrap();
+    assert!(
+        md.contains("0 rows extracted on 2030-01-01") && md.contains("earlier claims stand"),
+        "{md}"
+    );
 }

@@ -1,5 +1,7 @@
 //! The demo, end to end through the real binary: versions, citations, idempotence.
 
+#![allow(clippy::unwrap_used, clippy::expect_used)] // test helpers outside #[test] fns
+
 use std::collections::BTreeSet;
 use std::path::Path;
 
@@ -38,12 +40,12 @@ fn citations(markdown: &str) -> (BTreeSet<u32>, Vec<(u32, String)>) {
     let mut i = 0;
     while i < bytes.len() {
         // Escaped brackets (`\[`) are literal text, not citations.
-        if bytes[i] == b'[' && (i == 0 || bytes[i - 1] != b'\\') {
-            if let Some(end) = body[i + 1..].find(']') {
-                if let Ok(n) = body[i + 1..i + 1 + end].parse::<u32>() {
-                    cited.insert(n);
-                }
-            }
+        if bytes[i] == b'['
+            && (i == 0 || bytes[i - 1] != b'\\')
+            && let Some(end) = body[i + 1..].find(']')
+            && let Ok(n) = body[i + 1..i + 1 + end].parse::<u32>()
+        {
+            cited.insert(n);
         }
         i += 1;
     }
