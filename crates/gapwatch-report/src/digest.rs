@@ -232,12 +232,14 @@ impl Digest {
             n => format!("{n} earlier versions"),
         };
         format!(
-            "{} · v{} · {} · {} claims from {} sources · {}",
+            "{} · v{} · {} · {} claim{} from {} source{} · {}",
             self.status,
             self.version,
             self.published_on,
             group_thousands(self.claim_count as i64),
+            if self.claim_count == 1 { "" } else { "s" },
             self.source_count,
+            if self.source_count == 1 { "" } else { "s" },
             earlier
         )
     }

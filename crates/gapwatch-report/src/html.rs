@@ -49,11 +49,11 @@ pub fn render_html(digest: &Digest) -> String {
             escape(&section.id),
             escape(&section.title)
         );
-        if section.id == "parity-map" && !digest.gap_history.is_empty() {
-            render_charts(&mut out, &digest.gap_history);
-        }
         for block in &section.blocks {
             render_block(&mut out, block, section.id == "sources");
+        }
+        if section.id == "parity-map" && !digest.gap_history.is_empty() {
+            render_charts(&mut out, &digest.gap_history);
         }
         out.push_str("</section>\n");
     }
