@@ -81,26 +81,45 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         c.arg("--workspace").arg(&ws).args(args);
         c
     };
-    let status = g(&["import", "--source", "bfcl", "--observed-at", "2025-01-01", "--file"])
-        .arg(&board)
-        .status()?;
+    let status = g(&[
+        "import",
+        "--source",
+        "bfcl",
+        "--observed-at",
+        "2025-01-01",
+        "--file",
+    ])
+    .arg(&board)
+    .status()?;
     if !matches!(status.code(), Some(0 | 3)) {
         bail!("importing the hostile board failed: {status}");
     }
-    run_ok(&mut g(&["publish", "--as-of", "2025-01-01", "--today", "2025-01-01"]))?;
+    run_ok(&mut g(&[
+        "publish",
+        "--as-of",
+        "2025-01-01",
+        "--today",
+        "2025-01-01",
+    ]))?;
     let hostile_site = work.join("hostile-site");
-    run_ok(&mut g(&["export", "--site"]).arg(&hostile_site))?;
+    run_ok(g(&["export", "--site"]).arg(&hostile_site))?;
     let page = hostile_site.join("index.html");
     let html = std::fs::read_to_string(&page)?;
     if !html.contains("&lt;script&gt;document.title=&#39;pwned-script&#39;&lt;/script&gt;") {
-        bail!("{}: the script payload is not shown escaped", page.display());
+        bail!(
+            "{}: the script payload is not shown escaped",
+            page.display()
+        );
     }
     if html.contains("<script") || html.contains("<img src=x") {
         bail!("{}: a payload reached the page as markup", page.display());
     }
     let dom = dump_dom(&chromium, &work, &page)?;
     if !dom.contains("&lt;script&gt;document.title='pwned-script'&lt;/script&gt;") {
-        bail!("{}: the browser does not show the payload as text", page.display());
+        bail!(
+            "{}: the browser does not show the payload as text",
+            page.display()
+        );
     }
     let title = dom
         .split("<title>")
@@ -108,7 +127,10 @@ pub fn run(root: &Path) -> Result<ExitCode> {
         .and_then(|t| t.split("</title>").next())
         .unwrap_or_default();
     if title.contains("pwned") {
-        bail!("{}: a payload ran: the title became {title:?}", page.display());
+        bail!(
+            "{}: a payload ran: the title became {title:?}",
+            page.display()
+        );
     }
     screenshot(
         &chromium,
@@ -146,7 +168,13 @@ fn find_or_install_chromium() -> Result<PathBuf> {
     run_ok(Command::new("apt-get").arg("update").arg("-qq"))?;
     run_ok(
         Command::new("apt-get")
-            .args(["install", "-y", "-qq", "--no-install-recommends", "chromium"])
+            .args([
+                "install",
+                "-y",
+                "-qq",
+                "--no-install-recommends",
+                "chromium",
+            ])
             .env("DEBIAN_FRONTEND", "noninteractive"),
     )?;
     which("chromium").context("chromium is still missing after apt-get install")

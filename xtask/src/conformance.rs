@@ -102,7 +102,91 @@ pub(crate) fn dump(root: &Path, id: &str, file: &Path) -> Result<()> {
     Ok(())
 }
 
-pub(crate) fn run(root: &Path, dir: &Path, json: bool) -> Result<ExitCode> {
+/// Imports what the conformance run extracts into a gapwatch database, each file as a
+/// snapshot observed on the date its publisher last changed it (PROVENANCE.tsv), or the date
+/// in its name.
+pub(crate) struct Importer {
+    store: gapwatch_store::Store,
+    dates: std::collections::HashMap<String, gapwatch_model::Date>,
+    pub(crate) imported: usize,
+    pub(crate) undated: Vec<String>,
+}
+
+impl Importer {
+    pub(crate) fn open(db: &Path, dir: &Path) -> Result<Importer> {
+        let store = gapwatch_store::Store::open(db)?;
+        let mut dates = std::collections::HashMap::new();
+        if let Ok(tsv) = fs::read_to_string(dir.join("PROVENANCE.tsv")) {
+            for line in tsv.lines().skip(1) {
+                let fields: Vec<&str> = line.split('\t').collect();
+                if let (Some(path), Some(when)) = (fields.first(), fields.get(5))
+                    && let Some(date) = when.get(..10).and_then(|d| d.parse().ok())
+                {
+                    dates.insert((*path).to_owned(), date);
+                }
+            }
+        }
+        Ok(Importer {
+            store,
+            dates,
+            imported: 0,
+            undated: Vec::new(),
+        })
+    }
+
+    fn date_of(&self, rel: &str) -> Option<gapwatch_model::Date> {
+        self.dates.get(rel).copied().or_else(|| {
+            let name = rel.rsplit('/').next().unwrap_or(rel);
+            (0..name.len().saturating_sub(9))
+                .filter_map(|i| name.get(i..i + 10))
+                .find_map(|s| s.parse().ok())
+        })
+    }
+
+    fn record(
+        &mut self,
+        source: &gapwatch_ingest::SourceConfig,
+        rel: &str,
+        bytes: &[u8],
+        extraction: &gapwatch_ingest::Extraction,
+    ) -> Result<()> {
+        let Some(observed_on) = self.date_of(rel) else {
+            self.undated.push(rel.to_owned());
+            return Ok(());
+        };
+        self.store.upsert_source(&gapwatch_store::SourceInfo {
+            id: source.id.clone(),
+            publisher: source.publisher.clone(),
+            title: source.title.clone(),
+            url: source.url.clone(),
+            format: source.format.as_str().to_owned(),
+        })?;
+        let warnings: Vec<String> = extraction.warnings.iter().map(|w| w.to_string()).collect();
+        self.store.record_snapshot(&gapwatch_store::NewSnapshot {
+            source_id: &source.id,
+            bytes,
+            observed_on,
+            fetched_at: None,
+            origin: rel,
+            http_status: None,
+            etag: None,
+            last_modified: None,
+            claims: &extraction.claims,
+            rows: extraction.rows.len() as u64,
+            warnings: &warnings,
+            adapter: gapwatch_ingest::ADAPTER_VERSION,
+        })?;
+        self.imported += 1;
+        Ok(())
+    }
+}
+
+pub(crate) fn run(
+    root: &Path,
+    dir: &Path,
+    json: bool,
+    mut importer: Option<&mut Importer>,
+) -> Result<ExitCode> {
     let sources = default_sources(root)?;
     let table_path = root.join("xtask/conformance.toml");
     let table: ConformanceFile = toml::from_str(
@@ -130,7 +214,13 @@ pub(crate) fn run(root: &Path, dir: &Path, json: bool) -> Result<ExitCode> {
             covered[i] = true;
         }
         lines.push(check(
-            entry, &matched, &all_files, dir, &sources, &registry,
+            entry,
+            &matched,
+            &all_files,
+            dir,
+            &sources,
+            &registry,
+            importer.as_deref_mut(),
         )?);
     }
     for (i, f) in all_files.iter().enumerate() {
@@ -209,6 +299,7 @@ fn check(
     dir: &Path,
     sources: &SourcesFile,
     registry: &Registry,
+    mut importer: Option<&mut Importer>,
 ) -> Result<Line> {
     let mut line = Line {
         path: entry.path.clone(),
@@ -265,6 +356,11 @@ fn check(
             }
             Ok(Ok(x)) => x,
         };
+        if let Some(importer) = importer.as_deref_mut() {
+            importer
+                .record(source, rel, &bytes, &extraction)
+                .with_context(|| format!("cannot import {rel}"))?;
+        }
         if extraction.structure == Structure::Data {
             all_empty = false;
         }

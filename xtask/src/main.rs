@@ -1,6 +1,8 @@
 //! Automation for the gapwatch workspace, in Rust: `cargo xtask ci` and
 //! `cargo xtask conformance [DIR] [--json]`.
 
+mod bench;
+mod browser;
 mod conformance;
 
 use std::path::{Path, PathBuf};
@@ -14,11 +16,21 @@ usage: cargo xtask <command>
 commands:
   ci                        cargo fmt --all --check, cargo clippy --workspace --all-targets
                             -- -D warnings, cargo test --workspace (stops at the first failure)
-  conformance [DIR] [--json]
+  conformance [DIR] [--json] [--db FILE]
                             run every default source over every matching real leaderboard
                             file in DIR (default ../shared/real-sources, from the workspace
-                            root) and compare rows found with xtask/conformance.toml
-  extract SOURCE FILE       print what a default source extracts from a file, as JSON";
+                            root) and compare rows found with xtask/conformance.toml;
+                            --db also imports every file into a gapwatch database, observed
+                            on the date its publisher last changed it
+  extract SOURCE FILE       print what a default source extracts from a file, as JSON
+  bench [--check] [--quick] [--only w1,w2,w3,w4]
+                            run the benchmarks (in release) against the peers in
+                            ../shared/peers and write docs/performance.md; --check instead
+                            fails when a ratio falls more than 25% below the recorded one;
+                            --quick (a tenth of the sizes) and --only record nothing
+  browser                   render the demo site in headless Chromium (installed with apt-get
+                            when missing) to PNG screenshots, and check that model names
+                            carrying <script> or onerror= payloads show as text and run nothing";
 
 fn main() -> ExitCode {
     match run() {
@@ -38,12 +50,22 @@ fn run() -> Result<ExitCode> {
     };
     match command.as_str() {
         "ci" => ci(),
+        "browser" => browser::run(&workspace_root()),
+        "bench" => bench::run(&workspace_root(), &args[1..]),
+        "bench-worker" => bench::worker(&workspace_root(), &args[1..]),
         "conformance" => {
             let mut json = false;
             let mut dir = None;
-            for a in &args[1..] {
+            let mut db: Option<PathBuf> = None;
+            let mut rest = args[1..].iter();
+            while let Some(a) = rest.next() {
                 match a.as_str() {
                     "--json" => json = true,
+                    "--db" => {
+                        db = Some(PathBuf::from(
+                            rest.next().context("--db needs a file path")?,
+                        ))
+                    }
                     flag if flag.starts_with('-') => bail!("unknown option {flag:?}\n{USAGE}"),
                     path if dir.is_none() => dir = Some(PathBuf::from(path)),
                     extra => bail!("unexpected argument {extra:?}\n{USAGE}"),
@@ -63,7 +85,24 @@ fn run() -> Result<ExitCode> {
                     d
                 }
             };
-            conformance::run(&root, &dir, json)
+            let mut importer = match &db {
+                Some(path) => Some(conformance::Importer::open(path, &dir)?),
+                None => None,
+            };
+            let code = conformance::run(&root, &dir, json, importer.as_mut())?;
+            if let (Some(importer), Some(path)) = (&importer, &db) {
+                eprintln!(
+                    "imported {} files into {}{}",
+                    importer.imported,
+                    path.display(),
+                    if importer.undated.is_empty() {
+                        String::new()
+                    } else {
+                        format!("; {} without a date were left out", importer.undated.len())
+                    }
+                );
+            }
+            Ok(code)
         }
         "extract" => {
             let [_, id, file] = args.as_slice() else {

@@ -267,105 +267,111 @@ impl<'a> Prepared<'a> {
             },
             ..Coverage::default()
         };
-        let mut resolver = Resolver::new(registry);
-        let mut bench_cache: FastMap<&'a str, Option<usize>> = FastMap::default();
+
+        // The first pass reads every claim once; it is split over the cores for large inputs,
+        // each part numbering what it meets on its own, and the parts are merged after.
+        let inputs = PassInputs {
+            registry,
+            story,
+            scope: &scope,
+            scope_by_id: &scope_by_id,
+            as_of,
+        };
+        let parts = split(claims);
+        let passes: Vec<Pass<'a>> = if parts.len() == 1 {
+            vec![Pass::run(claims, &inputs)]
+        } else {
+            std::thread::scope(|threads| {
+                let handles: Vec<_> = parts
+                    .iter()
+                    .map(|part| {
+                        let inputs = &inputs;
+                        threads.spawn(move || Pass::run(part, inputs))
+                    })
+                    .collect();
+                handles
+                    .into_iter()
+                    .map(|h| {
+                        h.join()
+                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+                    })
+                    .collect()
+            })
+        };
+
+        // Merge: the parts' numbers become global ones. Interned numbers follow first
+        // appearance; ranking them below makes the order canonical whatever the split.
         let mut variants: Vec<BTreeSet<&'a str>> = vec![BTreeSet::new(); scope.len()];
         let mut unknown_subjects: BTreeMap<String, u64> = BTreeMap::new();
-        // Claims recur for the same few subjects and settings: classify and intern them once.
-        let mut classes: FastMap<ClassKey<'a>, Class<'a>> = FastMap::default();
         let mut subjects: Interner<SubjectKey<'a>> = Interner::default();
         let mut settings: Interner<&'a Settings> = Interner::default();
         let mut source_ix: Interner<&'a str> = Interner::default();
+        let mut variant_ix: Interner<&'a str> = Interner::default();
         // (benchmark, variant, subject, settings)
-        let mut results: Interner<(usize, &'a str, usize, usize)> = Interner::default();
-        // Rows are numbered once all variants are known; until then `row` is the benchmark.
-        let mut counted: Vec<ScoreClaim<'a>> = Vec::new();
-
-        for rec in claims {
-            if rec.observed_on > as_of {
-                coverage.claims_after_as_of += 1;
-                continue;
+        let mut results: Interner<(usize, usize, usize, usize)> = Interner::default();
+        let mut parts_counted: Vec<Vec<ScoreClaim<'a>>> = Vec::with_capacity(passes.len());
+        for pass in passes {
+            pass.counts.add_to(&mut coverage);
+            for (bench, set) in pass.variants.into_iter().enumerate() {
+                variants[bench].extend(set);
             }
-            coverage.claims_considered += 1;
-            let source = source_ix.intern(rec.source_id.as_str());
-            let Fact::Score(score) = &rec.claim.fact else {
-                continue;
-            };
-            coverage.score_claims += 1;
-            let bench = *bench_cache
-                .entry(score.benchmark.as_str())
-                .or_insert_with(|| {
-                    benchmark_entry(registry, &score.benchmark)
-                        .and_then(|e| scope_by_id.get(&e.id).copied())
-                });
-            let Some(bench) = bench else { continue };
-            let Some(entry) = scope[bench].entry else {
-                continue;
-            };
-            coverage.in_scope_score_claims += 1;
-            variants[bench].insert(score.variant.as_str());
-            if !score.value.is_finite() || score.unit != entry.unit {
-                coverage.unit_mismatch += 1;
-                continue;
-            }
-            let subject = &rec.claim.subject;
-            let class = classes
-                .entry((
-                    subject.models.as_slice(),
-                    subject.system.as_deref(),
-                    // A subject without models is named by itself.
-                    subject.models.is_empty().then_some(subject.name.as_str()),
-                ))
-                .or_insert_with(|| match resolver.classify(subject) {
-                    SubjectClass::Unresolved(names) => Class::Unresolved(names),
-                    SubjectClass::Resolved { ids, access, .. } => Class::Resolved {
-                        subject: subjects.intern(SubjectKey {
-                            ids,
-                            system: subject.system.as_deref(),
-                        }),
-                        access,
-                    },
-                });
-            let (subject_ix, access) = match class {
-                Class::Unresolved(names) => {
-                    coverage.unresolved_claims += 1;
-                    for name in names.iter() {
-                        *coverage.unresolved.entry((*name).to_owned()).or_default() += 1;
+            let source_map: Vec<usize> = pass
+                .sources
+                .values
+                .iter()
+                .map(|s| source_ix.intern(*s))
+                .collect();
+            let settings_map: Vec<usize> = pass
+                .settings
+                .values
+                .iter()
+                .map(|s| settings.intern(*s))
+                .collect();
+            let variant_map: Vec<usize> = pass
+                .variants_seen
+                .values
+                .iter()
+                .map(|v| variant_ix.intern(*v))
+                .collect();
+            let mut subject_map: Vec<usize> = Vec::with_capacity(pass.classes.len());
+            for class in pass.classes {
+                match class.kind {
+                    ClassKind::Unresolved(names) => {
+                        for name in names {
+                            *coverage.unresolved.entry(name.to_owned()).or_default() +=
+                                class.left_out;
+                        }
+                        subject_map.push(usize::MAX);
                     }
-                    continue;
+                    ClassKind::Resolved { key, side } => {
+                        if side == Side::Unknown && class.left_out > 0 {
+                            let name = text::subject(registry, class.subject);
+                            *unknown_subjects.entry(name).or_default() += class.left_out;
+                        }
+                        subject_map.push(subjects.intern(key));
+                    }
                 }
-                Class::Resolved { subject, access } => (*subject, *access),
-            };
-            let side = if story.incumbent.access.contains(&access) {
-                INCUMBENT
-            } else if story.challenger.access.contains(&access) {
-                CHALLENGER
-            } else {
-                if access == Access::Unknown {
-                    coverage.unknown_access += 1;
-                    let name = text::subject(registry, &rec.claim.subject);
-                    *unknown_subjects.entry(name).or_default() += 1;
-                } else {
-                    coverage.outside_cohorts += 1;
-                }
-                continue;
-            };
-            let settings_ix = settings.intern(&score.settings);
-            counted.push(ScoreClaim {
-                rec,
-                score,
-                row: bench,
-                side,
-                subject: subject_ix,
-                key: results.intern((bench, score.variant.as_str(), subject_ix, settings_ix)),
-                source,
-                effective: rec.effective_date(),
-                value: score.value,
-                id: rec.id,
-                observed: rec.observed_on,
-                snapshot: rec.snapshot_id,
-                evaluator_rank: evaluator_rank(rec.claim.evaluator),
-            });
+            }
+            let result_map: Vec<usize> = pass
+                .results
+                .values
+                .iter()
+                .map(|&(bench, variant, class, setting)| {
+                    results.intern((
+                        bench,
+                        variant_map[variant],
+                        subject_map[class],
+                        settings_map[setting],
+                    ))
+                })
+                .collect();
+            let mut counted = pass.counted;
+            for c in &mut counted {
+                c.source = source_map[c.source];
+                c.subject = subject_map[c.subject];
+                c.key = result_map[c.key];
+            }
+            parts_counted.push(counted);
         }
         coverage.unknown_access_subjects = unknown_subjects;
 
@@ -375,7 +381,6 @@ impl<'a> Prepared<'a> {
             .enumerate()
             .map(|(i, r)| ((r.bench, r.variant.as_str()), i))
             .collect();
-        // Interned indices follow input order; ranking them makes the order canonical.
         let (subjects, subject_rank) = subjects.sorted();
         let (_, settings_rank) = settings.sorted();
         let (sources, source_rank) = source_ix.sorted();
@@ -383,9 +388,10 @@ impl<'a> Prepared<'a> {
         coverage.source_ids = sources.into_iter().map(str::to_owned).collect();
         // Each result's row, and its rank in (row, subject, settings) order.
         let results = results.values;
+        let variant_names = variant_ix.values;
         let result_row: Vec<Option<usize>> = results
             .iter()
-            .map(|&(bench, variant, _, _)| row_of.get(&(bench, variant)).copied())
+            .map(|&(bench, variant, _, _)| row_of.get(&(bench, variant_names[variant])).copied())
             .collect();
         let sort_key = |i: usize| {
             let (_, _, subject, settings) = results[i];
@@ -401,35 +407,35 @@ impl<'a> Prepared<'a> {
         for (r, &i) in result_order.iter().enumerate() {
             result_rank[i] = r;
         }
-        counted.retain_mut(|c| {
-            let Some(row) = result_row[c.key] else {
-                return false;
-            };
-            c.row = row;
-            c.key = result_rank[c.key];
-            c.subject = subject_rank[c.subject];
-            c.source = source_rank[c.source];
-            true
-        });
-        let mut score_claims = counted;
-        score_claims.sort_unstable_by_key(|c| (c.key, c.source, c.snapshot_rank()));
+        for c in parts_counted.iter_mut().flatten() {
+            match result_row[c.key] {
+                // A result whose variant has no row is left out.
+                None => c.key = usize::MAX,
+                Some(row) => {
+                    c.row = row;
+                    c.key = result_rank[c.key];
+                    c.subject = subject_rank[c.subject];
+                    c.source = source_rank[c.source];
+                }
+            }
+        }
+        let score_claims = sort_by_result(&parts_counted, results.len());
+        drop(parts_counted);
 
         let keys = build_keys(&score_claims);
-        for side in [INCUMBENT, CHALLENGER] {
-            let mut seen: BTreeSet<usize> = BTreeSet::new();
-            let mut n = 0;
-            for c in score_claims.iter().filter(|c| c.side == side) {
-                n += 1;
-                seen.insert(c.subject);
+        let mut seen = vec![[false; 2]; subjects.len()];
+        let mut claims_per_side = [0usize; 2];
+        let mut subjects_per_side = [0usize; 2];
+        for c in &score_claims {
+            claims_per_side[c.side] += 1;
+            if !std::mem::replace(&mut seen[c.subject][c.side], true) {
+                subjects_per_side[c.side] += 1;
             }
-            let cohort = if side == INCUMBENT {
-                &mut coverage.incumbent
-            } else {
-                &mut coverage.challenger
-            };
-            cohort.score_claims = n;
-            cohort.subjects = seen.len();
         }
+        coverage.incumbent.score_claims = claims_per_side[INCUMBENT];
+        coverage.incumbent.subjects = subjects_per_side[INCUMBENT];
+        coverage.challenger.score_claims = claims_per_side[CHALLENGER];
+        coverage.challenger.subjects = subjects_per_side[CHALLENGER];
 
         Prepared {
             scope,
@@ -454,15 +460,315 @@ impl<'a> Prepared<'a> {
     }
 }
 
+/// Below this many claims the first pass runs on the calling thread: starting threads would
+/// cost more than it saves.
+const PARALLEL_FROM: usize = 50_000;
+
+/// The claims in contiguous parts, one per core for large inputs.
+fn split(claims: &[ClaimRecord]) -> Vec<&[ClaimRecord]> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    let parts = if claims.len() < PARALLEL_FROM {
+        1
+    } else {
+        cores.clamp(1, 8)
+    };
+    let size = claims.len().div_ceil(parts).max(1);
+    claims.chunks(size).collect()
+}
+
+/// The counted claims of every part in one list sorted by result, then source, then
+/// snapshot: a counting sort on the result rank (dense, from 0; `usize::MAX` leaves a claim
+/// out) and a small sort within each result. Claims are moved once, at the end.
+fn sort_by_result<'a>(parts: &[Vec<ScoreClaim<'a>>], results: usize) -> Vec<ScoreClaim<'a>> {
+    let mut start = vec![0usize; results + 1];
+    for c in parts.iter().flatten() {
+        if c.key != usize::MAX {
+            start[c.key + 1] += 1;
+        }
+    }
+    for i in 0..results {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    // The sort key is copied next to each claim's place, so that sorting a result's claims
+    // reads no claim: (source, snapshot rank, part, index within the part).
+    type Entry = (usize, (Date, i64, Reverse<i64>), u32, u32);
+    let placeholder: Entry = (0, (Date::from_days_since_epoch(0), 0, Reverse(0)), 0, 0);
+    let mut order: Vec<Entry> = vec![placeholder; start[results]];
+    for (p, part) in parts.iter().enumerate() {
+        for (i, c) in part.iter().enumerate() {
+            if c.key != usize::MAX {
+                order[next[c.key]] = (c.source, c.snapshot_rank(), p as u32, i as u32);
+                next[c.key] += 1;
+            }
+        }
+    }
+    for r in 0..results {
+        let group = &mut order[start[r]..start[r + 1]];
+        if group.len() > 1 {
+            group.sort_unstable_by_key(|e| (e.0, e.1));
+        }
+    }
+    order
+        .iter()
+        .map(|&(_, _, p, i)| parts[p as usize][i as usize])
+        .collect()
+}
+
+/// What every part of the first pass reads.
+struct PassInputs<'a, 's> {
+    registry: &'a Registry,
+    story: &'a Story,
+    scope: &'s [ScopeBenchmark<'a>],
+    scope_by_id: &'s HashMap<String, usize>,
+    as_of: Date,
+}
+
+/// The coverage counts of one part.
+#[derive(Debug, Default)]
+struct PassCounts {
+    after_as_of: usize,
+    considered: usize,
+    score: usize,
+    in_scope: usize,
+    unit_mismatch: usize,
+    unresolved: usize,
+    unknown_access: usize,
+    outside: usize,
+}
+
+impl PassCounts {
+    fn add_to(&self, c: &mut Coverage) {
+        c.claims_after_as_of += self.after_as_of;
+        c.claims_considered += self.considered;
+        c.score_claims += self.score;
+        c.in_scope_score_claims += self.in_scope;
+        c.unit_mismatch += self.unit_mismatch;
+        c.unresolved_claims += self.unresolved;
+        c.unknown_access += self.unknown_access;
+        c.outside_cohorts += self.outside;
+    }
+}
+
+/// Where a classified subject's claims go.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Side {
+    Cohort(usize),
+    Unknown,
+    Outside,
+}
+
+#[derive(Debug)]
+enum ClassKind<'a> {
+    /// These raw names did not resolve.
+    Unresolved(Vec<&'a str>),
+    Resolved {
+        key: SubjectKey<'a>,
+        side: Side,
+    },
+}
+
+/// A subject as classified by one part, with the claims it kept out of the cohorts.
+#[derive(Debug)]
+struct PassClass<'a> {
+    kind: ClassKind<'a>,
+    /// The first subject met with this classification, for naming it.
+    subject: &'a Subject,
+    /// Claims left out for an unresolved name or an unknown access.
+    left_out: u64,
+}
+
 /// What a subject's classification depends on: model names, system, and the name itself
 /// when there are no model names.
 type ClassKey<'a> = (&'a [String], Option<&'a str>, Option<&'a str>);
 
-/// A subject's classification, cached per [`ClassKey`].
+fn class_key(subject: &Subject) -> ClassKey<'_> {
+    (
+        subject.models.as_slice(),
+        subject.system.as_deref(),
+        // A subject without models is named by itself.
+        subject.models.is_empty().then_some(subject.name.as_str()),
+    )
+}
+
+/// One part of the first pass: its counts, and its counted claims with numbers local to it
+/// (`source`, `subject` as its class, `key` as its result).
 #[derive(Debug)]
-enum Class<'a> {
-    Unresolved(Vec<&'a str>),
-    Resolved { subject: usize, access: Access },
+struct Pass<'a> {
+    counts: PassCounts,
+    sources: Interner<&'a str>,
+    variants: Vec<BTreeSet<&'a str>>,
+    variants_seen: Interner<&'a str>,
+    settings: Interner<&'a Settings>,
+    classes: Vec<PassClass<'a>>,
+    /// (benchmark, variant, class, settings)
+    results: Interner<(usize, usize, usize, usize)>,
+    counted: Vec<ScoreClaim<'a>>,
+}
+
+impl<'a> Pass<'a> {
+    fn run(claims: &'a [ClaimRecord], inputs: &PassInputs<'a, '_>) -> Pass<'a> {
+        let PassInputs {
+            registry,
+            story,
+            scope,
+            scope_by_id,
+            as_of,
+        } = *inputs;
+        let mut pass = Pass {
+            counts: PassCounts::default(),
+            sources: Interner::default(),
+            variants: vec![BTreeSet::new(); scope.len()],
+            variants_seen: Interner::default(),
+            settings: Interner::default(),
+            classes: Vec::new(),
+            results: Interner::default(),
+            counted: Vec::with_capacity(claims.len()),
+        };
+        let mut resolver = Resolver::new(registry);
+        let mut bench_cache: FastMap<&'a str, Option<usize>> = FastMap::default();
+        let mut class_of: FastMap<ClassKey<'a>, usize> = FastMap::default();
+        // Neighbouring claims tend to share their source, benchmark and subject (a row of a
+        // board, a board of a snapshot): comparing with the previous claim first saves most
+        // hash lookups.
+        let mut last_source: Option<(&'a str, usize)> = None;
+        let mut last_bench: Option<(&'a str, Option<usize>)> = None;
+        let mut last_variant: Option<(usize, &'a str, usize)> = None;
+        let mut last_class: Option<(ClassKey<'a>, usize)> = None;
+        for rec in claims {
+            if rec.observed_on > as_of {
+                pass.counts.after_as_of += 1;
+                continue;
+            }
+            pass.counts.considered += 1;
+            let source_id = rec.source_id.as_str();
+            let source = match last_source {
+                Some((s, ix)) if s == source_id => ix,
+                _ => {
+                    let ix = pass.sources.intern(source_id);
+                    last_source = Some((source_id, ix));
+                    ix
+                }
+            };
+            let Fact::Score(score) = &rec.claim.fact else {
+                continue;
+            };
+            pass.counts.score += 1;
+            let bench = match last_bench {
+                Some((b, ix)) if b == score.benchmark => ix,
+                _ => {
+                    let ix = *bench_cache
+                        .entry(score.benchmark.as_str())
+                        .or_insert_with(|| {
+                            benchmark_entry(registry, &score.benchmark)
+                                .and_then(|e| scope_by_id.get(&e.id).copied())
+                        });
+                    last_bench = Some((score.benchmark.as_str(), ix));
+                    ix
+                }
+            };
+            let Some(bench) = bench else { continue };
+            let Some(entry) = scope[bench].entry else {
+                continue;
+            };
+            pass.counts.in_scope += 1;
+            let variant = match last_variant {
+                Some((b, v, ix)) if b == bench && v == score.variant => ix,
+                _ => {
+                    pass.variants[bench].insert(score.variant.as_str());
+                    let ix = pass.variants_seen.intern(score.variant.as_str());
+                    last_variant = Some((bench, score.variant.as_str(), ix));
+                    ix
+                }
+            };
+            if !score.value.is_finite() || score.unit != entry.unit {
+                pass.counts.unit_mismatch += 1;
+                continue;
+            }
+            let subject = &rec.claim.subject;
+            let key = class_key(subject);
+            let class = match last_class {
+                Some((k, ix)) if k == key => ix,
+                _ => {
+                    let ix = match class_of.get(&key) {
+                        Some(&ix) => ix,
+                        None => {
+                            let kind = match resolver.classify(subject) {
+                                SubjectClass::Unresolved(names) => ClassKind::Unresolved(names),
+                                SubjectClass::Resolved { ids, access, .. } => ClassKind::Resolved {
+                                    key: SubjectKey {
+                                        ids,
+                                        system: subject.system.as_deref(),
+                                    },
+                                    side: side_of(story, access),
+                                },
+                            };
+                            pass.classes.push(PassClass {
+                                kind,
+                                subject,
+                                left_out: 0,
+                            });
+                            class_of.insert(key, pass.classes.len() - 1);
+                            pass.classes.len() - 1
+                        }
+                    };
+                    last_class = Some((key, ix));
+                    ix
+                }
+            };
+            let class_entry = &mut pass.classes[class];
+            let side = match &class_entry.kind {
+                ClassKind::Unresolved(_) => {
+                    pass.counts.unresolved += 1;
+                    class_entry.left_out += 1;
+                    continue;
+                }
+                ClassKind::Resolved { side, .. } => match *side {
+                    Side::Cohort(side) => side,
+                    Side::Unknown => {
+                        pass.counts.unknown_access += 1;
+                        class_entry.left_out += 1;
+                        continue;
+                    }
+                    Side::Outside => {
+                        pass.counts.outside += 1;
+                        continue;
+                    }
+                },
+            };
+            let settings = pass.settings.intern(&score.settings);
+            let result = pass.results.intern((bench, variant, class, settings));
+            pass.counted.push(ScoreClaim {
+                rec,
+                score,
+                row: bench,
+                side,
+                subject: class,
+                key: result,
+                source,
+                effective: rec.effective_date(),
+                value: score.value,
+                id: rec.id,
+                observed: rec.observed_on,
+                snapshot: rec.snapshot_id,
+                evaluator_rank: evaluator_rank(rec.claim.evaluator),
+            });
+        }
+        pass
+    }
+}
+
+/// The cohort a subject of this access belongs to, if any.
+fn side_of(story: &Story, access: Access) -> Side {
+    if story.incumbent.access.contains(&access) {
+        Side::Cohort(INCUMBENT)
+    } else if story.challenger.access.contains(&access) {
+        Side::Cohort(CHALLENGER)
+    } else if access == Access::Unknown {
+        Side::Unknown
+    } else {
+        Side::Outside
+    }
 }
 
 /// Numbers distinct values in order of first appearance.

@@ -338,6 +338,69 @@ fn as_of_uses_only_claims_observed_by_then() {
 }
 
 #[test]
+fn a_large_input_read_in_parts_gives_the_same_analysis_in_any_order() {
+    // Past 50,000 claims the first pass is split between threads, each numbering what it
+    // meets; the merged result must not depend on which part saw what first.
+    let models = [
+        "GPT-4o",
+        "GPT-5",
+        "Claude 3.5 Sonnet",
+        "Llama 3.1 405B",
+        "Qwen2.5 72B",
+        "DeepSeek-V3",
+        "GLM-4.5",
+        "Mistral Large", // limited: outside both cohorts
+        "Mystery-1",     // unknown access
+        "Nobody-7B",     // not in the registry
+    ];
+    let benchmarks = ["mmlu", "humaneval", "gpqa", "lmarena-text", "not-tracked"];
+    let sources = ["a", "bb", "ccc", "dddd"];
+    let mut claims = Vec::new();
+    for i in 0..60_000i64 {
+        let k = i as usize;
+        let day = 1 + (k / 7) % 28;
+        let month = 1 + (k / 211) % 12;
+        let model = models[(k * 7 + k / 13) % models.len()];
+        let benchmark = benchmarks[(k / 3) % benchmarks.len()];
+        let value = if benchmark == "lmarena-text" {
+            1100.0 + (k % 300) as f64
+        } else {
+            40.0 + (k % 577) as f64 / 10.0
+        };
+        let observed = format!("2024-{month:02}-{day:02}");
+        let mut c = score(
+            i,
+            sources[k % sources.len()],
+            &observed,
+            model,
+            benchmark,
+            value,
+        );
+        if k.is_multiple_of(11) {
+            c = c.by(Evaluator::SelfReported);
+        }
+        if k.is_multiple_of(17) {
+            c = c.reported("2024-01-15");
+        }
+        claims.push(c);
+    }
+    let s = story(&["mmlu", "humaneval", "gpqa-diamond", "lmarena-text"]);
+    let forward = run(&claims, &s, "2024-10-01");
+    assert!(forward.coverage.claims_considered > 40_000);
+    assert!(forward.coverage.claims_after_as_of > 0);
+    assert!(forward.coverage.unresolved_claims > 0);
+    assert!(forward.coverage.unknown_access > 0);
+    assert!(forward.coverage.outside_cohorts > 0);
+    assert!(forward.parity.iter().all(|r| r.gap.is_some()));
+    let mut reversed = claims.clone();
+    reversed.reverse();
+    assert_eq!(forward, run(&reversed, &s, "2024-10-01"));
+    let mut rotated = claims.clone();
+    rotated.rotate_left(29_999);
+    assert_eq!(forward, run(&rotated, &s, "2024-10-01"));
+}
+
+#[test]
 fn same_input_in_any_order_gives_identical_output() {
     let claims = vec![
         score(1, "a", "2024-05-01", "GPT-4o", "mmlu", 88.7),

@@ -213,7 +213,7 @@ impl Registry {
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
                 .map(str::to_owned);
-            if self.resolve_model_name(repo).id().is_some() || !seen.insert(normalize_name(repo)) {
+            if self.knows_model_name(repo) || !seen.insert(normalize_name(repo)) {
                 continue;
             }
             added.push(ModelEntry {
@@ -333,6 +333,14 @@ impl Registry {
             self.models.iter().map(|m| m.id.as_str()),
             |i| self.models[i].id.as_str(),
         )
+    }
+
+    /// Whether a model name resolves, exactly or by its normalized key. Unlike
+    /// [`Registry::resolve_model_name`] it ranks no suggestions for a name that does not, which
+    /// costs a pass over every model.
+    fn knows_model_name(&self, name: &str) -> bool {
+        self.model_exact.contains_key(name.trim())
+            || self.model_normalized.contains_key(&normalize_name(name))
     }
 
     /// Resolves a benchmark name as a source or a user writes it.

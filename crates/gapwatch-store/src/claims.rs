@@ -4,19 +4,37 @@
 use gapwatch_model::{
     Access, Claim, ClaimRecord, Date, Evaluator, Fact, Score, Settings, Subject, Unit,
 };
-use rusqlite::{Connection, Row, params};
+use std::sync::LazyLock;
+
+use rusqlite::{Connection, Row};
 use sha2::{Digest, Sha256};
 
 use crate::StoreError;
 use crate::error::{corrupt, sql};
 
-/// The columns of a claim row, as written.
-const INSERT_CLAIM: &str = "INSERT INTO claims (natural_key, source_id, snapshot_id, run_id,
-    kind, subject, system, models, benchmark, variant, metric, settings, value, unit,
-    uncertainty, access, license, reported_on, evaluator, locator)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,
-    ?19, ?20)
-    ON CONFLICT (natural_key) DO NOTHING";
+/// The columns of a claim row, as written, for `rows` rows at once.
+fn insert_sql(rows: usize) -> String {
+    let one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
+    let values = vec![one; rows].join(", ");
+    format!(
+        "INSERT INTO claims (natural_key, source_id, snapshot_id, run_id, kind, subject,
+            system, models, benchmark, variant, metric, settings, value, unit, uncertainty,
+            access, license, reported_on, evaluator, locator)
+         VALUES {values}
+         ON CONFLICT (snapshot_id, natural_key) DO NOTHING"
+    )
+}
+
+/// Claims bound to one statement: SQLite's work per statement run is then shared by many
+/// rows. 32 rows of 20 columns stay far below SQLite's limit of 32,766 parameters.
+const ROWS_PER_STATEMENT: usize = 32;
+
+/// Statements for a full batch of rows and for one row, built once.
+static INSERT_BATCH: LazyLock<String> = LazyLock::new(|| insert_sql(ROWS_PER_STATEMENT));
+static INSERT_ONE: LazyLock<String> = LazyLock::new(|| insert_sql(1));
+
+/// From this many claims on, encoding is shared between threads.
+const PARALLEL_FROM: usize = 4_096;
 
 /// The columns [`decode`] reads, in order; `c` is claims, `s` its snapshot.
 pub(crate) const SELECT_CLAIMS: &str = "SELECT c.id, c.source_id, c.snapshot_id, s.sha256,
@@ -32,6 +50,114 @@ pub(crate) struct Provenance<'a> {
     pub(crate) run_id: i64,
 }
 
+/// What a claim needs computed before it is bound: its natural key and its JSON columns.
+struct Encoded {
+    key: [u8; 32],
+    models: String,
+    settings: Option<String>,
+    reported_on: Option<String>,
+}
+
+/// Validates and encodes claims, in order; the first claim that cannot be stored fails.
+fn encode(
+    from: &Provenance<'_>,
+    claims: &[Claim],
+    first_index: usize,
+) -> Result<Vec<Encoded>, StoreError> {
+    claims
+        .iter()
+        .enumerate()
+        .map(|(i, claim)| {
+            let invalid = |problem: String| StoreError::InvalidClaim {
+                source_id: from.source_id.to_owned(),
+                index: first_index + i,
+                locator: claim.locator.clone(),
+                problem,
+            };
+            validate(claim).map_err(invalid)?;
+            let key = natural_key(from.snapshot_id, claim).map_err(|e| invalid(e.to_string()))?;
+            let models =
+                serde_json::to_string(&claim.subject.models).map_err(|e| invalid(e.to_string()))?;
+            let settings = claim
+                .score()
+                .map(|s| serde_json::to_string(&s.settings))
+                .transpose()
+                .map_err(|e| invalid(e.to_string()))?;
+            Ok(Encoded {
+                key,
+                models,
+                settings,
+                reported_on: claim.reported_on.map(|d| d.to_string()),
+            })
+        })
+        .collect()
+}
+
+/// [`encode`], shared between the cores for large batches.
+fn encode_all(from: &Provenance<'_>, claims: &[Claim]) -> Result<Vec<Encoded>, StoreError> {
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if claims.len() < PARALLEL_FROM || cores < 2 {
+        return encode(from, claims, 0);
+    }
+    let size = claims.len().div_ceil(cores.min(8));
+    let parts: Vec<Result<Vec<Encoded>, StoreError>> = std::thread::scope(|threads| {
+        let handles: Vec<_> = claims
+            .chunks(size)
+            .enumerate()
+            .map(|(n, part)| threads.spawn(move || encode(from, part, n * size)))
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| {
+                h.join()
+                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+            })
+            .collect()
+    });
+    let mut all = Vec::with_capacity(claims.len());
+    for part in parts {
+        all.extend(part?);
+    }
+    Ok(all)
+}
+
+/// Binds one claim's 20 columns from position `at` (1-based).
+fn bind(
+    stmt: &mut rusqlite::Statement<'_>,
+    at: usize,
+    from: &Provenance<'_>,
+    claim: &Claim,
+    e: &Encoded,
+) -> rusqlite::Result<()> {
+    let (kind, score, access, license) = match &claim.fact {
+        Fact::Score(score) => ("score", Some(score), None, None),
+        Fact::Access { access, license } => {
+            ("access", None, Some(access.as_str()), license.as_deref())
+        }
+    };
+    stmt.raw_bind_parameter(at, e.key.as_slice())?;
+    stmt.raw_bind_parameter(at + 1, from.source_id)?;
+    stmt.raw_bind_parameter(at + 2, from.snapshot_id)?;
+    stmt.raw_bind_parameter(at + 3, from.run_id)?;
+    stmt.raw_bind_parameter(at + 4, kind)?;
+    stmt.raw_bind_parameter(at + 5, claim.subject.name.as_str())?;
+    stmt.raw_bind_parameter(at + 6, claim.subject.system.as_deref())?;
+    stmt.raw_bind_parameter(at + 7, e.models.as_str())?;
+    stmt.raw_bind_parameter(at + 8, score.map(|s| s.benchmark.as_str()))?;
+    stmt.raw_bind_parameter(at + 9, score.map(|s| s.variant.as_str()))?;
+    stmt.raw_bind_parameter(at + 10, score.map(|s| s.metric.as_str()))?;
+    stmt.raw_bind_parameter(at + 11, e.settings.as_deref())?;
+    stmt.raw_bind_parameter(at + 12, score.map(|s| s.value))?;
+    stmt.raw_bind_parameter(at + 13, score.map(|s| s.unit.as_str()))?;
+    stmt.raw_bind_parameter(at + 14, score.and_then(|s| s.uncertainty))?;
+    stmt.raw_bind_parameter(at + 15, access)?;
+    stmt.raw_bind_parameter(at + 16, license)?;
+    stmt.raw_bind_parameter(at + 17, e.reported_on.as_deref())?;
+    stmt.raw_bind_parameter(at + 18, claim.evaluator.as_str())?;
+    stmt.raw_bind_parameter(at + 19, claim.locator.as_str())?;
+    Ok(())
+}
+
 /// Inserts claims, skipping those whose natural key is already stored. Returns how many were
 /// inserted. Fails on the first claim that cannot be stored faithfully; the caller's
 /// transaction then rolls back everything.
@@ -42,54 +168,29 @@ pub(crate) fn insert(
     claims: &[Claim],
 ) -> Result<u64, StoreError> {
     let action = "insert claims";
-    let mut stmt = conn.prepare_cached(INSERT_CLAIM).map_err(sql(db, action))?;
+    let encoded = encode_all(from, claims)?;
     let mut inserted = 0;
-    for (index, claim) in claims.iter().enumerate() {
-        let invalid = |problem: String| StoreError::InvalidClaim {
-            source_id: from.source_id.to_owned(),
-            index,
-            locator: claim.locator.clone(),
-            problem,
-        };
-        validate(claim).map_err(invalid)?;
-        let key = natural_key(from.snapshot_id, claim).map_err(|e| invalid(e.to_string()))?;
-        let models =
-            serde_json::to_string(&claim.subject.models).map_err(|e| invalid(e.to_string()))?;
-        let (kind, score, access, license) = match &claim.fact {
-            Fact::Score(score) => ("score", Some(score), None, None),
-            Fact::Access { access, license } => {
-                ("access", None, Some(access.as_str()), license.as_deref())
+    let full = claims.len() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT;
+    if full > 0 {
+        let mut stmt = conn
+            .prepare_cached(&INSERT_BATCH)
+            .map_err(sql(db, action))?;
+        for (batch, codes) in claims[..full]
+            .chunks(ROWS_PER_STATEMENT)
+            .zip(encoded[..full].chunks(ROWS_PER_STATEMENT))
+        {
+            for (row, (claim, e)) in batch.iter().zip(codes).enumerate() {
+                bind(&mut stmt, 1 + row * 20, from, claim, e).map_err(sql(db, action))?;
             }
-        };
-        let settings = score
-            .map(|s| serde_json::to_string(&s.settings))
-            .transpose()
-            .map_err(|e| invalid(e.to_string()))?;
-        let reported_on = claim.reported_on.map(|d| d.to_string());
-        inserted += stmt
-            .execute(params![
-                key.as_slice(),
-                from.source_id,
-                from.snapshot_id,
-                from.run_id,
-                kind,
-                claim.subject.name,
-                claim.subject.system,
-                models,
-                score.map(|s| s.benchmark.as_str()),
-                score.map(|s| s.variant.as_str()),
-                score.map(|s| s.metric.as_str()),
-                settings,
-                score.map(|s| s.value),
-                score.map(|s| s.unit.as_str()),
-                score.and_then(|s| s.uncertainty),
-                access,
-                license,
-                reported_on,
-                claim.evaluator.as_str(),
-                claim.locator,
-            ])
-            .map_err(sql(db, action))? as u64;
+            inserted += stmt.raw_execute().map_err(sql(db, action))? as u64;
+        }
+    }
+    if full < claims.len() {
+        let mut stmt = conn.prepare_cached(&INSERT_ONE).map_err(sql(db, action))?;
+        for (claim, e) in claims[full..].iter().zip(&encoded[full..]) {
+            bind(&mut stmt, 1, from, claim, e).map_err(sql(db, action))?;
+            inserted += stmt.raw_execute().map_err(sql(db, action))? as u64;
+        }
     }
     Ok(inserted)
 }

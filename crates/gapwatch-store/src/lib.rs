@@ -69,7 +69,9 @@
 //!   forever within a story) and **published versions** with every rendering and its sha256.
 //!
 //! Every write is one transaction: a snapshot with its run and claims, a version with its
-//! renderings. Opening a file is careful: a file that is not a gapwatch database, or one
+//! renderings. The database keeps a write-ahead log synced at checkpoints (`synchronous =
+//! NORMAL`): a committed write survives gapwatch being killed; a power cut may lose the
+//! latest writes, never corrupt the file, and an ingest can simply run again. Opening a file is careful: a file that is not a gapwatch database, or one
 //! written by a newer gapwatch, is refused without a byte of it changing.
 //!
 //! The store knows no HTTP and parses no sources: it stores what it is given.

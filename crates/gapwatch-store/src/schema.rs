@@ -20,6 +20,9 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// How long a statement waits for another process's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
+/// The page cache of each connection, in KiB (SQLite's default is 2,000).
+const CACHE_KIB: i64 = -65_536;
+
 /// The 16 bytes every SQLite database file starts with.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 
@@ -214,6 +217,54 @@ BEGIN SELECT RAISE(ABORT, 'the fetch log is append-only'); END;
 CREATE TRIGGER fetch_log_no_delete BEFORE DELETE ON fetch_log
 BEGIN SELECT RAISE(ABORT, 'the fetch log is append-only'); END;
 "#,
+    // 3: claims are unique by natural key within their snapshot, in an index ordered by
+    // snapshot: a new snapshot's claims then land together at the end of the index instead of
+    // on a random page each (the key is a hash), which made large inserts write most of the
+    // index again. The key already hashes the snapshot id, so the rule is the same. The table
+    // is rebuilt because a column's UNIQUE constraint cannot be dropped; the snapshot index
+    // goes, the new one leads with the snapshot id. The fetch log's index goes too: its one
+    // query (all rows, or one source's) cannot use it, and every append paid for it.
+    r#"
+DROP INDEX fetch_log_by_source;
+DROP TRIGGER claims_no_update;
+DROP TRIGGER claims_no_delete;
+CREATE TABLE claims_v3 (
+    id          INTEGER PRIMARY KEY,
+    -- sha256 of the snapshot id and the canonical JSON of subject, fact and locator.
+    natural_key BLOB NOT NULL CHECK (length(natural_key) = 32),
+    source_id   TEXT NOT NULL REFERENCES sources (id),
+    snapshot_id INTEGER NOT NULL REFERENCES snapshots (id),
+    run_id      INTEGER NOT NULL REFERENCES extraction_runs (id),
+    kind        TEXT NOT NULL CHECK (kind IN ('score', 'access')),
+    subject     TEXT NOT NULL,
+    system      TEXT,
+    models      TEXT NOT NULL, -- JSON array of strings
+    benchmark   TEXT,
+    variant     TEXT,
+    metric      TEXT,
+    settings    TEXT,          -- JSON object of strings
+    value       REAL,
+    unit        TEXT,
+    uncertainty REAL,
+    access      TEXT,
+    license     TEXT,
+    reported_on TEXT,
+    evaluator   TEXT NOT NULL,
+    locator     TEXT NOT NULL,
+    CHECK (kind <> 'score' OR (benchmark IS NOT NULL AND variant IS NOT NULL
+        AND metric IS NOT NULL AND settings IS NOT NULL AND value IS NOT NULL
+        AND unit IS NOT NULL)),
+    CHECK (kind <> 'access' OR access IS NOT NULL),
+    UNIQUE (snapshot_id, natural_key)
+) STRICT;
+INSERT INTO claims_v3 SELECT * FROM claims ORDER BY id;
+DROP TABLE claims;
+ALTER TABLE claims_v3 RENAME TO claims;
+CREATE TRIGGER claims_no_update BEFORE UPDATE ON claims
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+"#,
 ];
 
 /// Refuses, without writing anything, a non-empty file that is not a gapwatch database this
@@ -322,6 +373,15 @@ pub(crate) fn configure(conn: &Connection, db: &str) -> Result<(), StoreError> {
     let _mode: String = conn
         .pragma_update_and_check(None, "journal_mode", "WAL", |r| r.get(0))
         .map_err(sql(db, "switch to write-ahead logging"))?;
+    // With a write-ahead log, NORMAL syncs at checkpoints rather than at every commit: a commit
+    // survives gapwatch being killed, and a power cut can lose the latest commits but never
+    // corrupts the file. Every write gapwatch makes can be made again (ingest is idempotent).
+    conn.pragma_update(None, "synchronous", "NORMAL")
+        .map_err(sql(db, "set the sync mode"))?;
+    // Room for the claim indexes of a large store, so that inserting a snapshot's claims does
+    // not read index pages back from the file. Negative: KiB, allocated as used.
+    conn.pragma_update(None, "cache_size", CACHE_KIB)
+        .map_err(sql(db, "set the page cache size"))?;
     Ok(())
 }
 
@@ -417,6 +477,72 @@ mod tests {
         // Running again is a no-op, not a failure on existing tables.
         migrate(&mut conn, Path::new(":memory:"), ":memory:").unwrap();
         assert_eq!(pragma(&conn, "user_version"), i64::from(SCHEMA_VERSION));
+    }
+
+    #[test]
+    fn claims_written_before_version_3_keep_their_ids_and_rules() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        apply_migrations(&mut conn, &MIGRATIONS[..2], Path::new(":memory:"), "m").unwrap();
+        let key = [7u8; 32];
+        let insert_claim = "INSERT INTO claims (natural_key, source_id, snapshot_id, run_id,
+                kind, subject, models, benchmark, variant, metric, settings, value, unit,
+                evaluator, locator)
+            VALUES (?1, 's', 1, 1, 'score', 'A', '[\"A\"]', 'mmlu', '', 'accuracy', '{}',
+                88.5, 'percent', 'third-party', 'row 1')
+            ON CONFLICT DO NOTHING";
+        conn.execute_batch(&format!(
+            "INSERT INTO sources VALUES ('s', 'p', 't', 'u', 'csv');
+             INSERT INTO blobs VALUES ('{0}', 1, 'deflate', x'00');
+             INSERT INTO snapshots (id, source_id, sha256, observed_on, origin)
+                 VALUES (1, 's', '{0}', '2025-01-01', 'x');
+             INSERT INTO extraction_runs VALUES (1, 1, 'csv 1', 1, 1, '[]');
+             INSERT INTO fetch_log (source_id, started_at, outcome, duration_ms)
+                 VALUES ('s', '2025-01-01T00:00:00Z', 'stored', 5);",
+            "a".repeat(64)
+        ))
+        .unwrap();
+        assert_eq!(conn.execute(insert_claim, [key.as_slice()]).unwrap(), 1);
+        let id: i64 = conn.last_insert_rowid();
+
+        apply_migrations(&mut conn, MIGRATIONS, Path::new(":memory:"), "m").unwrap();
+        assert_eq!(pragma(&conn, "user_version"), i64::from(SCHEMA_VERSION));
+        let kept: (i64, Vec<u8>, f64) = conn
+            .query_row("SELECT id, natural_key, value FROM claims", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!(kept, (id, key.to_vec(), 88.5));
+        // The same claim of the same snapshot is still a repeat.
+        assert_eq!(conn.execute(insert_claim, [key.as_slice()]).unwrap(), 0);
+        // Claims are still append-only.
+        let err = conn.execute("UPDATE claims SET value = 1", []).unwrap_err();
+        assert!(err.to_string().contains("claims are append-only"), "{err}");
+        let err = conn.execute("DELETE FROM claims", []).unwrap_err();
+        assert!(err.to_string().contains("claims are append-only"), "{err}");
+        // And they still refer to a snapshot that exists.
+        conn.pragma_update(None, "foreign_keys", true).unwrap();
+        let orphan = conn
+            .execute(
+                &insert_claim.replace("'s', 1, 1", "'s', 99, 1"),
+                [[8u8; 32].as_slice()],
+            )
+            .unwrap_err();
+        assert!(orphan.to_string().contains("FOREIGN KEY"), "{orphan}");
+        let indexes: Vec<String> = conn
+            .prepare("SELECT name FROM sqlite_schema WHERE type = 'index' ORDER BY name")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            !indexes.iter().any(|i| i == "fetch_log_by_source"),
+            "{indexes:?}"
+        );
+        assert!(
+            !indexes.iter().any(|i| i == "claims_by_snapshot"),
+            "{indexes:?}"
+        );
     }
 
     #[test]

@@ -481,6 +481,8 @@ mod tests {
         assert_eq!(pragma("foreign_keys"), "Integer(1)");
         assert_eq!(pragma("journal_mode"), "Text(\"wal\")");
         assert_eq!(pragma("busy_timeout"), "Integer(10000)");
+        // NORMAL: with a write-ahead log, synced at checkpoints rather than every commit.
+        assert_eq!(pragma("synchronous"), "Integer(1)");
         // A snapshot pointing at no blob is refused by the schema itself.
         store
             .conn

@@ -633,6 +633,56 @@ fn a_hundred_thousand_claims_go_in_one_snapshot() {
 }
 
 #[test]
+fn repeats_are_dropped_across_statement_batches() {
+    // Claims are bound many to a statement; a repeat must be caught whether its first copy
+    // went in the same statement, an earlier one, or the one-by-one tail.
+    let mut store = store_with(&["board"]);
+    let distinct: Vec<Claim> = (0..70)
+        .map(|i| score(&format!("model-{i}"), "mmlu", f64::from(i)))
+        .collect();
+    let mut claims = distinct.clone();
+    for i in [0, 31, 32, 33, 63, 64, 69, 5, 40, 69] {
+        claims.push(distinct[i].clone());
+    }
+    claims.push(distinct[1].clone());
+    assert_eq!(claims.len(), 81); // two full batches of 32 and a tail of 17
+    let outcome = store
+        .record_snapshot(&snapshot("board", b"v1", "2025-01-01", &claims))
+        .unwrap();
+    assert_eq!(outcome.claims_inserted, 70);
+    let back: Vec<Claim> = store
+        .claims(None)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.claim)
+        .collect();
+    assert_eq!(back, distinct, "stored once each, in first-seen order");
+}
+
+#[test]
+fn a_bad_claim_deep_in_a_large_snapshot_is_named_by_its_position() {
+    // Large snapshots are encoded on several threads; the error must still name the first
+    // bad claim by its position in the whole list.
+    let mut store = store_with(&["board"]);
+    let mut claims: Vec<Claim> = (0..10_000)
+        .map(|i| score(&format!("model-{i}"), "mmlu", f64::from(i % 100)))
+        .collect();
+    claims[7_777] = score("bad", "mmlu", f64::NAN);
+    claims[9_000] = score("worse", "mmlu", f64::INFINITY);
+    let err = store
+        .record_snapshot(&snapshot("board", b"v1", "2025-01-01", &claims))
+        .unwrap_err();
+    match err {
+        StoreError::InvalidClaim { index, locator, .. } => {
+            assert_eq!((index, locator.as_str()), (7_777, "bad/mmlu"));
+        }
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(store.claim_count().unwrap(), 0);
+    assert!(store.snapshots(None).unwrap().is_empty());
+}
+
+#[test]
 fn the_fetch_log_keeps_failures_and_is_append_only() {
     use gapwatch_store::{FetchLogEntry, FetchOutcomeKind};
     let dir = tempfile::tempdir().unwrap();

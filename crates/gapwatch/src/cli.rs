@@ -276,6 +276,10 @@ pub struct IngestArgs {
     /// Most requests in flight overall.
     #[arg(long, default_value_t = 8, value_name = "N")]
     pub concurrency: usize,
+    /// The least time between the starts of two requests to one host: 1s, 250ms, or 0 for
+    /// a server of your own that needs no politeness.
+    #[arg(long, default_value = "1s", value_name = "DURATION", value_parser = parse_interval)]
+    pub host_interval: std::time::Duration,
     /// Give up on a source after this long, retries included.
     #[arg(long, default_value = "2m", value_name = "DURATION", value_parser = crate::ingest::parse_duration)]
     pub timeout: std::time::Duration,
@@ -287,6 +291,22 @@ pub struct IngestArgs {
     pub json: bool,
 }
 
+/// An interval that may be zero or given in milliseconds (`0`, `250ms`), or any duration
+/// `--every` accepts (`1s`, `2m`).
+fn parse_interval(text: &str) -> Result<std::time::Duration, String> {
+    let t = text.trim();
+    if t == "0" {
+        return Ok(std::time::Duration::ZERO);
+    }
+    if let Some(ms) = t.strip_suffix("ms") {
+        return ms
+            .parse::<u64>()
+            .map(std::time::Duration::from_millis)
+            .map_err(|_| format!("{text:?}: expected a number of milliseconds, as in 250ms"));
+    }
+    crate::ingest::parse_duration(t)
+}
+
 #[cfg(test)]
 mod tests {
     use clap::CommandFactory as _;
@@ -294,5 +314,18 @@ mod tests {
     #[test]
     fn the_command_line_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn host_intervals_may_be_zero_or_milliseconds() {
+        use std::time::Duration;
+        assert_eq!(super::parse_interval("0"), Ok(Duration::ZERO));
+        assert_eq!(
+            super::parse_interval("250ms"),
+            Ok(Duration::from_millis(250))
+        );
+        assert_eq!(super::parse_interval("2s"), Ok(Duration::from_secs(2)));
+        assert!(super::parse_interval("fast").is_err());
+        assert!(super::parse_interval("xms").is_err());
     }
 }

@@ -274,6 +274,7 @@ fn policy(args: &IngestArgs) -> FetchPolicy {
     FetchPolicy {
         global_concurrency: args.concurrency.max(1),
         per_host_concurrency: args.per_host.max(1),
+        per_host_interval: args.host_interval,
         total_timeout: args.timeout,
         max_attempts: args.attempts.max(1),
         ..FetchPolicy::default()

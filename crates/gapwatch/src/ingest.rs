@@ -29,6 +29,8 @@ pub struct SourceRun {
     pub message: Option<String>,
     pub attempts: u32,
     pub duration_ms: u64,
+    /// The snapshot stored, or the stored one the bytes were identical to.
+    pub snapshot_id: Option<i64>,
 }
 
 impl SourceRun {
@@ -124,6 +126,7 @@ pub fn ingest_once(
                 message: Some(format!("{e:#}")),
                 attempts: outcome.attempts(),
                 duration_ms: 0,
+                snapshot_id: None,
             },
         };
         let duration_ms = (outcome.elapsed() + began.elapsed()).as_millis() as u64;
@@ -140,7 +143,7 @@ pub fn ingest_once(
             warnings: run.warnings.clone(),
             message: run.message.clone(),
             duration_ms: run.duration_ms,
-            snapshot_id: None,
+            snapshot_id: run.snapshot_id,
         })?;
         runs.push(run);
     }
@@ -165,6 +168,7 @@ fn record(
         message: None,
         attempts: outcome.attempts(),
         duration_ms: 0,
+        snapshot_id: None,
     };
     match outcome {
         FetchOutcome::NotModified { status, .. } => {
@@ -196,6 +200,7 @@ fn record(
             .with_context(|| format!("{} ({})", source.id, request.url))?;
             run.rows = Some(imported.rows as u64);
             run.claims_inserted = Some(imported.claims_inserted);
+            run.snapshot_id = Some(imported.snapshot_id);
             run.outcome = if imported.needs_attention {
                 FetchOutcomeKind::Attention
             } else if imported.new_snapshot {

@@ -20,12 +20,9 @@ impl RunLock {
         name.push(".lock");
         let path = PathBuf::from(name);
         for _ in 0..2 {
-            match OpenOptions::new().write(true).create_new(true).open(&path) {
-                Ok(mut file) => {
-                    writeln!(file, "pid={}\nsince={since}", std::process::id())
-                        .with_context(|| format!("cannot write {}", path.display()))?;
-                    return Ok(RunLock { path });
-                }
+            let contents = format!("pid={}\nsince={since}\n", std::process::id());
+            match create_with_contents(&path, &contents) {
+                Ok(()) => return Ok(RunLock { path }),
                 Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
                     let text = std::fs::read_to_string(&path).unwrap_or_default();
                     let field = |key: &str| {
@@ -53,6 +50,27 @@ impl RunLock {
             }
         }
         bail!("cannot take the lock {}", path.display())
+    }
+}
+
+/// Creates `path` holding `contents`, or fails with `AlreadyExists`. The contents are written
+/// to a file of this process first and then hard-linked into place, so that a run killed at any
+/// moment never leaves a lock without the pid that lets the next run see it is stale.
+fn create_with_contents(path: &Path, contents: &str) -> std::io::Result<()> {
+    let mut private = path.as_os_str().to_owned();
+    private.push(format!(".{}", std::process::id()));
+    let private = PathBuf::from(private);
+    std::fs::write(&private, contents)?;
+    let linked = std::fs::hard_link(&private, path);
+    let _ = std::fs::remove_file(&private);
+    match linked {
+        Err(e) if e.kind() != std::io::ErrorKind::AlreadyExists => {
+            // A file system without hard links: create in place, with a short window in
+            // which the file exists but is still empty.
+            let mut file = OpenOptions::new().write(true).create_new(true).open(path)?;
+            file.write_all(contents.as_bytes())
+        }
+        other => other,
     }
 }
 
@@ -96,5 +114,24 @@ mod tests {
         // Pid numbers this high are beyond Linux's pid_max, so no process has it.
         std::fs::write(dir.path().join("g.sqlite.lock"), "pid=4294967\nsince=x\n").unwrap();
         assert!(RunLock::acquire(&db, "now").is_ok());
+    }
+
+    #[test]
+    fn the_lock_file_holds_pid_and_since_and_nothing_else_is_left_beside_it() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("g.sqlite");
+        let held = RunLock::acquire(&db, "2025-01-01T00:00:00Z").unwrap();
+        let text = std::fs::read_to_string(dir.path().join("g.sqlite.lock")).unwrap();
+        assert_eq!(
+            text,
+            format!("pid={}\nsince=2025-01-01T00:00:00Z\n", std::process::id())
+        );
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(names, ["g.sqlite.lock"]);
+        drop(held);
+        assert_eq!(std::fs::read_dir(dir.path()).unwrap().count(), 0);
     }
 }

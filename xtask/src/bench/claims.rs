@@ -1,0 +1,554 @@
+//! W2 and W3: a million claims through the store's public API with duplicate detection,
+//! against `sqlite_claims.py`; then the parity map over them and a full digest.
+//!
+//! The claims look like what gapwatch stores after a few years of fetching leaderboards: 100
+//! sources, each a board of 1,000 results (250 models from the registry, written by name or
+//! alias, on 4 benchmarks, most of them tracked by the default story), fetched 10 times over
+//! 1,000 days. Between fetches a fifth of the results improve; one source in twenty reports a
+//! result a little differently from the others. A board lists a few rows twice, the same claim
+//! again, which the store's natural key drops, as the peer's UNIQUE key drops its repeated
+//! (snapshot, model, benchmark).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use gapwatch_analysis::{AnalysisOptions, analyze, changes};
+use gapwatch_model::{
+    Claim, Date, Evaluator, Fact, Registry, Score, Settings, Story, Subject, Unit,
+};
+use gapwatch_report::{CitedSource, Digest, DigestInput, render_html, render_markdown};
+use gapwatch_store::{NewSnapshot, SourceInfo, Store};
+use serde::{Deserialize, Serialize};
+
+use super::{Ctx, Rng, measure, median, own_peak_kib, peer_number, run_worker};
+
+/// Sources publishing the claims; snapshot `s` belongs to source `s % SOURCES`.
+const SOURCES: usize = 100;
+/// Rows on a board, and so claims offered per snapshot.
+const PER_SNAPSHOT: usize = 1_000;
+/// Benchmarks per board.
+const BOARD_BENCHMARKS: usize = 4;
+/// Rows per board repeated, per thousand.
+const REPEATS_PER_MILLE: usize = 5;
+/// Models boards choose from: the registry's curated ones come first.
+const MODEL_POOL: usize = 1_500;
+/// Benchmarks the default story does not track, so that the analysis has claims to leave out.
+const UNTRACKED: usize = 4;
+/// Days between two fetches of a source.
+const FETCH_EVERY_DAYS: i64 = 100;
+/// Times the parity map is computed; the median is reported.
+const ANALYSIS_RUNS: usize = 5;
+/// Times the digest is built and rendered; the median is reported.
+const DIGEST_RUNS: usize = 5;
+/// Earlier versions whose states feed the digest's gap-over-time charts.
+const HISTORY: usize = 4;
+
+/// What the insert worker measured.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct InsertFigures {
+    pub(crate) offered: u64,
+    pub(crate) stored: u64,
+    pub(crate) snapshots: u64,
+    /// Generating the claims and recording them: the basis the peer's figure has.
+    pub(crate) seconds: f64,
+    /// Inside `record_snapshot` only.
+    pub(crate) store_seconds: f64,
+    pub(crate) peak_kib: Option<u64>,
+    pub(crate) db_bytes: u64,
+}
+
+/// W2 as recorded.
+#[derive(Debug)]
+pub(crate) struct W2 {
+    pub(crate) gapwatch: InsertFigures,
+    pub(crate) db: PathBuf,
+    pub(crate) peer_rows_per_s: f64,
+    pub(crate) peer_seconds: f64,
+    pub(crate) peer_stored: u64,
+    pub(crate) peer_query_seconds: f64,
+    pub(crate) peer_peak_kib: Option<u64>,
+    pub(crate) peer_db_bytes: u64,
+}
+
+impl W2 {
+    pub(crate) fn rows_per_s(&self) -> f64 {
+        self.gapwatch.offered as f64 / self.gapwatch.seconds
+    }
+}
+
+/// What the query worker measured.
+#[derive(Debug, Serialize, Deserialize)]
+pub(crate) struct QueryFigures {
+    pub(crate) claims: u64,
+    /// `Store::claims(None)`.
+    pub(crate) load_seconds: f64,
+    /// `analyze`, every run.
+    pub(crate) analysis_seconds: Vec<f64>,
+    pub(crate) parity_rows: usize,
+    pub(crate) counted_claims: u64,
+    pub(crate) tensions: usize,
+    pub(crate) timeline_events: usize,
+    pub(crate) changes: usize,
+    /// Gathering the digest's inputs from the store (sources, snapshots, claim sources).
+    pub(crate) inputs_seconds: f64,
+    /// `Digest::build`, `render_markdown`, `render_html` and the JSON, every run.
+    pub(crate) build_seconds: Vec<f64>,
+    pub(crate) markdown_seconds: Vec<f64>,
+    pub(crate) html_seconds: Vec<f64>,
+    pub(crate) json_seconds: Vec<f64>,
+    pub(crate) markdown_bytes: usize,
+    pub(crate) html_bytes: usize,
+    pub(crate) json_bytes: usize,
+    pub(crate) peak_kib: Option<u64>,
+}
+
+impl QueryFigures {
+    pub(crate) fn analysis(&self) -> f64 {
+        median(self.analysis_seconds.clone())
+    }
+
+    /// A full digest: build and every rendering, run by run.
+    pub(crate) fn digest(&self) -> f64 {
+        let runs = (0..self.build_seconds.len())
+            .map(|i| {
+                self.build_seconds[i]
+                    + self.markdown_seconds.get(i).copied().unwrap_or_default()
+                    + self.html_seconds.get(i).copied().unwrap_or_default()
+                    + self.json_seconds.get(i).copied().unwrap_or_default()
+            })
+            .collect();
+        median(runs)
+    }
+}
+
+pub(crate) fn run_insert(ctx: &Ctx) -> Result<W2> {
+    let n = ctx.scale.claims;
+    let db = ctx.work.join("claims.sqlite");
+    eprintln!(
+        "W2: {n} claims into {} through Store::record_snapshot",
+        db.display()
+    );
+    let n_s = n.to_string();
+    let gapwatch: InsertFigures =
+        run_worker(ctx, &["insert".as_ref(), db.as_os_str(), n_s.as_ref()])?;
+
+    eprintln!("W2 peer: sqlite_claims.py {n}");
+    let peer_db = ctx.work.join("peer-claims.sqlite");
+    let script = ctx.peers.join("sqlite_claims.py");
+    let peer = measure(
+        &ctx.python,
+        &[script.as_os_str(), peer_db.as_os_str(), n_s.as_ref()],
+        &ctx.work,
+    )?;
+    if !peer.success {
+        bail!("sqlite_claims.py failed");
+    }
+    let name = "sqlite_claims.py";
+    Ok(W2 {
+        gapwatch,
+        db,
+        peer_rows_per_s: peer_number(&peer.stdout, "rows_per_s", name)?,
+        peer_seconds: peer_number(&peer.stdout, "insert_seconds", name)?,
+        peer_stored: peer_number(&peer.stdout, "claims", name)? as u64,
+        peer_query_seconds: peer_number(&peer.stdout, "parity_query_seconds", name)?,
+        peer_peak_kib: peer.peak_kib,
+        peer_db_bytes: db_size(&peer_db),
+    })
+}
+
+pub(crate) fn run_query(ctx: &Ctx, w2: &W2) -> Result<QueryFigures> {
+    eprintln!("W3: parity map and digest over {}", w2.db.display());
+    run_worker(ctx, &["query".as_ref(), w2.db.as_os_str()])
+}
+
+/// A database file's size with its write-ahead log.
+fn db_size(db: &Path) -> u64 {
+    let wal = PathBuf::from(format!("{}-wal", db.display()));
+    [db.to_owned(), wal]
+        .iter()
+        .filter_map(|p| std::fs::metadata(p).ok())
+        .map(|m| m.len())
+        .sum()
+}
+
+/// A model the generator writes about.
+struct GenModel {
+    /// The registry's display name and aliases: sources write either.
+    names: Vec<String>,
+    strength: f64,
+}
+
+/// A benchmark the generator writes about.
+struct GenBenchmark {
+    id: String,
+    metric: String,
+    unit: Unit,
+}
+
+/// Deterministic, realistic claims.
+struct Generator {
+    models: Vec<GenModel>,
+    benchmarks: Vec<GenBenchmark>,
+    /// Per source: its models and benchmarks.
+    boards: Vec<(Vec<usize>, Vec<usize>)>,
+    start: Date,
+}
+
+impl Generator {
+    fn new(registry: &Registry, story: &Story) -> Result<Self> {
+        let mut rng = Rng::new(7);
+        let models: Vec<GenModel> = registry
+            .models()
+            .iter()
+            .take(MODEL_POOL)
+            .map(|m| GenModel {
+                names: std::iter::once(m.name.clone())
+                    .chain(m.aliases.iter().take(2).cloned())
+                    .collect(),
+                strength: rng.unit(),
+            })
+            .collect();
+        let mut benchmarks = Vec::new();
+        for id in &story.benchmarks {
+            let b = registry.benchmark(id).with_context(|| {
+                format!("the default story's benchmark {id:?} is not in the registry")
+            })?;
+            benchmarks.push(GenBenchmark {
+                id: b.id.clone(),
+                metric: b.metric.clone(),
+                unit: b.unit,
+            });
+        }
+        let tracked: BTreeSet<&str> = story.benchmarks.iter().map(String::as_str).collect();
+        benchmarks.extend(
+            registry
+                .benchmarks()
+                .iter()
+                .filter(|b| !tracked.contains(b.id.as_str()))
+                .take(UNTRACKED)
+                .map(|b| GenBenchmark {
+                    id: b.id.clone(),
+                    metric: b.metric.clone(),
+                    unit: b.unit,
+                }),
+        );
+        let per_board_models = PER_SNAPSHOT / BOARD_BENCHMARKS;
+        if models.len() < per_board_models || benchmarks.len() < BOARD_BENCHMARKS {
+            bail!("the registry has too few models or benchmarks to fill a board");
+        }
+        let boards = (0..SOURCES)
+            .map(|k| {
+                let mut rng = Rng::new(0x0b0a_2d00_0000 + k as u64);
+                (
+                    distinct(&mut rng, per_board_models, models.len()),
+                    distinct(&mut rng, BOARD_BENCHMARKS, benchmarks.len()),
+                )
+            })
+            .collect();
+        Ok(Generator {
+            models,
+            benchmarks,
+            boards,
+            start: Date::from_ymd(2023, 1, 1)?,
+        })
+    }
+
+    /// Source `k` is fetched on day `k` and every 100 days after.
+    fn observed_on(&self, snapshot: usize) -> Date {
+        let (k, fetch) = (snapshot % SOURCES, snapshot / SOURCES);
+        self.start
+            .add_days(fetch as i64 * FETCH_EVERY_DAYS + k as i64)
+    }
+
+    /// The claims of snapshot `s`, `count` of them, in row order: the source's board as it
+    /// stood on that fetch, a few rows listed twice.
+    fn snapshot(&self, s: usize, count: usize) -> Vec<Claim> {
+        let (k, fetch) = (s % SOURCES, s / SOURCES);
+        let (models, benches) = &self.boards[k];
+        let observed = self.observed_on(s);
+        let repeats = count * REPEATS_PER_MILLE / 1000;
+        let mut claims: Vec<Claim> = (0..count - repeats)
+            .map(|r| {
+                let row = r % PER_SNAPSHOT;
+                let m = models[row / BOARD_BENCHMARKS % models.len()];
+                let b = benches[row % BOARD_BENCHMARKS];
+                self.claim(k, fetch, m, b, observed)
+            })
+            .collect();
+        let mut rng = Rng::new(0x5eed_0000 + s as u64);
+        for _ in 0..repeats {
+            let again = claims[rng.below(claims.len())].clone();
+            claims.push(again);
+        }
+        claims
+    }
+
+    /// What source `k` says on its fetch number `fetch` about model `m` on benchmark `b`.
+    fn claim(&self, k: usize, fetch: usize, m: usize, b: usize, observed: Date) -> Claim {
+        let model = &self.models[m];
+        let bench = &self.benchmarks[b];
+        let (m64, b64) = (m as u64, b as u64);
+        // The result itself: the model's level, improved at some of the fetch rounds.
+        let mut percent =
+            25.0 + 50.0 * model.strength + 10.0 * (Rng::new(hash(&[m64, b64])).unit() - 0.5);
+        let mut last_change = 0;
+        for round in 1..=fetch {
+            if Rng::new(hash(&[m64, b64, round as u64])).below(5) == 0 {
+                percent += 1.5;
+                last_change = round;
+            }
+        }
+        // One source in twenty reports it differently.
+        let mut own = Rng::new(hash(&[k as u64, m64, b64]));
+        if own.below(20) == 0 {
+            percent += 6.0 * (own.unit() - 0.5);
+        }
+        let percent = percent.clamp(0.0, 100.0);
+        let value = match bench.unit {
+            Unit::Elo => (1000.0 + 4.0 * percent).round(),
+            Unit::Percent | Unit::Score => (percent * 100.0).round() / 100.0,
+        };
+        let reported_on = self.start.add_days(
+            last_change as i64 * FETCH_EVERY_DAYS
+                - Rng::new(hash(&[m64, b64, last_change as u64])).below(60) as i64,
+        );
+        Claim {
+            subject: Subject::model(model.names[(k + m) % model.names.len()].clone()),
+            fact: Fact::Score(Score {
+                benchmark: bench.id.clone(),
+                variant: String::new(),
+                metric: bench.metric.clone(),
+                settings: Settings::new(),
+                value,
+                unit: bench.unit,
+                uncertainty: None,
+            }),
+            reported_on: Some(reported_on.min(observed)),
+            evaluator: if k % 10 < 7 {
+                Evaluator::ThirdParty
+            } else {
+                Evaluator::SelfReported
+            },
+            locator: format!("row {}, column {}", m, bench.id),
+        }
+    }
+}
+
+/// `n` distinct numbers below `of`, in the order drawn.
+fn distinct(rng: &mut Rng, n: usize, of: usize) -> Vec<usize> {
+    let mut seen = BTreeSet::new();
+    let mut out = Vec::with_capacity(n);
+    while out.len() < n.min(of) {
+        let x = rng.below(of);
+        if seen.insert(x) {
+            out.push(x);
+        }
+    }
+    out
+}
+
+/// Mixes numbers into a seed.
+fn hash(parts: &[u64]) -> u64 {
+    parts.iter().fold(0xcbf2_9ce4_8422_2325, |h, &p| {
+        Rng::new(h ^ p.wrapping_mul(0x1000_0000_01b3)).next_u64()
+    })
+}
+
+fn default_story(root: &Path) -> Result<Story> {
+    let path = root.join("crates/gapwatch/defaults/story.toml");
+    let text = std::fs::read_to_string(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
+    Ok(Story::from_toml_str(&text, &path.display().to_string())?)
+}
+
+fn source_id(i: usize) -> String {
+    format!("bench-source-{i:03}")
+}
+
+/// `bench-worker insert DB N`.
+pub(crate) fn insert_worker(root: &Path, args: &[String]) -> Result<InsertFigures> {
+    let [db, n] = args else {
+        bail!("usage: bench-worker insert DB N");
+    };
+    let db = PathBuf::from(db);
+    let n: usize = n.parse().context("N is not a number")?;
+    for suffix in ["", "-wal", "-shm"] {
+        let p = PathBuf::from(format!("{}{suffix}", db.display()));
+        if p.exists() {
+            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
+        }
+    }
+    let registry = Registry::builtin()?;
+    let generator = Generator::new(&registry, &default_story(root)?)?;
+    let mut store = Store::open(&db)?;
+    for i in 0..SOURCES {
+        store.upsert_source(&SourceInfo {
+            id: source_id(i),
+            publisher: format!("Benchmark publisher {i}"),
+            title: format!("Benchmark leaderboard {i}"),
+            url: format!("https://example.org/boards/{i}.csv"),
+            format: "csv".to_owned(),
+        })?;
+    }
+    let snapshots = n.div_ceil(PER_SNAPSHOT);
+    let (mut stored, mut store_seconds) = (0u64, 0.0);
+    let started = Instant::now();
+    for s in 0..snapshots {
+        let count = PER_SNAPSHOT.min(n - s * PER_SNAPSHOT);
+        let claims = generator.snapshot(s, count);
+        let source = source_id(s % SOURCES);
+        let bytes = format!("{source} snapshot {s}: {count} rows\n");
+        let t = Instant::now();
+        let outcome = store.record_snapshot(&NewSnapshot {
+            source_id: &source,
+            bytes: bytes.as_bytes(),
+            observed_on: generator.observed_on(s),
+            fetched_at: None,
+            origin: "bench",
+            http_status: None,
+            etag: None,
+            last_modified: None,
+            claims: &claims,
+            rows: count as u64,
+            warnings: &[],
+            adapter: "bench",
+        })?;
+        store_seconds += t.elapsed().as_secs_f64();
+        stored += outcome.claims_inserted;
+    }
+    let seconds = started.elapsed().as_secs_f64();
+    let count = store.claim_count()?;
+    if count != stored {
+        bail!("the store reports {count} claims where {stored} were inserted");
+    }
+    drop(store);
+    Ok(InsertFigures {
+        offered: n as u64,
+        stored,
+        snapshots: snapshots as u64,
+        seconds,
+        store_seconds,
+        peak_kib: own_peak_kib(),
+        db_bytes: db_size(&db),
+    })
+}
+
+/// `bench-worker query DB`.
+pub(crate) fn query_worker(root: &Path, args: &[String]) -> Result<QueryFigures> {
+    let [db] = args else {
+        bail!("usage: bench-worker query DB");
+    };
+    let store = Store::open(Path::new(db))?;
+    let registry = Registry::builtin()?;
+    let story = default_story(root)?;
+    let t = Instant::now();
+    let claims = store.claims(None)?;
+    let load_seconds = t.elapsed().as_secs_f64();
+    let Some(last) = claims.iter().map(|c| c.observed_on).max() else {
+        bail!("{db} holds no claims; run the insert workload first");
+    };
+    let as_of = last;
+    let options = AnalysisOptions::default();
+    let mut analysis_seconds = Vec::new();
+    let mut analysis = None;
+    for _ in 0..ANALYSIS_RUNS {
+        let t = Instant::now();
+        let a = analyze(&claims, &registry, &story, as_of, &options);
+        analysis_seconds.push(t.elapsed().as_secs_f64());
+        analysis = Some(a);
+    }
+    let analysis = analysis.context("no analysis ran")?;
+
+    // What a publish gathers besides the analysis: earlier states for the charts and the
+    // changes since the last, the numbered sources and which source each claim came from.
+    let history: Vec<_> = (1..=HISTORY)
+        .rev()
+        .map(|k| {
+            let earlier = as_of.add_days(-(k as i64) * 120);
+            analyze(&claims, &registry, &story, earlier, &options)
+        })
+        .collect();
+    let found = changes(history.last(), &analysis, &story.materiality);
+    let t = Instant::now();
+    let mut snapshots: BTreeMap<String, Vec<(String, Date)>> = BTreeMap::new();
+    for s in store.snapshots(None)? {
+        snapshots
+            .entry(s.source_id)
+            .or_default()
+            .push((s.sha256, s.observed_on));
+    }
+    let sources: Vec<CitedSource> = store
+        .sources()?
+        .into_iter()
+        .enumerate()
+        .map(|(i, r)| {
+            let snaps = snapshots.remove(&r.id).unwrap_or_default();
+            CitedSource {
+                number: i as u32 + 1,
+                first_seen: snaps.first().map(|s| s.1),
+                last_observed: snaps.last().map(|s| s.1),
+                snapshots: snaps,
+                id: r.id,
+                publisher: r.publisher,
+                title: r.title,
+                url: r.url,
+            }
+        })
+        .collect();
+    let claim_sources: BTreeMap<i64, String> =
+        claims.iter().map(|c| (c.id, c.source_id.clone())).collect();
+    let inputs_seconds = t.elapsed().as_secs_f64();
+
+    let mut figures = QueryFigures {
+        claims: claims.len() as u64,
+        load_seconds,
+        analysis_seconds,
+        parity_rows: analysis.parity.len(),
+        counted_claims: analysis.coverage.incumbent.score_claims as u64
+            + analysis.coverage.challenger.score_claims as u64,
+        tensions: analysis.tensions.len(),
+        timeline_events: analysis.timeline.len(),
+        changes: found.len(),
+        inputs_seconds,
+        build_seconds: Vec::new(),
+        markdown_seconds: Vec::new(),
+        html_seconds: Vec::new(),
+        json_seconds: Vec::new(),
+        markdown_bytes: 0,
+        html_bytes: 0,
+        json_bytes: 0,
+        peak_kib: None,
+    };
+    for _ in 0..DIGEST_RUNS {
+        let t = Instant::now();
+        let digest = Digest::build(&DigestInput {
+            story: &story,
+            registry: &registry,
+            version: HISTORY as u32 + 1,
+            published_on: as_of,
+            analysis: &analysis,
+            changes: &found,
+            sources: &sources,
+            claim_sources: &claim_sources,
+            claim_count: claims.len() as u64,
+            history: &history,
+        });
+        figures.build_seconds.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let markdown = render_markdown(&digest);
+        figures.markdown_seconds.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let html = render_html(&digest);
+        figures.html_seconds.push(t.elapsed().as_secs_f64());
+        let t = Instant::now();
+        let json = serde_json::to_string_pretty(&digest)?;
+        figures.json_seconds.push(t.elapsed().as_secs_f64());
+        figures.markdown_bytes = markdown.len();
+        figures.html_bytes = html.len();
+        figures.json_bytes = json.len();
+    }
+    figures.peak_kib = own_peak_kib();
+    Ok(figures)
+}
