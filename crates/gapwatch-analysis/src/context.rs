@@ -14,8 +14,8 @@ pub(crate) struct Ctx<'a> {
     pub(crate) registry: &'a Registry,
     pub(crate) story: &'a Story,
     pub(crate) as_of: Date,
-    pub(crate) prepared: Prepared<'a>,
-    pub(crate) series: Vec<RowSeries>,
+    pub(crate) prepared: &'a Prepared<'a>,
+    pub(crate) series: &'a [RowSeries],
 }
 
 /// A row's benchmark, as people and code need it.
@@ -66,10 +66,7 @@ impl Ctx<'_> {
 
     /// The subject of a claim in registry display names.
     pub(crate) fn subject(&self, claim: usize) -> String {
-        text::subject(
-            self.registry,
-            &self.prepared.claims[claim].rec.claim.subject,
-        )
+        text::subject(self.registry, self.prepared.subject_of(claim))
     }
 
     /// `Llama 3.1 405B Instruct (open weights) at 88.6%`.
@@ -91,14 +88,14 @@ impl Ctx<'_> {
                 .iter()
                 .map(|s| (*s).to_owned())
                 .collect(),
-            value: c.score.value,
-            unit: c.score.unit,
+            value: c.value,
+            unit: c.unit,
             date: c.effective,
-            claim_id: c.rec.id,
-            source_id: c.rec.source_id.clone(),
-            snapshot_sha256: c.rec.snapshot_sha256.clone(),
-            settings: c.score.settings.clone(),
-            evaluator: c.rec.claim.evaluator,
+            claim_id: c.id,
+            source_id: self.prepared.set.str(c.rec.source).to_owned(),
+            snapshot_sha256: self.prepared.set.str(c.rec.snapshot_sha256).to_owned(),
+            settings: self.prepared.settings_of(claim).clone(),
+            evaluator: c.evaluator,
         }
     }
 

@@ -5,7 +5,7 @@
 //! ```
 //! use gapwatch_analysis::{AnalysisOptions, analyze};
 //! use gapwatch_model::{
-//!     Claim, ClaimRecord, Date, Evaluator, Fact, Registry, Score, Story, Subject, Unit,
+//!     Claim, ClaimRecord, ClaimSet, Date, Evaluator, Fact, Registry, Score, Story, Subject, Unit,
 //! };
 //!
 //! let registry = Registry::from_toml_str(r#"
@@ -56,7 +56,8 @@
 //!         locator: format!("row {id}"),
 //!     },
 //! };
-//! let claims = [claim(1, "GPT-4o", 88.7), claim(2, "Llama 3.1 405B", 88.6)];
+//! // A claim set holds claims compactly; the store can load one directly.
+//! let claims = ClaimSet::from_records(&[claim(1, "GPT-4o", 88.7), claim(2, "Llama 3.1 405B", 88.6)]);
 //! let as_of: Date = "2024-09-01".parse()?;
 //! let analysis = analyze(&claims, &registry, &story, as_of, &AnalysisOptions::default());
 //!
@@ -85,7 +86,7 @@ mod text;
 mod timeline;
 mod types;
 
-use gapwatch_model::{ClaimRecord, Date, Registry, Story};
+use gapwatch_model::{ClaimSet, Date, Registry, Story};
 use serde::{Deserialize, Serialize};
 
 pub use changes::changes;
@@ -116,23 +117,44 @@ impl Default for AnalysisOptions {
     }
 }
 
+/// From this many counted claims on, parts of the analysis run on two threads.
+const PARALLEL_FROM: usize = 50_000;
+
 /// Analyzes the claims observed on or before `as_of` for a story.
+///
+/// The claims come as a [`ClaimSet`] (see `gapwatch_model::ClaimSet::from_records` for a list
+/// of records): the analysis works once per distinct benchmark, subject and settings, and
+/// reads each claim as a compact row.
 pub fn analyze(
-    claims: &[ClaimRecord],
+    claims: &ClaimSet,
     registry: &Registry,
     story: &Story,
     as_of: Date,
     options: &AnalysisOptions,
 ) -> Analysis {
     let prepared = Prepared::new(claims, registry, story, as_of);
-    let series = series::build(&prepared);
-    let ctx = Ctx {
+    let ctx = |series| Ctx {
         registry,
         story,
         as_of,
-        prepared,
+        prepared: &prepared,
         series,
     };
+    // Tensions read no series, so on large inputs they are found while the series are built.
+    let (series, tensions) = if prepared.claims.len() < PARALLEL_FROM {
+        let series = series::build(&prepared);
+        (series, tension::find(&ctx(&[]), claims, options))
+    } else {
+        std::thread::scope(|threads| {
+            let series = threads.spawn(|| series::build(&prepared));
+            let tensions = tension::find(&ctx(&[]), claims, options);
+            let series = series
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+            (series, tensions)
+        })
+    };
+    let ctx = ctx(&series);
     let parity = parity::rows(&ctx);
     Analysis {
         story_id: story.id.clone(),
@@ -140,7 +162,7 @@ pub fn analyze(
         median_lag: parity::median_lag(&parity),
         parity,
         forecasts: forecast::evaluate(&ctx),
-        tensions: tension::find(&ctx, claims, options),
+        tensions,
         timeline: timeline::events(&ctx),
         coverage: ctx.prepared.coverage.clone(),
     }

@@ -7,8 +7,8 @@ use std::hash::Hash;
 use std::ops::Range;
 
 use gapwatch_model::{
-    Access, BenchmarkEntry, ClaimRecord, Date, Evaluator, Fact, ModelEntry, Registry, Score,
-    Settings, Story, Subject,
+    Access, BenchmarkEntry, ClaimRow, ClaimSet, Date, Evaluator, FactRow, ModelEntry, Registry,
+    Settings, SettingsId, Story, Subject, Unit,
 };
 
 use crate::hashing::FastMap;
@@ -40,8 +40,9 @@ pub(crate) struct Row {
 /// A score claim counted for a cohort.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ScoreClaim<'a> {
-    pub(crate) rec: &'a ClaimRecord,
-    pub(crate) score: &'a Score,
+    pub(crate) rec: &'a ClaimRow,
+    pub(crate) settings: SettingsId,
+    pub(crate) unit: Unit,
     pub(crate) row: usize,
     pub(crate) side: usize,
     /// Index into [`Prepared::subjects`]; equal indices mean equal models and system.
@@ -57,6 +58,7 @@ pub(crate) struct ScoreClaim<'a> {
     pub(crate) id: i64,
     observed: Date,
     snapshot: i64,
+    pub(crate) evaluator: Evaluator,
     evaluator_rank: u8,
 }
 
@@ -109,6 +111,8 @@ pub(crate) struct KeyTable {
 /// The claims sorted out for analysis.
 #[derive(Debug)]
 pub(crate) struct Prepared<'a> {
+    /// The claims analysed; every [`ScoreClaim::rec`] is one of its rows.
+    pub(crate) set: &'a ClaimSet,
     pub(crate) scope: Vec<ScopeBenchmark<'a>>,
     scope_by_id: HashMap<String, usize>,
     pub(crate) rows: Vec<Row>,
@@ -242,13 +246,13 @@ pub(crate) fn preference(a: &ScoreClaim<'_>, b: &ScoreClaim<'_>) -> Ordering {
 }
 
 /// Within a source: the latest snapshot supersedes; within one snapshot the lowest id.
-pub(crate) fn snapshot_rank(rec: &ClaimRecord) -> (Date, i64, Reverse<i64>) {
+pub(crate) fn snapshot_rank(rec: &ClaimRow) -> (Date, i64, Reverse<i64>) {
     (rec.observed_on, rec.snapshot_id, Reverse(rec.id))
 }
 
 impl<'a> Prepared<'a> {
     pub(crate) fn new(
-        claims: &'a [ClaimRecord],
+        set: &'a ClaimSet,
         registry: &'a Registry,
         story: &'a Story,
         as_of: Date,
@@ -268,137 +272,63 @@ impl<'a> Prepared<'a> {
             ..Coverage::default()
         };
 
-        // The first pass reads every claim once; it is split over the cores for large inputs,
-        // each part numbering what it meets on its own, and the parts are merged after.
-        let inputs = PassInputs {
-            registry,
-            story,
-            scope: &scope,
-            scope_by_id: &scope_by_id,
-            as_of,
-        };
-        let parts = split(claims);
-        let passes: Vec<Pass<'a>> = if parts.len() == 1 {
-            vec![Pass::run(claims, &inputs)]
-        } else {
-            std::thread::scope(|threads| {
-                let handles: Vec<_> = parts
-                    .iter()
-                    .map(|part| {
-                        let inputs = &inputs;
-                        threads.spawn(move || Pass::run(part, inputs))
-                    })
-                    .collect();
-                handles
-                    .into_iter()
-                    .map(|h| {
-                        h.join()
-                            .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-                    })
-                    .collect()
-            })
-        };
-
-        // Merge: the parts' numbers become global ones. Interned numbers follow first
-        // appearance; ranking them below makes the order canonical whatever the split.
-        let mut variants: Vec<BTreeSet<&'a str>> = vec![BTreeSet::new(); scope.len()];
+        let pass = Pass::run(set, registry, story, &scope, &scope_by_id, as_of);
+        pass.counts.add_to(&mut coverage);
         let mut unknown_subjects: BTreeMap<String, u64> = BTreeMap::new();
-        let mut subjects: Interner<SubjectKey<'a>> = Interner::default();
-        let mut settings: Interner<&'a Settings> = Interner::default();
-        let mut source_ix: Interner<&'a str> = Interner::default();
-        let mut variant_ix: Interner<&'a str> = Interner::default();
-        // (benchmark, variant, subject, settings)
-        let mut results: Interner<(usize, usize, usize, usize)> = Interner::default();
-        let mut parts_counted: Vec<Vec<ScoreClaim<'a>>> = Vec::with_capacity(passes.len());
-        for pass in passes {
-            pass.counts.add_to(&mut coverage);
-            for (bench, set) in pass.variants.into_iter().enumerate() {
-                variants[bench].extend(set);
-            }
-            let source_map: Vec<usize> = pass
-                .sources
-                .values
-                .iter()
-                .map(|s| source_ix.intern(*s))
-                .collect();
-            let settings_map: Vec<usize> = pass
-                .settings
-                .values
-                .iter()
-                .map(|s| settings.intern(*s))
-                .collect();
-            let variant_map: Vec<usize> = pass
-                .variants_seen
-                .values
-                .iter()
-                .map(|v| variant_ix.intern(*v))
-                .collect();
-            let mut subject_map: Vec<usize> = Vec::with_capacity(pass.classes.len());
-            for class in pass.classes {
-                match class.kind {
-                    ClassKind::Unresolved(names) => {
-                        for name in names {
-                            *coverage.unresolved.entry(name.to_owned()).or_default() +=
-                                class.left_out;
-                        }
-                        subject_map.push(usize::MAX);
+        for class in &pass.classes {
+            match &class.kind {
+                ClassKind::Unresolved(names) => {
+                    for name in names {
+                        *coverage.unresolved.entry((*name).to_owned()).or_default() +=
+                            class.left_out;
                     }
-                    ClassKind::Resolved { key, side } => {
-                        if side == Side::Unknown && class.left_out > 0 {
-                            let name = text::subject(registry, class.subject);
-                            *unknown_subjects.entry(name).or_default() += class.left_out;
-                        }
-                        subject_map.push(subjects.intern(key));
+                }
+                ClassKind::Resolved { side, .. } => {
+                    if *side == Side::Unknown && class.left_out > 0 {
+                        let name = text::subject(registry, set.subject(class.subject));
+                        *unknown_subjects.entry(name).or_default() += class.left_out;
                     }
                 }
             }
-            let result_map: Vec<usize> = pass
-                .results
-                .values
-                .iter()
-                .map(|&(bench, variant, class, setting)| {
-                    results.intern((
-                        bench,
-                        variant_map[variant],
-                        subject_map[class],
-                        settings_map[setting],
-                    ))
-                })
-                .collect();
-            let mut counted = pass.counted;
-            for c in &mut counted {
-                c.source = source_map[c.source];
-                c.subject = subject_map[c.subject];
-                c.key = result_map[c.key];
-            }
-            parts_counted.push(counted);
         }
         coverage.unknown_access_subjects = unknown_subjects;
 
+        // Numbers follow first appearance; ranking them makes the order canonical.
+        let variants: Vec<BTreeSet<&'a str>> = pass
+            .variants
+            .iter()
+            .map(|ids| ids.iter().map(|&v| set.str(v)).collect())
+            .collect();
         let rows = build_rows(&scope, &variants);
         let row_of: HashMap<(usize, &str), usize> = rows
             .iter()
             .enumerate()
             .map(|(i, r)| ((r.bench, r.variant.as_str()), i))
             .collect();
-        let (subjects, subject_rank) = subjects.sorted();
-        let (_, settings_rank) = settings.sorted();
-        let (sources, source_rank) = source_ix.sorted();
-        coverage.sources = sources.len();
-        coverage.source_ids = sources.into_iter().map(str::to_owned).collect();
+        let (subjects, subject_rank) = pass.subjects.sorted();
+        let settings_rank = rank_by(&pass.settings_used, |&id| set.settings(id));
+        let sources: Vec<&str> = pass.sources_seen.iter().map(|&id| set.str(id)).collect();
+        let source_rank_of = rank_by(&pass.sources_seen, |&id| set.str(id));
+        let mut source_rank = vec![0; pass.source_slot.len()];
+        for (i, &id) in pass.sources_seen.iter().enumerate() {
+            source_rank[id.index()] = source_rank_of[i];
+        }
+        let mut source_ids: Vec<String> = sources.iter().map(|&s| s.to_owned()).collect();
+        source_ids.sort_unstable();
+        coverage.sources = source_ids.len();
+        coverage.source_ids = source_ids;
         // Each result's row, and its rank in (row, subject, settings) order.
-        let results = results.values;
-        let variant_names = variant_ix.values;
+        let results = pass.results.values;
         let result_row: Vec<Option<usize>> = results
             .iter()
-            .map(|&(bench, variant, _, _)| row_of.get(&(bench, variant_names[variant])).copied())
+            .map(|&(bench, variant, _, _)| row_of.get(&(bench, set.str(variant))).copied())
             .collect();
         let sort_key = |i: usize| {
             let (_, _, subject, settings) = results[i];
             (
                 result_row[i],
                 subject_rank[subject],
-                settings_rank[settings],
+                settings_rank[pass.settings_slot[settings.index()] as usize],
             )
         };
         let mut result_order: Vec<usize> = (0..results.len()).collect();
@@ -407,7 +337,8 @@ impl<'a> Prepared<'a> {
         for (r, &i) in result_order.iter().enumerate() {
             result_rank[i] = r;
         }
-        for c in parts_counted.iter_mut().flatten() {
+        let mut counted = pass.counted;
+        for c in &mut counted {
             match result_row[c.key] {
                 // A result whose variant has no row is left out.
                 None => c.key = usize::MAX,
@@ -419,14 +350,14 @@ impl<'a> Prepared<'a> {
                 }
             }
         }
-        let score_claims = sort_by_result(&parts_counted, results.len());
-        drop(parts_counted);
+        let order = sort_by_result(&counted, results.len());
+        let score_claims = counted;
 
-        let keys = build_keys(&score_claims);
+        let keys = build_keys(&score_claims, &order);
         let mut seen = vec![[false; 2]; subjects.len()];
         let mut claims_per_side = [0usize; 2];
         let mut subjects_per_side = [0usize; 2];
-        for c in &score_claims {
+        for c in order.iter().map(|&i| &score_claims[i as usize]) {
             claims_per_side[c.side] += 1;
             if !std::mem::replace(&mut seen[c.subject][c.side], true) {
                 subjects_per_side[c.side] += 1;
@@ -438,6 +369,7 @@ impl<'a> Prepared<'a> {
         coverage.challenger.subjects = subjects_per_side[CHALLENGER];
 
         Prepared {
+            set,
             scope,
             scope_by_id,
             rows,
@@ -448,6 +380,15 @@ impl<'a> Prepared<'a> {
         }
     }
 
+    /// The subject of a counted claim, as the source wrote it.
+    pub(crate) fn subject_of(&self, claim: usize) -> &'a Subject {
+        self.set.subject(self.claims[claim].rec.subject)
+    }
+
+    /// The settings of a counted claim.
+    pub(crate) fn settings_of(&self, claim: usize) -> &'a Settings {
+        self.set.settings(self.claims[claim].settings)
+    }
     /// The scope index of a benchmark named by a story or forecast.
     pub(crate) fn scope_index(&self, registry: &Registry, name: &str) -> Option<usize> {
         let id = benchmark_entry(registry, name).map_or(name, |e| e.id.as_str());
@@ -460,28 +401,77 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// Below this many claims the first pass runs on the calling thread: starting threads would
-/// cost more than it saves.
+/// From this many counted claims on, working out each result's events is split between two
+/// threads.
 const PARALLEL_FROM: usize = 50_000;
 
-/// The claims in contiguous parts, one per core for large inputs.
-fn split(claims: &[ClaimRecord]) -> Vec<&[ClaimRecord]> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    let parts = if claims.len() < PARALLEL_FROM {
-        1
-    } else {
-        cores.clamp(1, 8)
-    };
-    let size = claims.len().div_ceil(parts).max(1);
-    claims.chunks(size).collect()
+/// For each value, its rank among the values ordered by `key`.
+fn rank_by<T, K: Ord>(values: &[T], key: impl Fn(&T) -> K) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..values.len()).collect();
+    order.sort_by(|&a, &b| key(&values[a]).cmp(&key(&values[b])));
+    let mut rank = vec![0; order.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r;
+    }
+    rank
 }
 
-/// The counted claims of every part in one list sorted by result, then source, then
-/// snapshot: a counting sort on the result rank (dense, from 0; `usize::MAX` leaves a claim
-/// out) and a small sort within each result. Claims are moved once, at the end.
-fn sort_by_result<'a>(parts: &[Vec<ScoreClaim<'a>>], results: usize) -> Vec<ScoreClaim<'a>> {
-    let mut start = vec![0usize; results + 1];
-    for c in parts.iter().flatten() {
+/// The positions of the counted claims sorted by result, then source, then snapshot rank
+/// (see [`ScoreClaim::snapshot_rank`]); claims with the result `usize::MAX` are left out.
+///
+/// The claims stay where they are, and no claims are compared: the positions are placed by
+/// snapshot in (source, observed, snapshot, latest claim id first) order, then by result
+/// with a stable counting sort, which keeps that order within each result.
+fn sort_by_result(claims: &[ScoreClaim<'_>], results: usize) -> Vec<u32> {
+    // The snapshots, in the order their claims rank within a result.
+    type Snapshot = (usize, Date, i64);
+    let mut bucket_of: Vec<u32> = Vec::with_capacity(claims.len());
+    let mut snapshots: Vec<Snapshot> = Vec::new();
+    let mut index: FastMap<Snapshot, u32> = FastMap::default();
+    let mut last: Option<(Snapshot, u32)> = None;
+    for c in claims {
+        let snapshot = (c.source, c.observed, c.snapshot);
+        let bucket = match last {
+            Some((s, b)) if s == snapshot => b,
+            _ => {
+                let b = *index.entry(snapshot).or_insert_with(|| {
+                    snapshots.push(snapshot);
+                    (snapshots.len() - 1) as u32
+                });
+                last = Some((snapshot, b));
+                b
+            }
+        };
+        bucket_of.push(bucket);
+    }
+    let rank = rank_by(&snapshots, |s| *s);
+    // Positions by snapshot rank (a counting sort, stable), latest claim id first within one.
+    let mut start = vec![0u32; snapshots.len() + 1];
+    for &b in &bucket_of {
+        start[rank[b as usize] + 1] += 1;
+    }
+    for i in 0..snapshots.len() {
+        start[i + 1] += start[i];
+    }
+    let mut next = start.clone();
+    let mut by_snapshot = vec![0u32; claims.len()];
+    for (i, &b) in bucket_of.iter().enumerate() {
+        let at = &mut next[rank[b as usize]];
+        by_snapshot[*at as usize] = i as u32;
+        *at += 1;
+    }
+    for r in 0..snapshots.len() {
+        let group = &mut by_snapshot[start[r] as usize..start[r + 1] as usize];
+        let id = |i: &u32| claims[*i as usize].id;
+        if group.windows(2).all(|w| id(&w[0]) < id(&w[1])) {
+            group.reverse();
+        } else {
+            group.sort_unstable_by_key(|i| Reverse(id(i)));
+        }
+    }
+    // Then by result, keeping that order.
+    let mut start = vec![0u32; results + 1];
+    for c in claims {
         if c.key != usize::MAX {
             start[c.key + 1] += 1;
         }
@@ -489,42 +479,19 @@ fn sort_by_result<'a>(parts: &[Vec<ScoreClaim<'a>>], results: usize) -> Vec<Scor
     for i in 0..results {
         start[i + 1] += start[i];
     }
-    let mut next = start.clone();
-    // The sort key is copied next to each claim's place, so that sorting a result's claims
-    // reads no claim: (source, snapshot rank, part, index within the part).
-    type Entry = (usize, (Date, i64, Reverse<i64>), u32, u32);
-    let placeholder: Entry = (0, (Date::from_days_since_epoch(0), 0, Reverse(0)), 0, 0);
-    let mut order: Vec<Entry> = vec![placeholder; start[results]];
-    for (p, part) in parts.iter().enumerate() {
-        for (i, c) in part.iter().enumerate() {
-            if c.key != usize::MAX {
-                order[next[c.key]] = (c.source, c.snapshot_rank(), p as u32, i as u32);
-                next[c.key] += 1;
-            }
-        }
-    }
-    for r in 0..results {
-        let group = &mut order[start[r]..start[r + 1]];
-        if group.len() > 1 {
-            group.sort_unstable_by_key(|e| (e.0, e.1));
+    let mut order = vec![0u32; start[results] as usize];
+    for &i in &by_snapshot {
+        let key = claims[i as usize].key;
+        if key != usize::MAX {
+            let at = &mut start[key];
+            order[*at as usize] = i;
+            *at += 1;
         }
     }
     order
-        .iter()
-        .map(|&(_, _, p, i)| parts[p as usize][i as usize])
-        .collect()
 }
 
-/// What every part of the first pass reads.
-struct PassInputs<'a, 's> {
-    registry: &'a Registry,
-    story: &'a Story,
-    scope: &'s [ScopeBenchmark<'a>],
-    scope_by_id: &'s HashMap<String, usize>,
-    as_of: Date,
-}
-
-/// The coverage counts of one part.
+/// The coverage counts of the first pass.
 #[derive(Debug, Default)]
 struct PassCounts {
     after_as_of: usize,
@@ -562,18 +529,16 @@ enum Side {
 enum ClassKind<'a> {
     /// These raw names did not resolve.
     Unresolved(Vec<&'a str>),
-    Resolved {
-        key: SubjectKey<'a>,
-        side: Side,
-    },
+    /// All names resolved; `subject` numbers the resolved models and system.
+    Resolved { subject: usize, side: Side },
 }
 
-/// A subject as classified by one part, with the claims it kept out of the cohorts.
+/// A classification of subjects, with the claims it kept out of the cohorts.
 #[derive(Debug)]
 struct PassClass<'a> {
     kind: ClassKind<'a>,
     /// The first subject met with this classification, for naming it.
-    subject: &'a Subject,
+    subject: gapwatch_model::SubjectId,
     /// Claims left out for an unresolved name or an unknown access.
     left_out: u64,
 }
@@ -591,143 +556,147 @@ fn class_key(subject: &Subject) -> ClassKey<'_> {
     )
 }
 
-/// One part of the first pass: its counts, and its counted claims with numbers local to it
-/// (`source`, `subject` as its class, `key` as its result).
+/// Marks an entry of a per-id cache not yet worked out.
+const UNSEEN: u32 = u32::MAX;
+/// Marks a benchmark outside the scope.
+const OUT_OF_SCOPE: u32 = u32::MAX - 1;
+
+/// The first pass over the claims: its counts, and the counted claims with `subject` as an
+/// index into `subjects` (by first appearance), `key` into `results`, `source` a string id.
 #[derive(Debug)]
 struct Pass<'a> {
     counts: PassCounts,
-    sources: Interner<&'a str>,
-    variants: Vec<BTreeSet<&'a str>>,
-    variants_seen: Interner<&'a str>,
-    settings: Interner<&'a Settings>,
+    /// Per benchmark in scope, the variants met, in order of first appearance.
+    variants: Vec<Vec<gapwatch_model::StrId>>,
+    /// Source ids met, in order of first appearance; `source_slot` marks them by string id.
+    sources_seen: Vec<gapwatch_model::StrId>,
+    source_slot: Vec<bool>,
+    /// Settings of counted claims, in order of first appearance, and each one's place there
+    /// by settings id.
+    settings_used: Vec<SettingsId>,
+    settings_slot: Vec<u32>,
     classes: Vec<PassClass<'a>>,
-    /// (benchmark, variant, class, settings)
-    results: Interner<(usize, usize, usize, usize)>,
+    subjects: Interner<SubjectKey<'a>>,
+    /// (benchmark, variant, subject, settings)
+    results: Interner<(usize, gapwatch_model::StrId, usize, SettingsId)>,
     counted: Vec<ScoreClaim<'a>>,
 }
 
 impl<'a> Pass<'a> {
-    fn run(claims: &'a [ClaimRecord], inputs: &PassInputs<'a, '_>) -> Pass<'a> {
-        let PassInputs {
-            registry,
-            story,
-            scope,
-            scope_by_id,
-            as_of,
-        } = *inputs;
+    fn run(
+        set: &'a ClaimSet,
+        registry: &'a Registry,
+        story: &'a Story,
+        scope: &[ScopeBenchmark<'a>],
+        scope_by_id: &HashMap<String, usize>,
+        as_of: Date,
+    ) -> Pass<'a> {
+        let (strings, subject_count, settings_count) = set.distinct();
         let mut pass = Pass {
             counts: PassCounts::default(),
-            sources: Interner::default(),
-            variants: vec![BTreeSet::new(); scope.len()],
-            variants_seen: Interner::default(),
-            settings: Interner::default(),
+            variants: vec![Vec::new(); scope.len()],
+            sources_seen: Vec::new(),
+            source_slot: vec![false; strings],
+            settings_used: Vec::new(),
+            settings_slot: vec![UNSEEN; settings_count],
             classes: Vec::new(),
+            subjects: Interner::default(),
             results: Interner::default(),
-            counted: Vec::with_capacity(claims.len()),
+            counted: Vec::with_capacity(set.len()),
         };
         let mut resolver = Resolver::new(registry);
-        let mut bench_cache: FastMap<&'a str, Option<usize>> = FastMap::default();
-        let mut class_of: FastMap<ClassKey<'a>, usize> = FastMap::default();
-        // Neighbouring claims tend to share their source, benchmark and subject (a row of a
-        // board, a board of a snapshot): comparing with the previous claim first saves most
-        // hash lookups.
-        let mut last_source: Option<(&'a str, usize)> = None;
-        let mut last_bench: Option<(&'a str, Option<usize>)> = None;
-        let mut last_variant: Option<(usize, &'a str, usize)> = None;
-        let mut last_class: Option<(ClassKey<'a>, usize)> = None;
-        for rec in claims {
+        // Work that depends on one string or subject only is done once per distinct one.
+        let mut bench_of: Vec<u32> = vec![UNSEEN; strings];
+        let mut class_of_subject: Vec<u32> = vec![UNSEEN; subject_count];
+        let mut class_by_key: FastMap<ClassKey<'a>, usize> = FastMap::default();
+        let mut last_variant: Option<(usize, gapwatch_model::StrId)> = None;
+        for rec in set.rows() {
             if rec.observed_on > as_of {
                 pass.counts.after_as_of += 1;
                 continue;
             }
             pass.counts.considered += 1;
-            let source_id = rec.source_id.as_str();
-            let source = match last_source {
-                Some((s, ix)) if s == source_id => ix,
-                _ => {
-                    let ix = pass.sources.intern(source_id);
-                    last_source = Some((source_id, ix));
-                    ix
-                }
-            };
-            let Fact::Score(score) = &rec.claim.fact else {
+            let seen = &mut pass.source_slot[rec.source.index()];
+            if !*seen {
+                *seen = true;
+                pass.sources_seen.push(rec.source);
+            }
+            let FactRow::Score {
+                benchmark,
+                variant,
+                settings,
+                value,
+                unit,
+                ..
+            } = rec.fact
+            else {
                 continue;
             };
             pass.counts.score += 1;
-            let bench = match last_bench {
-                Some((b, ix)) if b == score.benchmark => ix,
-                _ => {
-                    let ix = *bench_cache
-                        .entry(score.benchmark.as_str())
-                        .or_insert_with(|| {
-                            benchmark_entry(registry, &score.benchmark)
-                                .and_then(|e| scope_by_id.get(&e.id).copied())
-                        });
-                    last_bench = Some((score.benchmark.as_str(), ix));
-                    ix
-                }
-            };
-            let Some(bench) = bench else { continue };
+            let cached = &mut bench_of[benchmark.index()];
+            if *cached == UNSEEN {
+                *cached = benchmark_entry(registry, set.str(benchmark))
+                    .and_then(|e| scope_by_id.get(&e.id).copied())
+                    .map_or(OUT_OF_SCOPE, |b| b as u32);
+            }
+            if *cached == OUT_OF_SCOPE {
+                continue;
+            }
+            let bench = *cached as usize;
             let Some(entry) = scope[bench].entry else {
                 continue;
             };
             pass.counts.in_scope += 1;
-            let variant = match last_variant {
-                Some((b, v, ix)) if b == bench && v == score.variant => ix,
-                _ => {
-                    pass.variants[bench].insert(score.variant.as_str());
-                    let ix = pass.variants_seen.intern(score.variant.as_str());
-                    last_variant = Some((bench, score.variant.as_str(), ix));
-                    ix
+            if last_variant != Some((bench, variant)) {
+                if !pass.variants[bench].contains(&variant) {
+                    pass.variants[bench].push(variant);
                 }
-            };
-            if !score.value.is_finite() || score.unit != entry.unit {
+                last_variant = Some((bench, variant));
+            }
+            if !value.is_finite() || unit != entry.unit {
                 pass.counts.unit_mismatch += 1;
                 continue;
             }
-            let subject = &rec.claim.subject;
-            let key = class_key(subject);
-            let class = match last_class {
-                Some((k, ix)) if k == key => ix,
-                _ => {
-                    let ix = match class_of.get(&key) {
-                        Some(&ix) => ix,
-                        None => {
-                            let kind = match resolver.classify(subject) {
-                                SubjectClass::Unresolved(names) => ClassKind::Unresolved(names),
-                                SubjectClass::Resolved { ids, access, .. } => ClassKind::Resolved {
-                                    key: SubjectKey {
-                                        ids,
-                                        system: subject.system.as_deref(),
-                                    },
-                                    side: side_of(story, access),
-                                },
-                            };
-                            pass.classes.push(PassClass {
-                                kind,
-                                subject,
-                                left_out: 0,
-                            });
-                            class_of.insert(key, pass.classes.len() - 1);
-                            pass.classes.len() - 1
-                        }
-                    };
-                    last_class = Some((key, ix));
-                    ix
-                }
-            };
-            let class_entry = &mut pass.classes[class];
-            let side = match &class_entry.kind {
+            let cached = &mut class_of_subject[rec.subject.index()];
+            if *cached == UNSEEN {
+                let subject = set.subject(rec.subject);
+                let key = class_key(subject);
+                let class = match class_by_key.get(&key) {
+                    Some(&class) => class,
+                    None => {
+                        let kind = match resolver.classify(subject) {
+                            SubjectClass::Unresolved(names) => ClassKind::Unresolved(names),
+                            SubjectClass::Resolved { ids, access, .. } => ClassKind::Resolved {
+                                subject: pass.subjects.intern(SubjectKey {
+                                    ids,
+                                    system: subject.system.as_deref(),
+                                }),
+                                side: side_of(story, access),
+                            },
+                        };
+                        pass.classes.push(PassClass {
+                            kind,
+                            subject: rec.subject,
+                            left_out: 0,
+                        });
+                        class_by_key.insert(key, pass.classes.len() - 1);
+                        pass.classes.len() - 1
+                    }
+                };
+                *cached = class as u32;
+            }
+            let class = &mut pass.classes[*cached as usize];
+            let (side, subject) = match class.kind {
                 ClassKind::Unresolved(_) => {
                     pass.counts.unresolved += 1;
-                    class_entry.left_out += 1;
+                    class.left_out += 1;
                     continue;
                 }
-                ClassKind::Resolved { side, .. } => match *side {
-                    Side::Cohort(side) => side,
+                ClassKind::Resolved { side, subject } => match side {
+                    Side::Cohort(side) => (side, subject),
                     Side::Unknown => {
                         pass.counts.unknown_access += 1;
-                        class_entry.left_out += 1;
+                        class.left_out += 1;
                         continue;
                     }
                     Side::Outside => {
@@ -736,28 +705,33 @@ impl<'a> Pass<'a> {
                     }
                 },
             };
-            let settings = pass.settings.intern(&score.settings);
-            let result = pass.results.intern((bench, variant, class, settings));
+            let slot = &mut pass.settings_slot[settings.index()];
+            if *slot == UNSEEN {
+                *slot = pass.settings_used.len() as u32;
+                pass.settings_used.push(settings);
+            }
+            let result = pass.results.intern((bench, variant, subject, settings));
             pass.counted.push(ScoreClaim {
                 rec,
-                score,
+                settings,
+                unit,
                 row: bench,
                 side,
-                subject: class,
+                subject,
                 key: result,
-                source,
+                source: rec.source.index(),
                 effective: rec.effective_date(),
-                value: score.value,
+                value,
                 id: rec.id,
                 observed: rec.observed_on,
                 snapshot: rec.snapshot_id,
-                evaluator_rank: evaluator_rank(rec.claim.evaluator),
+                evaluator: rec.evaluator,
+                evaluator_rank: evaluator_rank(rec.evaluator),
             });
         }
         pass
     }
 }
-
 /// The cohort a subject of this access belongs to, if any.
 fn side_of(story: &Story, access: Access) -> Side {
     if story.incumbent.access.contains(&access) {
@@ -865,16 +839,48 @@ fn build_rows(scope: &[ScopeBenchmark<'_>], variants: &[BTreeSet<&str>]) -> Vec<
 
 /// Groups claims (sorted by key, then source, then snapshot) into results, and works out
 /// which claim counts for each result from each date on.
-fn build_keys(claims: &[ScoreClaim<'_>]) -> KeyTable {
+fn build_keys(claims: &[ScoreClaim<'_>], order: &[u32]) -> KeyTable {
+    let key = |i: usize| claims[order[i] as usize].key();
+    // Large inputs are split in two at a result boundary, each half worked on a thread.
+    let mut middle = order.len() / 2;
+    while middle > 0 && middle < order.len() && key(middle) == key(middle - 1) {
+        middle += 1;
+    }
+    if order.len() < PARALLEL_FROM || middle >= order.len() {
+        return build_keys_part(claims, order);
+    }
+    let (first, second) = order.split_at(middle);
+    let (mut table, rest) = std::thread::scope(|threads| {
+        let rest = threads.spawn(|| build_keys_part(claims, second));
+        let table = build_keys_part(claims, first);
+        let rest = rest
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+        (table, rest)
+    });
+    let (events, sources) = (table.events.len(), table.sources.len());
+    table.keys.extend(rest.keys.into_iter().map(|k| ResultKey {
+        events: k.events.start + events..k.events.end + events,
+        per_source: k.per_source.start + sources..k.per_source.end + sources,
+        ..k
+    }));
+    table.events.extend(rest.events);
+    table.sources.extend(rest.sources);
+    table
+}
+
+/// [`build_keys`] over whole results, on the calling thread.
+fn build_keys_part(claims: &[ScoreClaim<'_>], order: &[u32]) -> KeyTable {
     let mut table = KeyTable::default();
     let mut scratch = Scratch::default();
+    let key = |i: usize| claims[order[i] as usize].key();
     let mut start = 0;
-    while start < claims.len() {
+    while start < order.len() {
         let mut end = start + 1;
-        while end < claims.len() && claims[end].key() == claims[start].key() {
+        while end < order.len() && key(end) == key(start) {
             end += 1;
         }
-        key_events(claims, start, end, &mut scratch, &mut table);
+        key_events(claims, &order[start..end], &mut scratch, &mut table);
         start = end;
     }
     table
@@ -890,8 +896,7 @@ struct Scratch {
 
 fn key_events(
     claims: &[ScoreClaim<'_>],
-    start: usize,
-    end: usize,
+    group: &[u32],
     scratch: &mut Scratch,
     table: &mut KeyTable,
 ) {
@@ -900,15 +905,16 @@ fn key_events(
     let changes = &mut scratch.changes;
     changes.clear();
     let mut slot = 0;
-    let mut s = start;
-    while s < end {
+    let mut s = 0;
+    let source = |i: usize| claims[group[i] as usize].source;
+    while s < group.len() {
         let mut e = s + 1;
-        while e < end && claims[e].source == claims[s].source {
+        while e < group.len() && source(e) == source(s) {
             e += 1;
         }
         let by_date = &mut scratch.by_date;
         by_date.clear();
-        by_date.extend(s..e);
+        by_date.extend(group[s..e].iter().map(|&i| i as usize));
         by_date.sort_by_key(|&i| (claims[i].effective, i));
         let mut current: Option<usize> = None;
         let mut i = 0;
@@ -964,9 +970,10 @@ fn key_events(
     }
     let sources_start = table.sources.len();
     table.sources.extend(per_source.iter().flatten());
+    let first = &claims[group[0] as usize];
     table.keys.push(ResultKey {
-        row: claims[start].row,
-        side: claims[start].side,
+        row: first.row,
+        side: first.side,
         events: events_start..table.events.len(),
         per_source: sources_start..table.sources.len(),
     });

@@ -3,18 +3,14 @@
 
 use std::collections::BTreeMap;
 
-use gapwatch_model::{Access, ClaimRecord, Evaluator, Fact, Unit};
+use gapwatch_model::{Access, ClaimRow, ClaimSet, Evaluator, FactRow, Unit};
 
-use crate::context::Ctx;
+use crate::context::{Ctx, RowInfo};
 use crate::prepare::{Resolver, SubjectClass, combined_access, preference, snapshot_rank};
 use crate::text::{self, EPSILON};
 use crate::{AnalysisOptions, Tension, TensionKind};
 
-pub(crate) fn find(
-    ctx: &Ctx<'_>,
-    claims: &[ClaimRecord],
-    options: &AnalysisOptions,
-) -> Vec<Tension> {
+pub(crate) fn find(ctx: &Ctx<'_>, claims: &ClaimSet, options: &AnalysisOptions) -> Vec<Tension> {
     let mut out = score_tensions(ctx, options);
     out.extend(access_tensions(ctx, claims));
     out.sort_by(|a, b| {
@@ -49,40 +45,47 @@ fn score_tensions(ctx: &Ctx<'_>, options: &AnalysisOptions) -> Vec<Tension> {
     let claims = &ctx.prepared.claims;
     let mut out = Vec::new();
     let table = &ctx.prepared.keys;
+    // Worked out once per row, when a row first has a result from two sources.
+    let mut infos: Vec<Option<RowInfo>> = vec![None; ctx.prepared.rows.len()];
     for key in &table.keys {
         if key.per_source.len() < 2
             || !ctx.prepared.scope[ctx.prepared.rows[key.row].bench].in_story
         {
             continue;
         }
-        let info = ctx.row_info(key.row);
+        let info = infos[key.row].get_or_insert_with(|| ctx.row_info(key.row));
         let tol = tolerance(info.unit, options);
-        let mut ranked = table.sources[key.per_source.clone()].to_vec();
-        ranked.sort_by(|&a, &b| preference(&claims[a], &claims[b]));
-        let values: Vec<f64> = ranked.iter().map(|&c| claims[c].score.value).collect();
-        let spread = values.iter().copied().fold(f64::NEG_INFINITY, f64::max)
-            - values.iter().copied().fold(f64::INFINITY, f64::min);
+        let per_source = &table.sources[key.per_source.clone()];
+        let (low, high) = per_source
+            .iter()
+            .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &c| {
+                (low.min(claims[c].value), high.max(claims[c].value))
+            });
+        let spread = high - low;
         if spread <= tol + EPSILON {
             continue;
         }
+        let mut ranked = per_source.to_vec();
+        ranked.sort_by(|&a, &b| preference(&claims[a], &claims[b]));
         let by = |e: Evaluator| {
             ranked
                 .iter()
-                .filter(move |&&c| claims[c].rec.claim.evaluator == e)
-                .map(|&c| claims[c].score.value)
+                .filter(move |&&c| claims[c].evaluator == e)
+                .map(|&c| claims[c].value)
         };
         let self_vs_third = by(Evaluator::SelfReported)
             .any(|s| by(Evaluator::ThirdParty).any(|t| (s - t).abs() > tol + EPSILON));
         let chosen = ranked[0];
         let first = &claims[chosen];
-        let subject = text::subject_with_settings(ctx.subject(chosen), &first.score.settings);
+        let subject =
+            text::subject_with_settings(ctx.subject(chosen), ctx.prepared.settings_of(chosen));
         let listed: Vec<String> = ranked
             .iter()
             .map(|&c| {
                 format!(
                     "{} ({}, {})",
-                    text::value(info.unit, claims[c].score.value),
-                    evaluator(claims[c].rec.claim.evaluator),
+                    text::value(info.unit, claims[c].value),
+                    evaluator(claims[c].evaluator),
                     claims[c].effective
                 )
             })
@@ -110,13 +113,13 @@ fn score_tensions(ctx: &Ctx<'_>, options: &AnalysisOptions) -> Vec<Tension> {
                 text::join(&listed),
                 text::amount(info.unit, spread),
                 text::amount(info.unit, tol),
-                evaluator(first.rec.claim.evaluator),
-                text::value(info.unit, first.score.value),
+                evaluator(first.evaluator),
+                text::value(info.unit, first.value),
             ),
-            claim_ids: ranked.iter().map(|&c| claims[c].rec.id).collect(),
+            claim_ids: ranked.iter().map(|&c| claims[c].id).collect(),
             sources: ranked
                 .iter()
-                .map(|&c| claims[c].rec.source_id.clone())
+                .map(|&c| ctx.prepared.set.str(claims[c].rec.source).to_owned())
                 .collect(),
         });
     }
@@ -125,25 +128,29 @@ fn score_tensions(ctx: &Ctx<'_>, options: &AnalysisOptions) -> Vec<Tension> {
 
 /// A source's latest access flag for a subject against the registry's access for its models.
 /// Flags and registry entries that say "unknown" are not disagreements.
-fn access_tensions(ctx: &Ctx<'_>, claims: &[ClaimRecord]) -> Vec<Tension> {
+fn access_tensions(ctx: &Ctx<'_>, claims: &ClaimSet) -> Vec<Tension> {
     let mut resolver = Resolver::new(ctx.registry);
+    // Per subject id, its resolved models when all its names resolve; worked out once.
+    let mut resolved: Vec<Option<Option<Vec<&str>>>> = vec![None; claims.subjects().len()];
     // (models, system, source) -> the latest flag
-    let mut latest: BTreeMap<(Vec<&str>, Option<&str>, &str), &ClaimRecord> = BTreeMap::new();
-    for rec in claims.iter().filter(|r| r.observed_on <= ctx.as_of) {
-        let Fact::Access { access, .. } = rec.claim.fact else {
+    let mut latest: BTreeMap<(Vec<&str>, Option<&str>, &str), &ClaimRow> = BTreeMap::new();
+    for rec in claims.rows().iter().filter(|r| r.observed_on <= ctx.as_of) {
+        let FactRow::Access { access, .. } = rec.fact else {
             continue;
         };
         if access == Access::Unknown {
             continue;
         }
-        let SubjectClass::Resolved { ids, .. } = resolver.classify(&rec.claim.subject) else {
+        let subject = claims.subject(rec.subject);
+        let ids =
+            resolved[rec.subject.index()].get_or_insert_with(|| match resolver.classify(subject) {
+                SubjectClass::Resolved { ids, .. } => Some(ids),
+                SubjectClass::Unresolved(_) => None,
+            });
+        let Some(ids) = ids.clone() else {
             continue;
         };
-        let key = (
-            ids,
-            rec.claim.subject.system.as_deref(),
-            rec.source_id.as_str(),
-        );
+        let key = (ids, subject.system.as_deref(), claims.str(rec.source));
         latest
             .entry(key)
             .and_modify(|r| {
@@ -154,13 +161,14 @@ fn access_tensions(ctx: &Ctx<'_>, claims: &[ClaimRecord]) -> Vec<Tension> {
             .or_insert(rec);
     }
     // (models, system) -> the flags that contradict the registry
-    let mut grouped: BTreeMap<(Vec<&str>, Option<&str>), Vec<&ClaimRecord>> = BTreeMap::new();
+    let mut grouped: BTreeMap<(Vec<&str>, Option<&str>), Vec<&ClaimRow>> = BTreeMap::new();
     for ((ids, system, _), rec) in latest {
         grouped.entry((ids, system)).or_default().push(rec);
     }
     let mut out = Vec::new();
     for recs in grouped.into_values() {
-        let SubjectClass::Resolved { models, .. } = resolver.classify(&recs[0].claim.subject)
+        let SubjectClass::Resolved { models, .. } =
+            resolver.classify(claims.subject(recs[0].subject))
         else {
             continue;
         };
@@ -168,17 +176,17 @@ fn access_tensions(ctx: &Ctx<'_>, claims: &[ClaimRecord]) -> Vec<Tension> {
         if registry_access == Access::Unknown {
             continue;
         }
-        let flagged: Vec<(&ClaimRecord, Access)> = recs
+        let flagged: Vec<(&ClaimRow, Access)> = recs
             .iter()
-            .filter_map(|r| match r.claim.fact {
-                Fact::Access { access, .. } if access != registry_access => Some((*r, access)),
+            .filter_map(|r| match r.fact {
+                FactRow::Access { access, .. } if access != registry_access => Some((*r, access)),
                 _ => None,
             })
             .collect();
         if flagged.is_empty() {
             continue;
         }
-        let subject = text::subject(ctx.registry, &flagged[0].0.claim.subject);
+        let subject = text::subject(ctx.registry, claims.subject(flagged[0].0.subject));
         let mut by_flag: BTreeMap<Access, usize> = BTreeMap::new();
         for (_, a) in &flagged {
             *by_flag.entry(*a).or_default() += 1;
@@ -217,7 +225,10 @@ fn access_tensions(ctx: &Ctx<'_>, claims: &[ClaimRecord]) -> Vec<Tension> {
             subject,
             benchmark: None,
             claim_ids: flagged.iter().map(|(r, _)| r.id).collect(),
-            sources: flagged.iter().map(|(r, _)| r.source_id.clone()).collect(),
+            sources: flagged
+                .iter()
+                .map(|(r, _)| claims.str(r.source).to_owned())
+                .collect(),
         });
     }
     out

@@ -49,7 +49,7 @@ fn values_within_the_tolerance_are_no_tension() {
         ..AnalysisOptions::default()
     };
     let a = analyze(
-        &claims,
+        &gapwatch_model::ClaimSet::from_records(&claims),
         &registry(),
         &story(&["mmlu"]),
         d("2024-07-01"),
@@ -122,7 +122,7 @@ fn elo_ratings_use_their_own_tolerance() {
         ..AnalysisOptions::default()
     };
     let a = analyze(
-        &far_pair,
+        &gapwatch_model::ClaimSet::from_records(&far_pair),
         &registry(),
         &story(&["lmarena-text"]),
         d("2024-07-01"),

@@ -19,12 +19,14 @@
 //! Everything here is plain data and pure functions: no I/O, no clock.
 
 mod claim;
+mod claim_set;
 mod date;
 mod error;
 mod registry;
 mod story;
 
 pub use claim::{Access, Claim, ClaimRecord, Evaluator, Fact, Score, Settings, Subject, Unit};
+pub use claim_set::{ClaimRow, ClaimSet, FactRow, ForeignId, SettingsId, StrId, SubjectId};
 pub use date::{Date, DateOrder};
 pub use error::ModelError;
 pub use registry::{BenchmarkEntry, ModelEntry, Registry, Resolution, normalize_name};

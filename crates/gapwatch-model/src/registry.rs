@@ -5,6 +5,7 @@
 //! stay two models. Names that resolve to nothing get suggestions for a person to confirm.
 
 use std::collections::HashMap;
+use std::collections::hash_map::Entry;
 
 use serde::{Deserialize, Serialize};
 
@@ -143,7 +144,14 @@ pub fn normalize_name(name: &str) -> String {
     let mut key = String::with_capacity(name.len());
     let mut pending_sep = false;
     for c in name.chars() {
-        if c == '+' {
+        // Most names are ASCII: the same rules without the Unicode tables.
+        if c.is_ascii_alphanumeric() {
+            if pending_sep && !key.is_empty() {
+                key.push('-');
+            }
+            pending_sep = false;
+            key.push(c.to_ascii_lowercase());
+        } else if c == '+' {
             if !key.is_empty() {
                 key.push('-');
             }
@@ -184,7 +192,7 @@ impl Registry {
     /// repository id is the model's id and name. A repository the registry already resolves
     /// (a curated entry, or an earlier line with the same normalized key) is skipped, so
     /// curated entries win.
-    pub fn with_hub_repositories(self, tsv: &str, origin: &str) -> Result<Self, ModelError> {
+    pub fn with_hub_repositories(mut self, tsv: &str, origin: &str) -> Result<Self, ModelError> {
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut added = Vec::new();
         for (n, line) in tsv.lines().enumerate() {
@@ -213,7 +221,11 @@ impl Registry {
                 .map(str::trim)
                 .filter(|l| !l.is_empty())
                 .map(str::to_owned);
-            if self.knows_model_name(repo) || !seen.insert(normalize_name(repo)) {
+            let key = normalize_name(repo);
+            if self.model_exact.contains_key(repo)
+                || self.model_normalized.contains_key(&key)
+                || !seen.insert(key)
+            {
                 continue;
             }
             added.push(ModelEntry {
@@ -227,13 +239,11 @@ impl Registry {
                 aliases: Vec::new(),
             });
         }
-        let Registry {
-            mut models,
-            benchmarks,
-            ..
-        } = self;
-        models.extend(added);
-        Self::from_entries(models, benchmarks, origin)
+        // Only the new entries are indexed: the curated ones already are.
+        let first = self.models.len();
+        self.models.extend(added);
+        self.index_models_from(first, origin)?;
+        Ok(self)
     }
 
     /// Reads a registry from TOML text with `[[model]]` and `[[benchmark]]` tables.
@@ -264,38 +274,100 @@ impl Registry {
     /// Adds or replaces entries from `other` (same id replaces), as when a user's registry
     /// extends the builtin one.
     pub fn merge(mut self, other: Registry, origin: &str) -> Result<Self, ModelError> {
+        let (first_model, first_benchmark) = (self.models.len(), self.benchmarks.len());
+        let mut replaced = false;
         for m in other.models {
-            match self.models.iter_mut().find(|x| x.id == m.id) {
-                Some(slot) => *slot = m,
+            match self.model_slot(&m.id) {
+                Some(i) => {
+                    self.models[i] = m;
+                    replaced = true;
+                }
                 None => self.models.push(m),
             }
         }
         for b in other.benchmarks {
-            match self.benchmarks.iter_mut().find(|x| x.id == b.id) {
-                Some(slot) => *slot = b,
+            match self.benchmark_slot(&b.id) {
+                Some(i) => {
+                    self.benchmarks[i] = b;
+                    replaced = true;
+                }
                 None => self.benchmarks.push(b),
             }
         }
-        self.reindex(origin)?;
+        if replaced {
+            // A replaced entry's old names must leave the index.
+            self.reindex(origin)?;
+        } else {
+            // Indexing only the added entries, after the others, finds exactly what indexing
+            // them all would.
+            self.index_models_from(first_model, origin)?;
+            self.index_benchmarks_from(first_benchmark, origin)?;
+        }
         Ok(self)
     }
 
+    /// Where the indexed model with this id sits: an id is one of its model's indexed names.
+    /// (The ids of a registry's entries are distinct, so [`Registry::merge`] never looks up a
+    /// model it has just added and not yet indexed.)
+    fn model_slot(&self, id: &str) -> Option<usize> {
+        if id.is_empty() {
+            // Empty names are not indexed.
+            return self.models.iter().position(|m| m.id.is_empty());
+        }
+        self.model_exact
+            .get(id)
+            .copied()
+            .filter(|&i| self.models[i].id == id)
+    }
+
+    /// Where the indexed benchmark with this id sits; see [`Registry::model_slot`].
+    fn benchmark_slot(&self, id: &str) -> Option<usize> {
+        if id.is_empty() {
+            return self.benchmarks.iter().position(|b| b.id.is_empty());
+        }
+        self.benchmark_exact
+            .get(id)
+            .copied()
+            .filter(|&i| self.benchmarks[i].id == id)
+    }
+
     fn reindex(&mut self, origin: &str) -> Result<(), ModelError> {
-        let model_names = self
-            .models
-            .iter()
-            .map(|m| (m.id.as_str(), names_of(&m.id, &m.name, &m.aliases)));
-        let (exact, normalized) = index("model", model_names, origin)?;
-        self.model_exact = exact;
-        self.model_normalized = normalized;
-        let bench_names = self
-            .benchmarks
-            .iter()
-            .map(|b| (b.id.as_str(), names_of(&b.id, &b.name, &b.aliases)));
-        let (exact, normalized) = index("benchmark", bench_names, origin)?;
-        self.benchmark_exact = exact;
-        self.benchmark_normalized = normalized;
-        Ok(())
+        self.model_exact.clear();
+        self.model_normalized.clear();
+        self.benchmark_exact.clear();
+        self.benchmark_normalized.clear();
+        self.index_models_from(0, origin)?;
+        self.index_benchmarks_from(0, origin)
+    }
+
+    /// Adds the models from `first` on to an index that holds those before it.
+    fn index_models_from(&mut self, first: usize, origin: &str) -> Result<(), ModelError> {
+        let models = &self.models;
+        index_from(
+            "model",
+            first,
+            models[first..]
+                .iter()
+                .map(|m| (m.id.as_str(), names_of(&m.id, &m.name, &m.aliases))),
+            |i| models[i].id.as_str(),
+            (&mut self.model_exact, &mut self.model_normalized),
+            origin,
+        )
+    }
+
+    /// Adds the benchmarks from `first` on to an index that holds those before it.
+    fn index_benchmarks_from(&mut self, first: usize, origin: &str) -> Result<(), ModelError> {
+        let benchmarks = &self.benchmarks;
+        index_from(
+            "benchmark",
+            first,
+            benchmarks[first..]
+                .iter()
+                .map(|b| (b.id.as_str(), names_of(&b.id, &b.name, &b.aliases))),
+            |i| benchmarks[i].id.as_str(),
+            (&mut self.benchmark_exact, &mut self.benchmark_normalized),
+            origin,
+        )
     }
 
     /// All models, in registry order.
@@ -335,14 +407,6 @@ impl Registry {
         )
     }
 
-    /// Whether a model name resolves, exactly or by its normalized key. Unlike
-    /// [`Registry::resolve_model_name`] it ranks no suggestions for a name that does not, which
-    /// costs a pass over every model.
-    fn knows_model_name(&self, name: &str) -> bool {
-        self.model_exact.contains_key(name.trim())
-            || self.model_normalized.contains_key(&normalize_name(name))
-    }
-
     /// Resolves a benchmark name as a source or a user writes it.
     pub fn resolve_benchmark(&self, name: &str) -> Resolution<'_> {
         resolve(
@@ -363,40 +427,49 @@ fn names_of<'a>(id: &'a str, name: &'a str, aliases: &'a [String]) -> Vec<&'a st
 
 type Index = HashMap<String, usize>;
 
-fn index<'a>(
+/// Indexes the names of `entries`, the entries from number `first` on, into `exact` and
+/// `normalized`, which hold the names of the entries before them; refuses a name that would
+/// name two entries.
+fn index_from<'a>(
     kind: &'static str,
+    first: usize,
     entries: impl Iterator<Item = (&'a str, Vec<&'a str>)>,
+    id_at: impl Fn(usize) -> &'a str,
+    (exact, normalized): (&mut Index, &mut Index),
     origin: &str,
-) -> Result<(Index, Index), ModelError> {
-    let mut exact: Index = HashMap::new();
-    let mut normalized: Index = HashMap::new();
-    let mut ids: Vec<&str> = Vec::new();
-    for (i, (id, names)) in entries.enumerate() {
-        ids.push(id);
+) -> Result<(), ModelError> {
+    let added = entries.size_hint().0;
+    exact.reserve(added * 2);
+    normalized.reserve(added);
+    for (k, (id, names)) in entries.enumerate() {
+        let i = first + k;
         for name in names {
             for (map, key) in [
-                (&mut exact, name.to_owned()),
-                (&mut normalized, normalize_name(name)),
+                (&mut *exact, name.to_owned()),
+                (&mut *normalized, normalize_name(name)),
             ] {
                 if key.is_empty() {
                     continue;
                 }
-                if let Some(&other) = map.get(&key)
-                    && other != i
-                {
-                    return Err(ModelError::AmbiguousAlias {
-                        origin: origin.to_owned(),
-                        kind,
-                        alias: name.to_owned(),
-                        first: ids[other].to_owned(),
-                        second: id.to_owned(),
-                    });
+                match map.entry(key) {
+                    Entry::Occupied(slot) if *slot.get() != i => {
+                        return Err(ModelError::AmbiguousAlias {
+                            origin: origin.to_owned(),
+                            kind,
+                            alias: name.to_owned(),
+                            first: id_at(*slot.get()).to_owned(),
+                            second: id.to_owned(),
+                        });
+                    }
+                    Entry::Occupied(_) => {}
+                    Entry::Vacant(slot) => {
+                        slot.insert(i);
+                    }
                 }
-                map.insert(key, i);
             }
         }
     }
-    Ok((exact, normalized))
+    Ok(())
 }
 
 fn resolve<'r>(
@@ -531,6 +604,92 @@ unit = "percent"
     }
 
     #[test]
+    fn merge_indexes_added_entries_and_refuses_their_clashes() {
+        let base = Registry::from_toml_str(SMALL, "a").unwrap();
+        let extra = Registry::from_toml_str(
+            "[[model]]\nid = \"my-model\"\nname = \"My Model\"\norganization = \"Me\"\naccess = \"open-weights\"\naliases = [\"mine-v1\"]\n\n[[benchmark]]\nid = \"gpqa\"\nname = \"GPQA Diamond\"\nunit = \"percent\"\n",
+            "mine.toml",
+        )
+        .unwrap();
+        let merged = base.clone().merge(extra, "mine.toml").unwrap();
+        assert_eq!(
+            merged.resolve_model_name("mine-v1"),
+            Resolution::Exact("my-model")
+        );
+        assert_eq!(
+            merged.resolve_model_name("MY MODEL"),
+            Resolution::Normalized("my-model")
+        );
+        assert_eq!(
+            merged.resolve_benchmark("gpqa diamond"),
+            Resolution::Normalized("gpqa")
+        );
+        assert_eq!(
+            merged.resolve_model_name("Claude 3.5 Sonnet (Oct 2024)"),
+            Resolution::Exact("claude-3-5-sonnet-20241022")
+        );
+        // The same index as building the merged entries from scratch.
+        let rebuilt = Registry::from_entries(
+            merged.models().to_vec(),
+            merged.benchmarks().to_vec(),
+            "rebuilt",
+        )
+        .unwrap();
+        assert_eq!(merged.model_exact, rebuilt.model_exact);
+        assert_eq!(merged.model_normalized, rebuilt.model_normalized);
+        assert_eq!(merged.benchmark_exact, rebuilt.benchmark_exact);
+        assert_eq!(merged.benchmark_normalized, rebuilt.benchmark_normalized);
+
+        // An added model may not take a name of an existing one.
+        let clash = Registry::from_toml_str(
+            "[[model]]\nid = \"x\"\nname = \"X\"\norganization = \"o\"\naccess = \"closed\"\naliases = [\"LLAMA 3.1 405B instruct\"]\n",
+            "clash.toml",
+        )
+        .unwrap();
+        let msg = base.merge(clash, "clash.toml").unwrap_err().to_string();
+        assert!(
+            msg.contains("clash.toml")
+                && msg.contains("llama-3-1-405b-instruct")
+                && msg.contains("\"x\""),
+            "{msg}"
+        );
+    }
+
+    #[test]
+    fn merge_replacing_an_entry_forgets_its_old_names() {
+        let base = Registry::from_toml_str(SMALL, "a").unwrap();
+        let extra = Registry::from_toml_str(
+            "[[model]]\nid = \"claude-3-5-sonnet-20241022\"\nname = \"Claude 3.5 Sonnet v2\"\norganization = \"Anthropic\"\naccess = \"closed\"\n",
+            "b",
+        )
+        .unwrap();
+        let merged = base.merge(extra, "b").unwrap();
+        assert_eq!(merged.models().len(), 3);
+        assert_eq!(
+            merged.resolve_model_name("claude 3.5 sonnet v2"),
+            Resolution::Normalized("claude-3-5-sonnet-20241022")
+        );
+        assert_eq!(
+            merged
+                .resolve_model_name("Claude 3.5 Sonnet (Oct 2024)")
+                .id(),
+            None
+        );
+        // An empty registry changes nothing.
+        let same = merged.clone().merge(Registry::default(), "c").unwrap();
+        assert_eq!(same.models(), merged.models());
+        assert_eq!(same.model_exact, merged.model_exact);
+        assert_eq!(same.model_normalized, merged.model_normalized);
+    }
+
+    #[test]
+    fn normalization_of_non_ascii_names() {
+        assert_eq!(normalize_name("Ünïcode Módel 2"), "ünïcode-módel-2");
+        assert_eq!(normalize_name("ÆON–7B"), "æon-7b");
+        assert_eq!(normalize_name("模型 v2+"), "模型-v2-plus");
+    }
+
+    #[test]
     fn builtin_registry_loads() {
         let reg = Registry::builtin().unwrap();
         assert!(reg.models().len() > 10);
@@ -541,6 +700,20 @@ unit = "percent"
 #[cfg(test)]
 mod builtin_tests {
     use super::*;
+
+    #[test]
+    fn builtin_index_is_the_index_of_all_its_entries() {
+        // The hub repositories are indexed after the curated entries rather than with them.
+        let reg = Registry::builtin().unwrap();
+        assert!(reg.models().len() > 4_000);
+        let rebuilt =
+            Registry::from_entries(reg.models().to_vec(), reg.benchmarks().to_vec(), "all")
+                .unwrap();
+        assert_eq!(reg.model_exact, rebuilt.model_exact);
+        assert_eq!(reg.model_normalized, rebuilt.model_normalized);
+        assert_eq!(reg.benchmark_exact, rebuilt.benchmark_exact);
+        assert_eq!(reg.benchmark_normalized, rebuilt.benchmark_normalized);
+    }
 
     #[test]
     fn builtin_keeps_dated_snapshots_apart() {

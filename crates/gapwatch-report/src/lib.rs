@@ -22,7 +22,7 @@
 //! "#, "story.toml")?;
 //! let registry = Registry::builtin()?;
 //! let as_of: Date = "2025-01-01".parse()?;
-//! let analysis = analyze(&[], &registry, &story, as_of, &AnalysisOptions::default());
+//! let analysis = analyze(&gapwatch_model::ClaimSet::new(), &registry, &story, as_of, &AnalysisOptions::default());
 //! let digest = Digest::build(&DigestInput {
 //!     story: &story,
 //!     registry: &registry,

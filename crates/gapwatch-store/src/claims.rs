@@ -1,202 +1,31 @@
-//! Claims in and out of their table: validation, the natural key, and decoding rows back
-//! into [`ClaimRecord`]s.
+//! Claims in and out of their blocks: validation, repeats, writing a run's block, reading
+//! blocks back into a [`ClaimSet`], and converting the claim rows of schema 3 into blocks.
+
+use std::collections::HashSet;
+use std::hash::{Hash, Hasher};
 
 use gapwatch_model::{
-    Access, Claim, ClaimRecord, Date, Evaluator, Fact, Score, Settings, Subject, Unit,
+    Access, Claim, ClaimRow, ClaimSet, Date, Evaluator, Fact, FactRow, Score, Settings, StrId,
+    Subject, Unit,
 };
-use std::sync::LazyLock;
-
-use rusqlite::{Connection, Row};
-use sha2::{Digest, Sha256};
+use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::StoreError;
+use crate::block::{Block, Encoder, FactEntry};
 use crate::error::{corrupt, sql};
-
-/// The columns of a claim row, as written, for `rows` rows at once.
-fn insert_sql(rows: usize) -> String {
-    let one = "(?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)";
-    let values = vec![one; rows].join(", ");
-    format!(
-        "INSERT INTO claims (natural_key, source_id, snapshot_id, run_id, kind, subject,
-            system, models, benchmark, variant, metric, settings, value, unit, uncertainty,
-            access, license, reported_on, evaluator, locator)
-         VALUES {values}
-         ON CONFLICT (snapshot_id, natural_key) DO NOTHING"
-    )
-}
-
-/// Claims bound to one statement: SQLite's work per statement run is then shared by many
-/// rows. 32 rows of 20 columns stay far below SQLite's limit of 32,766 parameters.
-const ROWS_PER_STATEMENT: usize = 32;
-
-/// Statements for a full batch of rows and for one row, built once.
-static INSERT_BATCH: LazyLock<String> = LazyLock::new(|| insert_sql(ROWS_PER_STATEMENT));
-static INSERT_ONE: LazyLock<String> = LazyLock::new(|| insert_sql(1));
-
-/// From this many claims on, encoding is shared between threads.
-const PARALLEL_FROM: usize = 4_096;
-
-/// The columns [`decode`] reads, in order; `c` is claims, `s` its snapshot.
-pub(crate) const SELECT_CLAIMS: &str = "SELECT c.id, c.source_id, c.snapshot_id, s.sha256,
-    s.observed_on, c.kind, c.subject, c.system, c.models, c.benchmark, c.variant, c.metric,
-    c.settings, c.value, c.unit, c.uncertainty, c.access, c.license, c.reported_on,
-    c.evaluator, c.locator
-    FROM claims c JOIN snapshots s ON s.id = c.snapshot_id";
 
 /// Where a batch of claims comes from.
 pub(crate) struct Provenance<'a> {
     pub(crate) source_id: &'a str,
     pub(crate) snapshot_id: i64,
     pub(crate) run_id: i64,
+    /// A snapshot stored in the same transaction has no claims to compare with yet.
+    pub(crate) new_snapshot: bool,
 }
 
-/// What a claim needs computed before it is bound: its natural key and its JSON columns.
-struct Encoded {
-    key: [u8; 32],
-    models: String,
-    settings: Option<String>,
-    reported_on: Option<String>,
-}
-
-/// Validates and encodes claims, in order; the first claim that cannot be stored fails.
-fn encode(
-    from: &Provenance<'_>,
-    claims: &[Claim],
-    first_index: usize,
-) -> Result<Vec<Encoded>, StoreError> {
-    claims
-        .iter()
-        .enumerate()
-        .map(|(i, claim)| {
-            let invalid = |problem: String| StoreError::InvalidClaim {
-                source_id: from.source_id.to_owned(),
-                index: first_index + i,
-                locator: claim.locator.clone(),
-                problem,
-            };
-            validate(claim).map_err(invalid)?;
-            let key = natural_key(from.snapshot_id, claim).map_err(|e| invalid(e.to_string()))?;
-            let models =
-                serde_json::to_string(&claim.subject.models).map_err(|e| invalid(e.to_string()))?;
-            let settings = claim
-                .score()
-                .map(|s| serde_json::to_string(&s.settings))
-                .transpose()
-                .map_err(|e| invalid(e.to_string()))?;
-            Ok(Encoded {
-                key,
-                models,
-                settings,
-                reported_on: claim.reported_on.map(|d| d.to_string()),
-            })
-        })
-        .collect()
-}
-
-/// [`encode`], shared between the cores for large batches.
-fn encode_all(from: &Provenance<'_>, claims: &[Claim]) -> Result<Vec<Encoded>, StoreError> {
-    let cores = std::thread::available_parallelism().map_or(1, usize::from);
-    if claims.len() < PARALLEL_FROM || cores < 2 {
-        return encode(from, claims, 0);
-    }
-    let size = claims.len().div_ceil(cores.min(8));
-    let parts: Vec<Result<Vec<Encoded>, StoreError>> = std::thread::scope(|threads| {
-        let handles: Vec<_> = claims
-            .chunks(size)
-            .enumerate()
-            .map(|(n, part)| threads.spawn(move || encode(from, part, n * size)))
-            .collect();
-        handles
-            .into_iter()
-            .map(|h| {
-                h.join()
-                    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
-            })
-            .collect()
-    });
-    let mut all = Vec::with_capacity(claims.len());
-    for part in parts {
-        all.extend(part?);
-    }
-    Ok(all)
-}
-
-/// Binds one claim's 20 columns from position `at` (1-based).
-fn bind(
-    stmt: &mut rusqlite::Statement<'_>,
-    at: usize,
-    from: &Provenance<'_>,
-    claim: &Claim,
-    e: &Encoded,
-) -> rusqlite::Result<()> {
-    let (kind, score, access, license) = match &claim.fact {
-        Fact::Score(score) => ("score", Some(score), None, None),
-        Fact::Access { access, license } => {
-            ("access", None, Some(access.as_str()), license.as_deref())
-        }
-    };
-    stmt.raw_bind_parameter(at, e.key.as_slice())?;
-    stmt.raw_bind_parameter(at + 1, from.source_id)?;
-    stmt.raw_bind_parameter(at + 2, from.snapshot_id)?;
-    stmt.raw_bind_parameter(at + 3, from.run_id)?;
-    stmt.raw_bind_parameter(at + 4, kind)?;
-    stmt.raw_bind_parameter(at + 5, claim.subject.name.as_str())?;
-    stmt.raw_bind_parameter(at + 6, claim.subject.system.as_deref())?;
-    stmt.raw_bind_parameter(at + 7, e.models.as_str())?;
-    stmt.raw_bind_parameter(at + 8, score.map(|s| s.benchmark.as_str()))?;
-    stmt.raw_bind_parameter(at + 9, score.map(|s| s.variant.as_str()))?;
-    stmt.raw_bind_parameter(at + 10, score.map(|s| s.metric.as_str()))?;
-    stmt.raw_bind_parameter(at + 11, e.settings.as_deref())?;
-    stmt.raw_bind_parameter(at + 12, score.map(|s| s.value))?;
-    stmt.raw_bind_parameter(at + 13, score.map(|s| s.unit.as_str()))?;
-    stmt.raw_bind_parameter(at + 14, score.and_then(|s| s.uncertainty))?;
-    stmt.raw_bind_parameter(at + 15, access)?;
-    stmt.raw_bind_parameter(at + 16, license)?;
-    stmt.raw_bind_parameter(at + 17, e.reported_on.as_deref())?;
-    stmt.raw_bind_parameter(at + 18, claim.evaluator.as_str())?;
-    stmt.raw_bind_parameter(at + 19, claim.locator.as_str())?;
-    Ok(())
-}
-
-/// Inserts claims, skipping those whose natural key is already stored. Returns how many were
-/// inserted. Fails on the first claim that cannot be stored faithfully; the caller's
-/// transaction then rolls back everything.
-pub(crate) fn insert(
-    conn: &Connection,
-    db: &str,
-    from: &Provenance<'_>,
-    claims: &[Claim],
-) -> Result<u64, StoreError> {
-    let action = "insert claims";
-    let encoded = encode_all(from, claims)?;
-    let mut inserted = 0;
-    let full = claims.len() / ROWS_PER_STATEMENT * ROWS_PER_STATEMENT;
-    if full > 0 {
-        let mut stmt = conn
-            .prepare_cached(&INSERT_BATCH)
-            .map_err(sql(db, action))?;
-        for (batch, codes) in claims[..full]
-            .chunks(ROWS_PER_STATEMENT)
-            .zip(encoded[..full].chunks(ROWS_PER_STATEMENT))
-        {
-            for (row, (claim, e)) in batch.iter().zip(codes).enumerate() {
-                bind(&mut stmt, 1 + row * 20, from, claim, e).map_err(sql(db, action))?;
-            }
-            inserted += stmt.raw_execute().map_err(sql(db, action))? as u64;
-        }
-    }
-    if full < claims.len() {
-        let mut stmt = conn.prepare_cached(&INSERT_ONE).map_err(sql(db, action))?;
-        for (claim, e) in claims[full..].iter().zip(&encoded[full..]) {
-            bind(&mut stmt, 1, from, claim, e).map_err(sql(db, action))?;
-            inserted += stmt.raw_execute().map_err(sql(db, action))? as u64;
-        }
-    }
-    Ok(inserted)
-}
-
-/// Refuses what SQLite would not give back unchanged (it stores NaN as NULL) or what makes
-/// no sense as a measurement.
+/// Refuses what would not read back as a measurement: a value that is not finite (SQLite
+/// stored NaN as NULL before claims were kept in blocks, and analysis cannot rank it) or a
+/// negative uncertainty.
 fn validate(claim: &Claim) -> Result<(), String> {
     if let Fact::Score(score) = &claim.fact {
         if !score.value.is_finite() {
@@ -213,88 +42,431 @@ fn validate(claim: &Claim) -> Result<(), String> {
     Ok(())
 }
 
-/// The claim's identity within a snapshot: the same subject, fact and locator extracted from
-/// the same snapshot is the same claim, however often it is recorded.
-fn natural_key(snapshot_id: i64, claim: &Claim) -> Result<[u8; 32], serde_json::Error> {
-    // Field order is fixed by the types and settings are a sorted map, so the JSON is canonical.
-    let json = serde_json::to_vec(&(&claim.subject, &claim.fact, &claim.locator))?;
-    let mut hasher = Sha256::new();
-    hasher.update(snapshot_id.to_be_bytes());
-    hasher.update(&json);
-    Ok(hasher.finalize().into())
+/// A claim's identity within its snapshot: its subject, fact and locator, numbers compared by
+/// their bits. Neither the date nor the evaluator is part of it. The same rule as the natural
+/// key of earlier schemas (a hash of the JSON of subject, fact and locator).
+struct Identity<'a>(&'a Claim);
+
+impl PartialEq for Identity<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        let (a, b) = (self.0, other.0);
+        let facts = match (&a.fact, &b.fact) {
+            (Fact::Score(x), Fact::Score(y)) => {
+                x.value.to_bits() == y.value.to_bits()
+                    && x.uncertainty.map(f64::to_bits) == y.uncertainty.map(f64::to_bits)
+                    && x.unit == y.unit
+                    && x.benchmark == y.benchmark
+                    && x.variant == y.variant
+                    && x.metric == y.metric
+                    && x.settings == y.settings
+            }
+            (x, y) => x == y,
+        };
+        facts && a.locator == b.locator && a.subject == b.subject
+    }
 }
 
-/// Reads one row selected with [`SELECT_CLAIMS`].
-pub(crate) fn decode(row: &Row<'_>, db: &str) -> Result<ClaimRecord, StoreError> {
+impl Eq for Identity<'_> {}
+
+impl Hash for Identity<'_> {
+    fn hash<H: Hasher>(&self, h: &mut H) {
+        let c = self.0;
+        c.subject.hash(h);
+        c.locator.hash(h);
+        match &c.fact {
+            Fact::Score(s) => {
+                0u8.hash(h);
+                s.benchmark.hash(h);
+                s.variant.hash(h);
+                s.metric.hash(h);
+                s.settings.hash(h);
+                s.value.to_bits().hash(h);
+                s.unit.hash(h);
+                s.uncertainty.map(f64::to_bits).hash(h);
+            }
+            Fact::Access { access, license } => {
+                1u8.hash(h);
+                access.hash(h);
+                license.hash(h);
+            }
+        }
+    }
+}
+
+/// Stores a run's claims as one block, dropping those already stored for the snapshot (by
+/// any earlier run) or met earlier in the list. Returns how many were stored. Fails on the
+/// first claim that cannot be stored faithfully; the caller's transaction then rolls back
+/// everything. A run whose every claim is a repeat writes no block.
+pub(crate) fn insert(
+    conn: &Connection,
+    db: &str,
+    from: &Provenance<'_>,
+    claims: &[Claim],
+) -> Result<u64, StoreError> {
+    for (index, claim) in claims.iter().enumerate() {
+        validate(claim).map_err(|problem| StoreError::InvalidClaim {
+            source_id: from.source_id.to_owned(),
+            index,
+            locator: claim.locator.clone(),
+            problem,
+        })?;
+    }
+    if claims.is_empty() {
+        return Ok(0);
+    }
+    let stored = if from.new_snapshot {
+        Vec::new()
+    } else {
+        snapshot_claims(conn, db, from.snapshot_id)?
+    };
+    let known: HashSet<Identity<'_>> = stored.iter().map(Identity).collect();
+    let mut block = Encoder::with_capacity(claims.len());
+    for claim in claims {
+        if known.is_empty() || !known.contains(&Identity(claim)) {
+            block.push(claim);
+        }
+    }
+    let count = block.len();
+    if count == 0 {
+        return Ok(0);
+    }
+    let first_claim_id = next_claim_id(conn, db)?;
+    write_block(conn, db, from, first_claim_id, count, &block.finish())?;
+    Ok(count as u64)
+}
+
+/// The id the next stored claim gets: one more than the largest stored, as SQLite gave
+/// claim rows their ids before claims were kept in blocks.
+fn next_claim_id(conn: &Connection, db: &str) -> Result<i64, StoreError> {
+    let last: Option<i64> = conn
+        .prepare_cached(
+            "SELECT first_claim_id + claim_count - 1 FROM claim_blocks
+             ORDER BY first_claim_id DESC LIMIT 1",
+        )
+        .and_then(|mut s| s.query_row([], |r| r.get(0)).optional())
+        .map_err(sql(db, "number claims"))?;
+    Ok(last.unwrap_or(0) + 1)
+}
+
+fn write_block(
+    conn: &Connection,
+    db: &str,
+    from: &Provenance<'_>,
+    first_claim_id: i64,
+    count: usize,
+    body: &[u8],
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO claim_blocks (snapshot_id, run_id, source_id, first_claim_id,
+            claim_count, body)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            from.snapshot_id,
+            from.run_id,
+            from.source_id,
+            first_claim_id,
+            count as i64,
+            body
+        ])
+    })
+    .map_err(sql(db, "insert claims"))?;
+    Ok(())
+}
+
+/// A damaged block, named by its id.
+fn damaged(db: &str, block_id: i64, what: impl std::fmt::Display) -> StoreError {
+    corrupt(db, format!("claim block {block_id} {what}"))
+}
+
+/// Parses a block read from the database and checks it holds as many claims as its row says.
+fn parse<'b>(db: &str, block_id: i64, count: i64, body: &'b [u8]) -> Result<Block<'b>, StoreError> {
+    let block = Block::parse(body).map_err(|m| damaged(db, block_id, m))?;
+    if block.len() as i64 != count || count < 1 {
+        return Err(damaged(
+            db,
+            block_id,
+            format!("holds {} claims where its row says {count}", block.len()),
+        ));
+    }
+    Ok(block)
+}
+
+/// The claims stored for a snapshot, by every run, in id order.
+fn snapshot_claims(
+    conn: &Connection,
+    db: &str,
+    snapshot_id: i64,
+) -> Result<Vec<Claim>, StoreError> {
+    let action = "read a snapshot's claims";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT id, claim_count, body FROM claim_blocks WHERE snapshot_id = ?1
+             ORDER BY first_claim_id",
+        )
+        .map_err(sql(db, action))?;
+    let mut rows = stmt.query([snapshot_id]).map_err(sql(db, action))?;
+    let mut out = Vec::new();
+    while let Some(row) = rows.next().map_err(sql(db, action))? {
+        let get = |e| sql(db, action)(e);
+        let id: i64 = row.get(0).map_err(get)?;
+        let count: i64 = row.get(1).map_err(get)?;
+        let body = row.get_ref(2).and_then(|v| Ok(v.as_blob()?)).map_err(get)?;
+        let block = parse(db, id, count, body)?;
+        out.extend(block.to_claims().map_err(|m| damaged(db, id, m))?);
+    }
+    Ok(out)
+}
+
+/// How many claims are stored.
+pub(crate) fn count(conn: &Connection, db: &str) -> Result<u64, StoreError> {
+    conn.prepare_cached("SELECT coalesce(sum(claim_count), 0) FROM claim_blocks")
+        .and_then(|mut s| s.query_row([], |r| r.get(0)))
+        .map_err(sql(db, "count claims"))
+}
+
+/// Claims whose snapshot was observed on or before `as_of` (all when `None`), in id order.
+pub(crate) fn claim_set(
+    conn: &Connection,
+    db: &str,
+    as_of: Option<Date>,
+) -> Result<ClaimSet, StoreError> {
+    let action = "read claims";
+    let as_of = as_of.map(|d| d.to_string());
+    let total: i64 = conn
+        .prepare_cached(
+            "SELECT coalesce(sum(b.claim_count), 0)
+             FROM claim_blocks b JOIN snapshots s ON s.id = b.snapshot_id
+             WHERE ?1 IS NULL OR s.observed_on <= ?1",
+        )
+        .and_then(|mut s| s.query_row([&as_of], |r| r.get(0)))
+        .map_err(sql(db, action))?;
+    let mut set = ClaimSet::with_capacity(usize::try_from(total).unwrap_or(0));
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT b.id, b.source_id, b.snapshot_id, s.sha256, s.observed_on,
+                b.first_claim_id, b.claim_count, b.body
+             FROM claim_blocks b JOIN snapshots s ON s.id = b.snapshot_id
+             WHERE ?1 IS NULL OR s.observed_on <= ?1
+             ORDER BY b.first_claim_id",
+        )
+        .map_err(sql(db, action))?;
+    let mut rows = stmt.query([&as_of]).map_err(sql(db, action))?;
+    while let Some(row) = rows.next().map_err(sql(db, action))? {
+        add_block(&mut set, row, db)?;
+    }
+    Ok(set)
+}
+
+/// Adds the claims of a block row selected by [`claim_set`]. The block's tables are mapped to
+/// the set's ids once; its claims then only copy numbers and their locators.
+fn add_block(set: &mut ClaimSet, row: &Row<'_>, db: &str) -> Result<(), StoreError> {
+    let get = |e| sql(db, "read claims")(e);
+    let text = |i: usize| row.get_ref(i).and_then(|v| Ok(v.as_str()?)).map_err(get);
+    let block_id: i64 = row.get(0).map_err(get)?;
+    let snapshot_id: i64 = row.get(2).map_err(get)?;
+    let observed = text(4)?;
+    let observed_on: Date = observed.parse().map_err(|_| {
+        corrupt(
+            db,
+            format!("snapshot {snapshot_id}: {observed:?} is not a date"),
+        )
+    })?;
+    let first_claim_id: i64 = row.get(5).map_err(get)?;
+    let count: i64 = row.get(6).map_err(get)?;
+    let body = row.get_ref(7).and_then(|v| Ok(v.as_blob()?)).map_err(get)?;
+    let block = parse(db, block_id, count, body)?;
+    let source = set.intern_str(text(1)?);
+    let snapshot_sha256 = set.intern_str(text(3)?);
+    let (n_strings, n_subjects, n_settings) = block.table_sizes();
+    let subjects: Vec<_> = (0..n_subjects)
+        .map(|i| set.intern_subject_owned(block.subject(i)))
+        .collect();
+    let settings: Vec<_> = (0..n_settings)
+        .map(|i| set.intern_settings_owned(block.settings(i)))
+        .collect();
+    // Strings become set ids when a claim first uses one as a string of its own.
+    let mut strings: Vec<Option<StrId>> = vec![None; n_strings];
+    let mut string = |set: &mut ClaimSet, i: u32| -> StrId {
+        *strings[i as usize].get_or_insert_with(|| set.intern_str(block.str(i)))
+    };
+    let mut id = first_claim_id;
+    block
+        .claims(|e| {
+            let fact = match e.fact {
+                FactEntry::Score {
+                    benchmark,
+                    variant,
+                    metric,
+                    settings: s,
+                    value,
+                    unit,
+                    uncertainty,
+                } => FactRow::Score {
+                    benchmark: string(set, benchmark),
+                    variant: string(set, variant),
+                    metric: string(set, metric),
+                    settings: settings[s as usize],
+                    value,
+                    unit,
+                    uncertainty,
+                },
+                FactEntry::Access { access, license } => FactRow::Access {
+                    access,
+                    license: license.map(|l| string(set, l)),
+                },
+            };
+            let row = ClaimRow {
+                id,
+                snapshot_id,
+                source,
+                snapshot_sha256,
+                observed_on,
+                reported_on: e.reported_on,
+                subject: subjects[e.subject as usize],
+                evaluator: e.evaluator,
+                fact,
+            };
+            set.push_row(row, e.locator).map_err(|f| f.to_string())?;
+            id += 1;
+            Ok(())
+        })
+        .map_err(|m| damaged(db, block_id, m))
+}
+
+/// Migration 4: the claim rows of schema 3 become blocks, grouped by snapshot and run in id
+/// order; a group whose ids are not contiguous becomes several blocks, so that every claim
+/// keeps its id. The caller creates `claim_blocks` before and drops `claims` after.
+pub(crate) fn rows_to_blocks(conn: &Connection, db: &str) -> Result<(), StoreError> {
+    let action = "convert claims to blocks";
+    let mut stmt = conn
+        .prepare(
+            "SELECT id, source_id, snapshot_id, run_id, kind, subject, system, models,
+                benchmark, variant, metric, settings, value, unit, uncertainty, access,
+                license, reported_on, evaluator, locator
+             FROM claims ORDER BY id",
+        )
+        .map_err(sql(db, action))?;
+    let mut rows = stmt.query([]).map_err(sql(db, action))?;
+    // The group being gathered: its provenance, first id, and claims.
+    let mut group: Option<(String, i64, i64, i64)> = None;
+    let mut claims: Vec<Claim> = Vec::new();
+    let flush = |group: &Option<(String, i64, i64, i64)>,
+                 claims: &mut Vec<Claim>|
+     -> Result<(), StoreError> {
+        let Some((source_id, snapshot_id, run_id, first)) = group else {
+            return Ok(());
+        };
+        let mut block = Encoder::with_capacity(claims.len());
+        for (i, claim) in claims.iter().enumerate() {
+            if !block.push(claim) {
+                return Err(corrupt(
+                    db,
+                    format!(
+                        "cannot apply schema migration 4: claim {} repeats an earlier claim of snapshot {snapshot_id}",
+                        first + i as i64
+                    ),
+                ));
+            }
+        }
+        let from = Provenance {
+            source_id,
+            snapshot_id: *snapshot_id,
+            run_id: *run_id,
+            new_snapshot: false,
+        };
+        write_block(conn, db, &from, *first, claims.len(), &block.finish())?;
+        claims.clear();
+        Ok(())
+    };
+    while let Some(row) = rows.next().map_err(sql(db, action))? {
+        let get = |e| sql(db, action)(e);
+        let id: i64 = row.get(0).map_err(get)?;
+        let source_id: String = row.get(1).map_err(get)?;
+        let snapshot_id: i64 = row.get(2).map_err(get)?;
+        let run_id: i64 = row.get(3).map_err(get)?;
+        let continues = group.as_ref().is_some_and(|(s, snap, run, first)| {
+            *s == source_id
+                && *snap == snapshot_id
+                && *run == run_id
+                && *first + claims.len() as i64 == id
+        });
+        if !continues {
+            flush(&group, &mut claims)?;
+            group = Some((source_id, snapshot_id, run_id, id));
+        }
+        claims.push(decode_row(row, id, db)?);
+    }
+    flush(&group, &mut claims)
+}
+
+/// Reads a claim row of schema 3 from column 4 on (kind … locator).
+fn decode_row(row: &Row<'_>, id: i64, db: &str) -> Result<Claim, StoreError> {
     let read = |e: rusqlite::Error| StoreError::Sqlite {
         db: db.to_owned(),
-        action: "read claims".to_owned(),
+        action: "convert claims to blocks".to_owned(),
         source: e,
     };
-    let id: i64 = row.get(0).map_err(read)?;
-    let bad = |what: String| corrupt(db, format!("claim {id}: {what}"));
-    let date = |text: String, column: &str| {
-        text.parse::<Date>()
-            .map_err(|_| bad(format!("{column} {text:?} is not a date")))
+    let bad = |what: String| {
+        corrupt(
+            db,
+            format!("cannot apply schema migration 4: claim {id}: {what}"),
+        )
     };
-    let observed_on = date(row.get(4).map_err(read)?, "snapshot observed_on")?;
-    let kind: String = row.get(5).map_err(read)?;
-    let models_json: String = row.get(8).map_err(read)?;
+    let kind: String = row.get(4).map_err(read)?;
+    let models_json: String = row.get(7).map_err(read)?;
     let models: Vec<String> = serde_json::from_str(&models_json)
         .map_err(|e| bad(format!("models {models_json:?} are not a JSON list: {e}")))?;
     let fact = match kind.as_str() {
         "score" => {
-            let settings_json: String = row.get(12).map_err(read)?;
+            let settings_json: String = row.get(11).map_err(read)?;
             let settings: Settings = serde_json::from_str(&settings_json).map_err(|e| {
                 bad(format!(
                     "settings {settings_json:?} are not a JSON object of strings: {e}"
                 ))
             })?;
-            let unit: String = row.get(14).map_err(read)?;
+            let unit: String = row.get(13).map_err(read)?;
             Fact::Score(Score {
-                benchmark: row.get(9).map_err(read)?,
-                variant: row.get(10).map_err(read)?,
-                metric: row.get(11).map_err(read)?,
+                benchmark: row.get(8).map_err(read)?,
+                variant: row.get(9).map_err(read)?,
+                metric: row.get(10).map_err(read)?,
                 settings,
-                value: row.get(13).map_err(read)?,
+                value: row.get(12).map_err(read)?,
                 unit: Unit::from_name(&unit)
                     .ok_or_else(|| bad(format!("unknown unit {unit:?}")))?,
-                uncertainty: row.get(15).map_err(read)?,
+                uncertainty: row.get(14).map_err(read)?,
             })
         }
         "access" => {
-            let access: String = row.get(16).map_err(read)?;
+            let access: String = row.get(15).map_err(read)?;
             Fact::Access {
                 access: Access::from_name(&access)
                     .ok_or_else(|| bad(format!("unknown access {access:?}")))?,
-                license: row.get(17).map_err(read)?,
+                license: row.get(16).map_err(read)?,
             }
         }
         other => return Err(bad(format!("unknown kind {other:?}"))),
     };
     let reported_on = row
-        .get::<_, Option<String>>(18)
+        .get::<_, Option<String>>(17)
         .map_err(read)?
-        .map(|t| date(t, "reported_on"))
+        .map(|t| {
+            t.parse::<Date>()
+                .map_err(|_| bad(format!("reported_on {t:?} is not a date")))
+        })
         .transpose()?;
-    let evaluator: String = row.get(19).map_err(read)?;
-    Ok(ClaimRecord {
-        id,
-        source_id: row.get(1).map_err(read)?,
-        snapshot_id: row.get(2).map_err(read)?,
-        snapshot_sha256: row.get(3).map_err(read)?,
-        observed_on,
-        claim: Claim {
-            subject: Subject {
-                name: row.get(6).map_err(read)?,
-                system: row.get(7).map_err(read)?,
-                models,
-            },
-            fact,
-            reported_on,
-            evaluator: Evaluator::from_name(&evaluator)
-                .ok_or_else(|| bad(format!("unknown evaluator {evaluator:?}")))?,
-            locator: row.get(20).map_err(read)?,
+    let evaluator: String = row.get(18).map_err(read)?;
+    Ok(Claim {
+        subject: Subject {
+            name: row.get(5).map_err(read)?,
+            system: row.get(6).map_err(read)?,
+            models,
         },
+        fact,
+        reported_on,
+        evaluator: Evaluator::from_name(&evaluator)
+            .ok_or_else(|| bad(format!("unknown evaluator {evaluator:?}")))?,
+        locator: row.get(19).map_err(read)?,
     })
 }

@@ -1,11 +1,13 @@
 //! The fetch log: one row per attempt to bring a source up to date, whatever happened, so a
 //! scheduler's history (failures, 304s, unchanged bytes) is kept beside the evidence.
 
-use rusqlite::{Connection, OptionalExtension as _};
+use std::collections::HashMap;
+
+use rusqlite::{Connection, OptionalExtension as _, TransactionBehavior};
 use serde::{Deserialize, Serialize};
 
-use crate::StoreError;
 use crate::error::{corrupt, sql};
+use crate::{Store, StoreError};
 
 /// What an attempt to update a source came to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -159,4 +161,55 @@ pub(crate) fn validators(
     })
     .map(Option::unwrap_or_default)
     .map_err(sql(db, &format!("read validators of {source_id}")))
+}
+
+/// A source's validators for a conditional GET: its ETag and Last-Modified.
+type Validators = (Option<String>, Option<String>);
+
+/// The validators of every source that has a snapshot with either, as
+/// [`validators`] finds them one source at a time.
+pub(crate) fn all_validators(
+    conn: &Connection,
+    db: &str,
+) -> Result<HashMap<String, Validators>, StoreError> {
+    let action = "read the validators of all sources";
+    let mut stmt = conn
+        .prepare_cached(
+            "SELECT source_id, etag, last_modified FROM snapshots WHERE id IN (
+                SELECT max(id) FROM snapshots
+                WHERE etag IS NOT NULL OR last_modified IS NOT NULL GROUP BY source_id)",
+        )
+        .map_err(sql(db, action))?;
+    let rows = stmt
+        .query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))
+        .map_err(sql(db, action))?;
+    rows.collect::<Result<_, _>>().map_err(sql(db, action))
+}
+
+impl Store {
+    /// Appends rows to the fetch log in one transaction, in their order: all of them are
+    /// written, or none. Returns their ids. Cheaper than [`Store::log_fetch`] row by row, as a
+    /// commit costs more than a row.
+    pub fn log_fetches(&mut self, entries: &[FetchLogEntry]) -> Result<Vec<i64>, StoreError> {
+        if entries.is_empty() {
+            return Ok(Vec::new());
+        }
+        let action = format!("log {} fetches", entries.len());
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(sql(&self.db, &action))?;
+        let ids = entries
+            .iter()
+            .map(|e| append(&tx, &self.db, e))
+            .collect::<Result<Vec<_>, _>>()?;
+        tx.commit().map_err(sql(&self.db, &action))?;
+        Ok(ids)
+    }
+
+    /// The validators of every source, as [`Store::validators`] gives them for one, in one
+    /// query; sources without a snapshot that has either are absent.
+    pub fn all_validators(&self) -> Result<HashMap<String, Validators>, StoreError> {
+        all_validators(&self.conn, &self.db)
+    }
 }

@@ -9,6 +9,7 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
 
 use crate::StoreError;
+use crate::claims;
 use crate::error::sql;
 
 /// The `PRAGMA application_id` of every gapwatch database: ASCII `gapw`.
@@ -20,8 +21,10 @@ pub const SCHEMA_VERSION: u32 = MIGRATIONS.len() as u32;
 /// How long a statement waits for another process's write lock before giving up.
 const BUSY_TIMEOUT: Duration = Duration::from_secs(10);
 
-/// The page cache of each connection, in KiB (SQLite's default is 2,000).
-const CACHE_KIB: i64 = -65_536;
+/// Pages the write-ahead log grows to before a commit copies them into the database (SQLite's
+/// default is 1,000): some 40 MB, so that a large import checkpoints, and syncs, a tenth as
+/// often.
+const WAL_AUTOCHECKPOINT_PAGES: i64 = 10_000;
 
 /// The 16 bytes every SQLite database file starts with.
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
@@ -30,11 +33,20 @@ const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
 const USER_VERSION_OFFSET: usize = 60;
 const APPLICATION_ID_OFFSET: usize = 68;
 
-/// Migration `n` (from 1) takes the schema from version `n - 1` to `n`. Never edit a migration
-/// that has shipped; append a new one.
-const MIGRATIONS: &[&str] = &[
+/// A step of a migration: SQL, or Rust where stored values must be transformed.
+#[derive(Clone, Copy)]
+enum Step {
+    Sql(&'static str),
+    /// Runs inside the migration's transaction; an error rolls back every step.
+    Rust(fn(&Connection, &str) -> Result<(), StoreError>),
+}
+
+/// Migration `n` (from 1) takes the schema from version `n - 1` to `n`, running its steps in
+/// order. Never edit a migration that has shipped; append a new one.
+const MIGRATIONS: &[&[Step]] = &[
     // 1: evidence (sources, blobs, snapshots, extraction runs, claims), the registry, stories.
-    r#"
+    &[Step::Sql(
+        r#"
 CREATE TABLE sources (
     id        TEXT PRIMARY KEY,
     publisher TEXT NOT NULL,
@@ -194,8 +206,10 @@ BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
 CREATE TRIGGER story_renderings_no_delete BEFORE DELETE ON story_renderings
 BEGIN SELECT RAISE(ABORT, 'published versions are immutable'); END;
 "#,
+    )],
     // 2: the fetch log, one row per attempt to bring a source up to date, failed or not.
-    r#"
+    &[Step::Sql(
+        r#"
 CREATE TABLE fetch_log (
     id              INTEGER PRIMARY KEY,
     source_id       TEXT NOT NULL,
@@ -217,6 +231,7 @@ BEGIN SELECT RAISE(ABORT, 'the fetch log is append-only'); END;
 CREATE TRIGGER fetch_log_no_delete BEFORE DELETE ON fetch_log
 BEGIN SELECT RAISE(ABORT, 'the fetch log is append-only'); END;
 "#,
+    )],
     // 3: claims are unique by natural key within their snapshot, in an index ordered by
     // snapshot: a new snapshot's claims then land together at the end of the index instead of
     // on a random page each (the key is a hash), which made large inserts write most of the
@@ -224,7 +239,8 @@ BEGIN SELECT RAISE(ABORT, 'the fetch log is append-only'); END;
     // is rebuilt because a column's UNIQUE constraint cannot be dropped; the snapshot index
     // goes, the new one leads with the snapshot id. The fetch log's index goes too: its one
     // query (all rows, or one source's) cannot use it, and every append paid for it.
-    r#"
+    &[Step::Sql(
+        r#"
 DROP INDEX fetch_log_by_source;
 DROP TRIGGER claims_no_update;
 DROP TRIGGER claims_no_delete;
@@ -265,7 +281,39 @@ BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
 CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims
 BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
 "#,
+    )],
+    // 4: claims are kept in blocks, one row per extraction run holding its claims in a compact
+    // binary encoding (`block.rs`), instead of a row of 20 columns and a key per claim. The
+    // claim rows are converted, each keeping its id, and the claims table goes.
+    &[
+        Step::Sql(CLAIM_BLOCKS),
+        Step::Rust(claims::rows_to_blocks),
+        Step::Sql(
+            "DROP TRIGGER claims_no_update;
+             DROP TRIGGER claims_no_delete;
+             DROP TABLE claims;",
+        ),
+    ],
 ];
+
+/// The table of migration 4. A block holds the claims of one extraction run with ids
+/// `first_claim_id` to `first_claim_id + claim_count - 1`; ids are global and dense.
+const CLAIM_BLOCKS: &str = r#"
+CREATE TABLE claim_blocks (
+    id             INTEGER PRIMARY KEY,
+    snapshot_id    INTEGER NOT NULL REFERENCES snapshots (id),
+    run_id         INTEGER NOT NULL REFERENCES extraction_runs (id),
+    source_id      TEXT NOT NULL REFERENCES sources (id),
+    first_claim_id INTEGER NOT NULL UNIQUE CHECK (first_claim_id >= 1),
+    claim_count    INTEGER NOT NULL CHECK (claim_count > 0),
+    body           BLOB NOT NULL -- the claims, encoded as described in block.rs
+) STRICT;
+CREATE INDEX claim_blocks_by_snapshot ON claim_blocks (snapshot_id);
+CREATE TRIGGER claim_blocks_no_update BEFORE UPDATE ON claim_blocks
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claim_blocks_no_delete BEFORE DELETE ON claim_blocks
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+"#;
 
 /// Refuses, without writing anything, a non-empty file that is not a gapwatch database this
 /// build can use. A missing or empty file, or an empty SQLite database, passes: it will be
@@ -378,10 +426,10 @@ pub(crate) fn configure(conn: &Connection, db: &str) -> Result<(), StoreError> {
     // corrupts the file. Every write gapwatch makes can be made again (ingest is idempotent).
     conn.pragma_update(None, "synchronous", "NORMAL")
         .map_err(sql(db, "set the sync mode"))?;
-    // Room for the claim indexes of a large store, so that inserting a snapshot's claims does
-    // not read index pages back from the file. Negative: KiB, allocated as used.
-    conn.pragma_update(None, "cache_size", CACHE_KIB)
-        .map_err(sql(db, "set the page cache size"))?;
+    // The page cache keeps SQLite's default size: a run's claims are one row, so there are no
+    // large claim indexes to keep in memory, and a larger cache only made allocation slower.
+    conn.pragma_update(None, "wal_autocheckpoint", WAL_AUTOCHECKPOINT_PAGES)
+        .map_err(sql(db, "set the checkpoint interval"))?;
     Ok(())
 }
 
@@ -394,7 +442,7 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, db: &str) -> Result<()
 /// `user_version` and `application_id`: a failure leaves the previous schema intact.
 fn apply_migrations(
     conn: &mut Connection,
-    migrations: &[&str],
+    migrations: &[&[Step]],
     path: &Path,
     db: &str,
 ) -> Result<(), StoreError> {
@@ -416,14 +464,21 @@ fn apply_migrations(
     if current == i64::from(target) && application_id == APPLICATION_ID {
         return Ok(());
     }
-    for (index, migration) in migrations.iter().enumerate().skip(current as usize) {
+    for (index, steps) in migrations.iter().enumerate().skip(current as usize) {
         let version = index as u32 + 1;
-        tx.execute_batch(migration)
-            .map_err(|source| StoreError::Migration {
-                db: db.to_owned(),
-                version,
-                source,
-            })?;
+        for step in *steps {
+            match step {
+                Step::Sql(batch) => {
+                    tx.execute_batch(batch)
+                        .map_err(|source| StoreError::Migration {
+                            db: db.to_owned(),
+                            version,
+                            source,
+                        })?;
+                }
+                Step::Rust(run) => run(&tx, db)?,
+            }
+        }
     }
     tx.pragma_update(None, "application_id", APPLICATION_ID)
         .map_err(sql(db, "set the application id"))?;
@@ -457,9 +512,10 @@ mod tests {
         assert_eq!(pragma(&conn, "user_version"), i64::from(SCHEMA_VERSION));
         assert_eq!(pragma(&conn, "application_id"), i64::from(APPLICATION_ID));
         let names = tables(&conn);
+        assert!(!names.iter().any(|n| n == "claims"), "{names:?}");
         for table in [
             "blobs",
-            "claims",
+            "claim_blocks",
             "extraction_runs",
             "registry_benchmarks",
             "registry_models",
@@ -504,8 +560,8 @@ mod tests {
         assert_eq!(conn.execute(insert_claim, [key.as_slice()]).unwrap(), 1);
         let id: i64 = conn.last_insert_rowid();
 
-        apply_migrations(&mut conn, MIGRATIONS, Path::new(":memory:"), "m").unwrap();
-        assert_eq!(pragma(&conn, "user_version"), i64::from(SCHEMA_VERSION));
+        apply_migrations(&mut conn, &MIGRATIONS[..3], Path::new(":memory:"), "m").unwrap();
+        assert_eq!(pragma(&conn, "user_version"), 3);
         let kept: (i64, Vec<u8>, f64) = conn
             .query_row("SELECT id, natural_key, value FROM claims", [], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?))
@@ -548,12 +604,18 @@ mod tests {
     #[test]
     fn migrations_apply_in_order_from_the_current_version() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let first = ["CREATE TABLE a (x INTEGER) STRICT;"];
+        let first: [&[Step]; 1] = [&[Step::Sql("CREATE TABLE a (x INTEGER) STRICT;")]];
         apply_migrations(&mut conn, &first, Path::new(":memory:"), "m").unwrap();
         assert_eq!(pragma(&conn, "user_version"), 1);
-        let both = [
+        let both: [&[Step]; 2] = [
             first[0],
-            "ALTER TABLE a ADD COLUMN y TEXT; CREATE TABLE b (z TEXT);",
+            &[
+                Step::Sql("ALTER TABLE a ADD COLUMN y TEXT;"),
+                Step::Rust(|conn, _| {
+                    conn.execute_batch("CREATE TABLE b (z TEXT);")
+                        .map_err(sql("m", "create b"))
+                }),
+            ],
         ];
         apply_migrations(&mut conn, &both, Path::new(":memory:"), "m").unwrap();
         assert_eq!(pragma(&conn, "user_version"), 2);
@@ -563,12 +625,12 @@ mod tests {
     #[test]
     fn a_failing_migration_leaves_the_previous_schema() {
         let mut conn = Connection::open_in_memory().unwrap();
-        let first = ["CREATE TABLE a (x INTEGER) STRICT;"];
+        let first: [&[Step]; 1] = [&[Step::Sql("CREATE TABLE a (x INTEGER) STRICT;")]];
         apply_migrations(&mut conn, &first, Path::new(":memory:"), "m").unwrap();
-        let broken = [
+        let broken: [&[Step]; 3] = [
             first[0],
-            "CREATE TABLE b (z TEXT);",
-            "CREATE TABLE c (z TEXT); THIS IS NOT SQL;",
+            &[Step::Sql("CREATE TABLE b (z TEXT);")],
+            &[Step::Sql("CREATE TABLE c (z TEXT); THIS IS NOT SQL;")],
         ];
         let err = apply_migrations(&mut conn, &broken, Path::new(":memory:"), "m").unwrap_err();
         assert!(
@@ -579,6 +641,323 @@ mod tests {
         // Migration 2 succeeded on its own but was rolled back with 3.
         assert_eq!(tables(&conn), ["a"]);
         assert_eq!(pragma(&conn, "user_version"), 1);
+    }
+
+    /// A file database at schema version 3, as the previous gapwatch left it: claims as rows.
+    mod schema_3 {
+        use super::*;
+        use crate::{NewExtraction, NewSnapshot, Store};
+        use gapwatch_model::{
+            Access, Claim, ClaimRecord, Date, Evaluator, Fact, Score, Settings, Subject, Unit,
+        };
+
+        fn date(s: &str) -> Date {
+            s.parse().unwrap()
+        }
+
+        /// Writes a claim row as the store of schema 3 did (the key is not read back).
+        fn insert_row(conn: &Connection, id: i64, (snapshot, run): (i64, i64), claim: &Claim) {
+            let source = if snapshot == 2 { "b" } else { "a" };
+            let (kind, score, access, license) = match &claim.fact {
+                Fact::Score(s) => ("score", Some(s), None, None),
+                Fact::Access { access, license } => {
+                    ("access", None, Some(access.as_str()), license.as_deref())
+                }
+            };
+            conn.execute(
+                "INSERT INTO claims (id, natural_key, source_id, snapshot_id, run_id, kind,
+                    subject, system, models, benchmark, variant, metric, settings, value, unit,
+                    uncertainty, access, license, reported_on, evaluator, locator)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15,
+                    ?16, ?17, ?18, ?19, ?20, ?21)",
+                rusqlite::params![
+                    id,
+                    [id as u8; 32].as_slice(),
+                    source,
+                    snapshot,
+                    run,
+                    kind,
+                    claim.subject.name,
+                    claim.subject.system,
+                    serde_json::to_string(&claim.subject.models).unwrap(),
+                    score.map(|s| s.benchmark.as_str()),
+                    score.map(|s| s.variant.as_str()),
+                    score.map(|s| s.metric.as_str()),
+                    score.map(|s| serde_json::to_string(&s.settings).unwrap()),
+                    score.map(|s| s.value),
+                    score.map(|s| s.unit.as_str()),
+                    score.and_then(|s| s.uncertainty),
+                    access,
+                    license,
+                    claim.reported_on.map(|d| d.to_string()),
+                    claim.evaluator.as_str(),
+                    claim.locator,
+                ],
+            )
+            .unwrap();
+        }
+
+        fn score(name: &str, value: f64, locator: &str) -> Claim {
+            Claim {
+                subject: Subject::model(name),
+                fact: Fact::Score(Score {
+                    benchmark: "mmlu".into(),
+                    variant: String::new(),
+                    metric: "accuracy".into(),
+                    settings: Settings::new(),
+                    value,
+                    unit: Unit::Percent,
+                    uncertainty: None,
+                }),
+                reported_on: None,
+                evaluator: Evaluator::ThirdParty,
+                locator: locator.into(),
+            }
+        }
+
+        /// Claims with every kind of field, by id, with their (snapshot, run). Ids 7 and 11
+        /// were never used, and runs interleave, so some groups need several blocks.
+        fn rows() -> Vec<(i64, (i64, i64), Claim)> {
+            let mut settings = Settings::new();
+            settings.insert("mode".into(), "FC".into());
+            settings.insert(String::new(), "ünïcödé 🚀".into());
+            let system = Claim {
+                subject: Subject::system("OpenHands + GPT-5", "OpenHands", ["gpt-5", "claude"]),
+                fact: Fact::Score(Score {
+                    benchmark: "swe-bench".into(),
+                    variant: "verified".into(),
+                    metric: "resolved".into(),
+                    settings,
+                    value: 69.1,
+                    unit: Unit::Percent,
+                    uncertainty: Some(0.85),
+                }),
+                reported_on: Some(date("2025-06-05")),
+                evaluator: Evaluator::SelfReported,
+                locator: "results[3].resolved".into(),
+            };
+            let access = |license: Option<&str>, system: Option<&str>| Claim {
+                subject: Subject {
+                    name: "模型".into(),
+                    system: system.map(str::to_owned),
+                    models: Vec::new(),
+                },
+                fact: Fact::Access {
+                    access: Access::OpenWeights,
+                    license: license.map(str::to_owned),
+                },
+                reported_on: None,
+                evaluator: Evaluator::Unknown,
+                locator: String::new(),
+            };
+            let elo = Claim {
+                fact: Fact::Score(Score {
+                    benchmark: "arena".into(),
+                    variant: String::new(),
+                    metric: "rating".into(),
+                    settings: Settings::new(),
+                    value: -2.5,
+                    unit: Unit::Elo,
+                    uncertainty: Some(0.0),
+                }),
+                reported_on: Some(date("1999-12-31")),
+                ..score("x", 0.0, "elo")
+            };
+            vec![
+                (1, (1, 1), system),
+                (2, (1, 1), access(Some(""), None)),
+                (3, (1, 1), access(None, Some(""))),
+                (4, (2, 2), elo),
+                (5, (2, 2), score("b", 1.0, "row 1")),
+                (6, (1, 3), score("a", 2.0, "row 2")),
+                (8, (1, 3), score("a", 3.0, "row 3")),
+                (9, (2, 2), score("b", 4.0, "row 4")),
+                (10, (2, 2), score("b", 5.0, "row 5")),
+                (12, (1, 3), score("a", 1e-300, "row 6")),
+            ]
+        }
+
+        /// A schema-3 database holding [`rows`]; snapshot 1 (source a) observed 2025-01-01,
+        /// snapshot 2 (source b) 2025-02-01.
+        fn create(path: &Path, rows: &[(i64, (i64, i64), Claim)]) {
+            let mut conn = Connection::open(path).unwrap();
+            configure(&conn, "old").unwrap();
+            apply_migrations(&mut conn, &MIGRATIONS[..3], path, "old").unwrap();
+            conn.execute_batch(&format!(
+                "INSERT INTO sources VALUES ('a', 'p', 't', 'u', 'csv'), ('b', 'p', 't', 'u', 'csv');
+                 INSERT INTO blobs VALUES ('{0}', 1, 'deflate', x'00'), ('{1}', 1, 'deflate', x'00');
+                 INSERT INTO snapshots (id, source_id, sha256, observed_on, origin)
+                     VALUES (1, 'a', '{0}', '2025-01-01', 'x'), (2, 'b', '{1}', '2025-02-01', 'y');
+                 INSERT INTO extraction_runs VALUES (1, 1, 'csv 1', 3, 3, '[]'),
+                     (2, 2, 'csv 1', 4, 4, '[]'), (3, 1, 'csv 2', 3, 3, '[]');",
+                "a".repeat(64),
+                "b".repeat(64)
+            ))
+            .unwrap();
+            for (id, provenance, claim) in rows {
+                insert_row(&conn, *id, *provenance, claim);
+            }
+        }
+
+        fn expected(rows: &[(i64, (i64, i64), Claim)]) -> Vec<ClaimRecord> {
+            rows.iter()
+                .map(|(id, (snapshot, _), claim)| ClaimRecord {
+                    id: *id,
+                    source_id: if *snapshot == 2 { "b" } else { "a" }.into(),
+                    snapshot_id: *snapshot,
+                    snapshot_sha256: if *snapshot == 2 { "b" } else { "a" }.repeat(64),
+                    observed_on: date(if *snapshot == 2 {
+                        "2025-02-01"
+                    } else {
+                        "2025-01-01"
+                    }),
+                    claim: claim.clone(),
+                })
+                .collect()
+        }
+
+        #[test]
+        fn claim_rows_become_blocks_and_read_back_the_same() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.sqlite");
+            let rows = rows();
+            create(&path, &rows);
+            let mut store = Store::open(&path).unwrap();
+            let expected = expected(&rows);
+            let back = store.claims(None).unwrap();
+            assert_eq!(back, expected);
+            let bits = |records: &[ClaimRecord]| -> Vec<Option<u64>> {
+                records
+                    .iter()
+                    .map(|r| r.claim.score().map(|s| s.value.to_bits()))
+                    .collect()
+            };
+            assert_eq!(bits(&back), bits(&expected));
+            assert_eq!(store.claim_set(None).unwrap().len(), rows.len());
+            assert_eq!(store.claim_count().unwrap(), rows.len() as u64);
+            let january = store.claims(Some(date("2025-01-31"))).unwrap();
+            let in_january: Vec<_> = expected
+                .iter()
+                .filter(|r| r.snapshot_id == 1)
+                .cloned()
+                .collect();
+            assert_eq!(january, in_january);
+
+            // One block per run and stretch of consecutive ids, in id order.
+            let blocks: Vec<(i64, i64, i64, i64, String)> = store
+                .conn
+                .prepare(
+                    "SELECT snapshot_id, run_id, first_claim_id, claim_count, source_id
+                     FROM claim_blocks ORDER BY id",
+                )
+                .unwrap()
+                .query_map([], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+                })
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            let a = || "a".to_owned();
+            let b = || "b".to_owned();
+            assert_eq!(
+                blocks,
+                [
+                    (1, 1, 1, 3, a()),
+                    (2, 2, 4, 2, b()),
+                    (1, 3, 6, 1, a()),
+                    (1, 3, 8, 1, a()),
+                    (2, 2, 9, 2, b()),
+                    (1, 3, 12, 1, a()),
+                ]
+            );
+            assert!(!tables(&store.conn).iter().any(|t| t == "claims"));
+            assert_eq!(
+                pragma(&store.conn, "user_version"),
+                i64::from(SCHEMA_VERSION)
+            );
+            for statement in [
+                "UPDATE claim_blocks SET claim_count = 1",
+                "DELETE FROM claim_blocks",
+            ] {
+                let err = store.conn.execute(statement, []).unwrap_err();
+                assert!(err.to_string().contains("claims are append-only"), "{err}");
+            }
+
+            // A converted claim is still a repeat of its snapshot (its date and evaluator
+            // aside), and new claims continue the ids.
+            let mut again = rows[5].2.clone();
+            again.reported_on = Some(date("2024-01-01"));
+            again.evaluator = Evaluator::SelfReported;
+            let fresh = score("c", 9.0, "row 9");
+            let outcome = store
+                .record_extraction(&NewExtraction {
+                    snapshot_id: 1,
+                    claims: &[again, fresh.clone()],
+                    rows: 2,
+                    warnings: &[],
+                    adapter: "csv 3",
+                })
+                .unwrap();
+            assert_eq!(outcome.claims_inserted, 1);
+            let last = store.claims(None).unwrap().pop().unwrap();
+            assert_eq!((last.id, last.claim), (13, fresh.clone()));
+            store
+                .upsert_source(&crate::SourceInfo {
+                    id: "a".into(),
+                    publisher: "p".into(),
+                    title: "t".into(),
+                    url: "u".into(),
+                    format: "csv".into(),
+                })
+                .unwrap();
+            store
+                .record_snapshot(&NewSnapshot {
+                    source_id: "a",
+                    bytes: b"new",
+                    observed_on: date("2025-03-01"),
+                    fetched_at: None,
+                    origin: "z",
+                    http_status: None,
+                    etag: None,
+                    last_modified: None,
+                    claims: &[fresh],
+                    rows: 1,
+                    warnings: &[],
+                    adapter: "csv 3",
+                })
+                .unwrap();
+            assert_eq!(store.claims(None).unwrap().pop().unwrap().id, 14);
+        }
+
+        #[test]
+        fn a_database_that_fails_the_conversion_is_left_as_it_was() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.sqlite");
+            create(&path, &rows());
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "DROP TRIGGER claims_no_update;
+                 UPDATE claims SET models = 'not json' WHERE id = 9;",
+            )
+            .unwrap();
+            drop(conn);
+            let err = Store::open(&path).unwrap_err();
+            assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+            let message = err.to_string();
+            assert!(
+                message.contains("cannot apply schema migration 4: claim 9: models \"not json\""),
+                "{message}"
+            );
+            let conn = Connection::open(&path).unwrap();
+            assert_eq!(pragma(&conn, "user_version"), 3);
+            let names = tables(&conn);
+            assert!(names.iter().any(|t| t == "claims"), "{names:?}");
+            assert!(!names.iter().any(|t| t == "claim_blocks"), "{names:?}");
+            let count: i64 = conn
+                .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(count, 10);
+        }
     }
 
     #[test]

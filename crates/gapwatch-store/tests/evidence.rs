@@ -290,7 +290,7 @@ fn a_claim_that_cannot_be_stored_leaves_no_trace_of_its_snapshot() {
             format!("source \"board\": claim 2 at \"c/mmlu\" cannot be stored: {expected}")
         );
         let conn = Connection::open(&path).unwrap();
-        for table in ["blobs", "snapshots", "extraction_runs", "claims"] {
+        for table in ["blobs", "snapshots", "extraction_runs", "claim_blocks"] {
             assert_eq!(count(&conn, table), 0, "{table} kept rows");
         }
     }
@@ -453,8 +453,8 @@ fn evidence_cannot_be_updated_or_deleted() {
     let (_store, path) = file_store(dir.path());
     let conn = Connection::open(&path).unwrap();
     for (table, set) in [
-        ("claims", "value = 99.0"),
-        ("claims", "locator = 'moved'"),
+        ("claim_blocks", "body = x'00'"),
+        ("claim_blocks", "claim_count = 1"),
         ("snapshots", "observed_on = '2020-01-01'"),
         ("blobs", "size = 0"),
         ("extraction_runs", "rows = 0"),
@@ -713,4 +713,211 @@ fn the_fetch_log_keeps_failures_and_is_append_only() {
             .is_err()
     );
     assert!(conn.execute("DELETE FROM fetch_log", []).is_err());
+}
+
+#[test]
+fn ids_continue_across_snapshots_and_runs_and_each_run_is_one_block() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("gapwatch.db");
+    let mut store = Store::open(&path).unwrap();
+    store.upsert_source(&source("a")).unwrap();
+    store.upsert_source(&source("b")).unwrap();
+    let first = [score("m", "mmlu", 1.0), score("n", "mmlu", 2.0)];
+    let a = store
+        .record_snapshot(&snapshot("a", b"a1", "2025-01-01", &first))
+        .unwrap();
+    let second = [score("m", "gpqa", 3.0)];
+    store
+        .record_snapshot(&snapshot("b", b"b1", "2025-01-02", &second))
+        .unwrap();
+    // A re-extraction of the first snapshot: one claim is new, one is a repeat of the first
+    // run even with another date and evaluator, one repeats within the list.
+    let mut repeat = first[1].clone();
+    repeat.reported_on = Some(date("2024-12-01"));
+    repeat.evaluator = Evaluator::SelfReported;
+    let new = score("o", "mmlu", 4.0);
+    let outcome = store
+        .record_extraction(&NewExtraction {
+            snapshot_id: a.snapshot_id,
+            claims: &[repeat, new.clone(), new.clone()],
+            rows: 3,
+            warnings: &[],
+            adapter: "json 2",
+        })
+        .unwrap();
+    assert_eq!(outcome.claims_inserted, 1);
+    // A run of nothing but repeats writes its run and no block.
+    let none = store
+        .record_extraction(&NewExtraction {
+            snapshot_id: a.snapshot_id,
+            claims: &first,
+            rows: 2,
+            warnings: &[],
+            adapter: "json 3",
+        })
+        .unwrap();
+    assert_eq!(none.claims_inserted, 0);
+    assert_eq!(store.runs(None).unwrap().len(), 4);
+
+    let records = store.claims(None).unwrap();
+    let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
+    assert_eq!(ids, [1, 2, 3, 4]);
+    let claims: Vec<Claim> = records.into_iter().map(|r| r.claim).collect();
+    assert_eq!(
+        claims,
+        [first[0].clone(), first[1].clone(), second[0].clone(), new]
+    );
+    assert_eq!(store.claim_count().unwrap(), 4);
+    let conn = Connection::open(&path).unwrap();
+    assert_eq!(count(&conn, "claim_blocks"), 3);
+    let runs: Vec<(i64, i64, i64)> = conn
+        .prepare("SELECT run_id, first_claim_id, claim_count FROM claim_blocks ORDER BY id")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(runs, [(1, 1, 2), (2, 3, 1), (3, 4, 1)]);
+}
+
+#[test]
+fn the_claim_set_holds_the_same_claims_in_the_same_order() {
+    let mut store = store_with(&["a", "b"]);
+    let mut settings = Settings::new();
+    settings.insert("mode".into(), "FC".into());
+    let tricky = [
+        Claim {
+            subject: Subject {
+                name: "Ünïcödé 模型 🚀".into(),
+                system: Some(String::new()),
+                models: vec![String::new(), "m".into()],
+            },
+            fact: Fact::Score(Score {
+                benchmark: "mmlu".into(),
+                variant: "ünï".into(),
+                metric: String::new(),
+                settings: settings.clone(),
+                value: -0.0,
+                unit: Unit::Score,
+                uncertainty: Some(0.0),
+            }),
+            reported_on: Some(date("2024-02-29")),
+            evaluator: Evaluator::Unknown,
+            locator: String::new(),
+        },
+        Claim {
+            fact: Fact::Access {
+                access: Access::Limited,
+                license: Some(String::new()),
+            },
+            ..score("x", "mmlu", 0.0)
+        },
+        Claim {
+            fact: Fact::Access {
+                access: Access::Unknown,
+                license: None,
+            },
+            ..score("x", "mmlu", 0.0)
+        },
+        score("x", "mmlu", 0.0),
+    ];
+    store
+        .record_snapshot(&snapshot("a", b"a1", "2025-01-01", &tricky))
+        .unwrap();
+    for (i, day) in ["2025-02-01", "2025-03-01", "2025-01-15"]
+        .iter()
+        .enumerate()
+    {
+        let claims: Vec<Claim> = (0..50)
+            .map(|j| {
+                score(
+                    &format!("model {}", j % 7),
+                    "gpqa",
+                    f64::from(i as u32 * 100 + j),
+                )
+            })
+            .collect();
+        store
+            .record_snapshot(&snapshot("b", day.as_bytes(), day, &claims))
+            .unwrap();
+    }
+    for as_of in [None, Some(date("2025-01-31")), Some(date("2024-01-01"))] {
+        let records = store.claims(as_of).unwrap();
+        let set = store.claim_set(as_of).unwrap();
+        assert_eq!(set.len(), records.len());
+        assert_eq!(set.records().collect::<Vec<_>>(), records);
+        assert_eq!(set.rows().iter().map(|r| r.id).collect::<Vec<_>>(), {
+            records.iter().map(|r| r.id).collect::<Vec<_>>()
+        });
+    }
+    assert_eq!(store.claims(Some(date("2025-01-31"))).unwrap().len(), 54);
+    let set = store.claim_set(None).unwrap();
+    assert_eq!(set.len(), 154);
+    // Strings, subjects and settings are held once across blocks.
+    let (_, subjects, settings_maps) = set.distinct();
+    assert_eq!((subjects, settings_maps), (9, 2));
+    let back = store.claims(None).unwrap();
+    let first: Vec<Claim> = back[..4].iter().map(|r| r.claim.clone()).collect();
+    assert_eq!(first, tricky);
+    assert_eq!(
+        back[0].claim.score().unwrap().value.to_bits(),
+        (-0.0f64).to_bits()
+    );
+}
+
+#[test]
+fn a_damaged_block_is_reported_with_its_id() {
+    let dir = tempfile::tempdir().unwrap();
+    let (store, path) = file_store(dir.path());
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    let body: Vec<u8> = conn
+        .query_row("SELECT body FROM claim_blocks", [], |r| r.get(0))
+        .unwrap();
+    conn.execute_batch("DROP TRIGGER claim_blocks_no_update")
+        .unwrap();
+    let damage = |body: &[u8], count: i64| {
+        conn.execute(
+            "UPDATE claim_blocks SET body = ?1, claim_count = ?2",
+            rusqlite::params![body, count],
+        )
+        .unwrap();
+        let store = Store::open(&path).unwrap();
+        let err = store.claims(None).unwrap_err();
+        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
+        let also = store.claim_set(None).unwrap_err().to_string();
+        assert_eq!(err.to_string(), also);
+        also
+    };
+    let db = path.display().to_string();
+    let cut = damage(&body[..body.len() - 1], 2);
+    assert!(
+        cut.starts_with(&format!("{db}: claim block 1 ends early, at byte ")),
+        "{cut}"
+    );
+    assert_eq!(
+        damage(&body, 3),
+        format!("{db}: claim block 1 holds 2 claims where its row says 3")
+    );
+    let mut newer = body.clone();
+    newer[0] = 9;
+    assert_eq!(
+        damage(&newer, 2),
+        format!("{db}: claim block 1 has format version 9, not 1")
+    );
+    // Every truncation and every flipped bit is an error or a block of claims, never a panic.
+    for cut in 0..body.len() {
+        let err = damage(&body[..cut], 2);
+        assert!(err.starts_with(&format!("{db}: claim block 1 ")), "{err}");
+    }
+    for i in 0..body.len() * 8 {
+        let mut flipped = body.clone();
+        flipped[i / 8] ^= 1 << (i % 8);
+        conn.execute(
+            "UPDATE claim_blocks SET body = ?1, claim_count = 2",
+            [flipped],
+        )
+        .unwrap();
+        let _ = Store::open(&path).unwrap().claims(None);
+    }
 }

@@ -532,7 +532,7 @@ fn query(
     let story = ws.story(q.story.as_deref())?;
     let store = open_existing(&ws.database)?;
     let as_of = q.as_of.unwrap_or(today);
-    let claims = store.claims(Some(as_of))?;
+    let claims = store.claim_set(Some(as_of))?;
     let analysis = analyze(
         &claims,
         &ws.registry,

@@ -1,6 +1,7 @@
 //! `gapwatch ingest` and `gapwatch watch`: fetch every configured source, store what changed,
 //! and log every attempt, so a scheduler can run it unattended.
 
+use std::collections::HashMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -79,9 +80,19 @@ pub fn ingest_once(
         .iter()
         .filter(|s| only.is_empty() || only.contains(&s.id))
         .collect();
+    // A whole run reads every source's validators in one query; named sources, one by one.
+    let mut all_validators = if only.is_empty() {
+        store.all_validators()?
+    } else {
+        HashMap::new()
+    };
     let mut requests = Vec::with_capacity(selected.len());
     for s in &selected {
-        let (etag, last_modified) = store.validators(&s.id)?;
+        let (etag, last_modified) = if only.is_empty() {
+            all_validators.remove(&s.id).unwrap_or_default()
+        } else {
+            store.validators(&s.id)?
+        };
         requests.push(FetchRequest {
             key: s.id.clone(),
             url: s.url.clone(),
@@ -97,12 +108,18 @@ pub fn ingest_once(
         bar.inc(1);
     }));
     bar.finish_and_clear();
+    // The first source of each id, as `SourcesFile::get` finds it, without a scan per source.
+    let mut by_id: HashMap<&str, &gapwatch_ingest::SourceConfig> = HashMap::new();
+    for s in &selected {
+        by_id.entry(s.id.as_str()).or_insert(s);
+    }
     let mut runs = Vec::with_capacity(fetched.len());
+    let mut log = PendingLog::default();
     for (request, outcome) in fetched {
         if stop.load(Ordering::SeqCst) {
             break;
         }
-        let Some(source) = ws.sources.get(&request.key) else {
+        let Some(&source) = by_id.get(request.key.as_str()) else {
             continue;
         };
         let began = Instant::now();
@@ -131,23 +148,68 @@ pub fn ingest_once(
         };
         let duration_ms = (outcome.elapsed() + began.elapsed()).as_millis() as u64;
         let run = SourceRun { duration_ms, ..run };
-        store.log_fetch(&FetchLogEntry {
-            id: 0,
-            source_id: run.source.clone(),
-            started_at: started_at.clone(),
-            outcome: run.outcome,
-            http_status: run.http_status,
-            bytes: run.bytes,
-            rows: run.rows,
-            claims_inserted: run.claims_inserted,
-            warnings: run.warnings.clone(),
-            message: run.message.clone(),
-            duration_ms: run.duration_ms,
-            snapshot_id: run.snapshot_id,
-        })?;
+        let stored = matches!(
+            run.outcome,
+            FetchOutcomeKind::Stored | FetchOutcomeKind::Attention
+        );
+        log.push(
+            store,
+            FetchLogEntry {
+                id: 0,
+                source_id: run.source.clone(),
+                started_at: started_at.clone(),
+                outcome: run.outcome,
+                http_status: run.http_status,
+                bytes: run.bytes,
+                rows: run.rows,
+                claims_inserted: run.claims_inserted,
+                warnings: run.warnings.clone(),
+                message: run.message.clone(),
+                duration_ms: run.duration_ms,
+                snapshot_id: run.snapshot_id,
+            },
+            stored,
+        )?;
         runs.push(run);
     }
+    log.flush(store)?;
     Ok(runs)
+}
+
+/// At most this many fetch-log rows of attempts that stored nothing wait to be written.
+const LOG_BATCH: usize = 256;
+
+/// Fetch-log rows not yet written, in the order of the attempts.
+///
+/// A commit costs far more than a row, and most attempts of an incremental run store nothing
+/// (answered 304, identical bytes, failed): their rows wait and are written together, in one
+/// transaction, once [`LOG_BATCH`] wait, with the row of the next stored snapshot, or at the
+/// end of the run. The row of an attempt that stored a snapshot is written at once, right
+/// after the snapshot's own transaction, with the rows waiting before it. So a process killed
+/// mid-run may lose the rows of its last attempts that stored nothing, never a snapshot or its
+/// claims, and a run that finishes, or stops on a signal, leaves every row written.
+#[derive(Debug, Default)]
+struct PendingLog {
+    entries: Vec<FetchLogEntry>,
+}
+
+impl PendingLog {
+    /// Adds the row of one attempt; writes the waiting rows when `stored` (the attempt stored a
+    /// snapshot) or when enough wait.
+    fn push(&mut self, store: &mut Store, entry: FetchLogEntry, stored: bool) -> Result<()> {
+        self.entries.push(entry);
+        if stored || self.entries.len() >= LOG_BATCH {
+            self.flush(store)?;
+        }
+        Ok(())
+    }
+
+    /// Writes the waiting rows in one transaction.
+    fn flush(&mut self, store: &mut Store) -> Result<()> {
+        store.log_fetches(&self.entries)?;
+        self.entries.clear();
+        Ok(())
+    }
 }
 
 fn record(
@@ -352,6 +414,78 @@ mod tests {
         assert!(parse_duration("5x").is_err());
         assert!(parse_duration("0s").is_err());
         assert!(parse_duration("").is_err());
+    }
+
+    fn attempt(n: usize, outcome: FetchOutcomeKind) -> FetchLogEntry {
+        FetchLogEntry {
+            id: 0,
+            source_id: format!("source-{n:04}"),
+            started_at: "2026-01-15T06:00:00Z".into(),
+            outcome,
+            http_status: Some(304),
+            bytes: None,
+            rows: None,
+            claims_inserted: None,
+            warnings: Vec::new(),
+            message: None,
+            duration_ms: 1,
+            snapshot_id: None,
+        }
+    }
+
+    fn logged(store: &Store) -> Vec<String> {
+        store
+            .fetch_log(None)
+            .unwrap()
+            .into_iter()
+            .map(|e| e.source_id)
+            .collect()
+    }
+
+    #[test]
+    fn fetch_log_rows_wait_for_a_batch_or_a_stored_snapshot_and_keep_their_order() {
+        let mut store = Store::open_in_memory().unwrap();
+        let mut log = PendingLog::default();
+        let mut n = 0;
+        let mut push = |store: &mut Store, log: &mut PendingLog, outcome| {
+            let stored = outcome == FetchOutcomeKind::Stored;
+            log.push(store, attempt(n, outcome), stored).unwrap();
+            n += 1;
+        };
+        // Attempts that stored nothing wait.
+        for _ in 0..10 {
+            push(&mut store, &mut log, FetchOutcomeKind::NotModified);
+        }
+        push(&mut store, &mut log, FetchOutcomeKind::Failed);
+        assert!(logged(&store).is_empty());
+        // A stored snapshot's row is written at once, with the rows waiting before it.
+        push(&mut store, &mut log, FetchOutcomeKind::Stored);
+        assert_eq!(logged(&store).len(), 12);
+        // So many waiting rows are written together.
+        for _ in 0..LOG_BATCH - 1 {
+            push(&mut store, &mut log, FetchOutcomeKind::Unchanged);
+        }
+        assert_eq!(logged(&store).len(), 12);
+        push(&mut store, &mut log, FetchOutcomeKind::NotModified);
+        assert_eq!(logged(&store).len(), 12 + LOG_BATCH);
+        // The end of the run writes the rest.
+        for _ in 0..5 {
+            push(&mut store, &mut log, FetchOutcomeKind::NotModified);
+        }
+        assert_eq!(logged(&store).len(), 12 + LOG_BATCH);
+        log.flush(&mut store).unwrap();
+        log.flush(&mut store).unwrap();
+        let expected: Vec<String> = (0..17 + LOG_BATCH)
+            .map(|n| format!("source-{n:04}"))
+            .collect();
+        assert_eq!(logged(&store), expected);
+        let ids: Vec<i64> = store
+            .fetch_log(None)
+            .unwrap()
+            .iter()
+            .map(|e| e.id)
+            .collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]));
     }
 
     #[test]

@@ -65,19 +65,29 @@ pub fn publish(
         })?);
     }
     let previous = history.last();
-    let claims = store.claims(Some(as_of))?;
+    let claims = store.claim_set(Some(as_of))?;
     let analysis = analyze(&claims, registry, story, as_of, &AnalysisOptions::default());
-    let source_ids: BTreeSet<String> = claims.iter().map(|c| c.source_id.clone()).collect();
+    // Per source: its latest claim and the first date it was observed.
+    let mut per_source: BTreeMap<String, (i64, Date)> = BTreeMap::new();
+    for c in claims.rows() {
+        let source = claims.str(c.source);
+        match per_source.get_mut(source) {
+            Some((latest, first)) => {
+                *latest = (*latest).max(c.id);
+                *first = (*first).min(c.observed_on);
+            }
+            None => {
+                per_source.insert(source.to_owned(), (c.id, c.observed_on));
+            }
+        }
+    }
+    let source_ids: BTreeSet<String> = per_source.keys().cloned().collect();
     let mut found = changes(previous.map(|p| &p.analysis), &analysis, &story.materiality);
     if let Some(prev) = previous {
         let before: BTreeSet<&String> = prev.sources.iter().collect();
         let added: Vec<&String> = source_ids.iter().filter(|s| !before.contains(s)).collect();
         for id in added {
-            let latest = claims
-                .iter()
-                .filter(|c| &c.source_id == id)
-                .map(|c| c.id)
-                .max();
+            let latest = per_source.get(id.as_str()).map(|&(latest, _)| latest);
             found.push(Change {
                 kind: gapwatch_analysis::ChangeKind::SourceAdded,
                 benchmark: None,
@@ -88,7 +98,7 @@ pub fn publish(
     }
     found.extend(source_health(
         store,
-        &claims,
+        &per_source,
         previous.map(|p| p.analysis.as_of),
         as_of,
     )?);
@@ -103,12 +113,7 @@ pub fn publish(
     // Citation numbers: sources in order of first appearance, stable forever.
     let mut by_first: Vec<(Date, String)> = Vec::new();
     for id in &source_ids {
-        let first = claims
-            .iter()
-            .filter(|c| &c.source_id == id)
-            .map(|c| c.observed_on)
-            .min()
-            .unwrap_or(as_of);
+        let first = per_source.get(id).map_or(as_of, |&(_, first)| first);
         by_first.push((first, id.clone()));
     }
     by_first.sort();
@@ -140,8 +145,11 @@ pub fn publish(
         });
     }
     sources.sort_by_key(|s| s.number);
-    let claim_sources: BTreeMap<i64, String> =
-        claims.iter().map(|c| (c.id, c.source_id.clone())).collect();
+    let claim_sources: BTreeMap<i64, String> = claims
+        .rows()
+        .iter()
+        .map(|c| (c.id, claims.str(c.source).to_owned()))
+        .collect();
     let version = versions.last().map_or(1, |v| v.version + 1);
     let digest = Digest::build(&DigestInput {
         story,
@@ -189,18 +197,12 @@ pub fn publish(
 /// who should know why a board stopped moving. Earlier claims stand either way.
 fn source_health(
     store: &Store,
-    claims: &[gapwatch_model::ClaimRecord],
+    per_source: &BTreeMap<String, (i64, Date)>,
     since: Option<Date>,
     as_of: Date,
 ) -> Result<Vec<Change>> {
     let in_window = |d: Date| d <= as_of && since.is_none_or(|s| d > s);
-    let latest_claim = |id: &str| {
-        claims
-            .iter()
-            .filter(|c| c.source_id == id)
-            .map(|c| c.id)
-            .max()
-    };
+    let latest_claim = |id: &str| per_source.get(id).map(|&(latest, _)| latest);
     let snapshots: BTreeMap<i64, Date> = store
         .snapshots(None)?
         .into_iter()

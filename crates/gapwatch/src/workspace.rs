@@ -68,19 +68,26 @@ impl Workspace {
             let settings: Settings = toml::from_str(&text)
                 .with_context(|| format!("{} is not valid", settings_path.display()))?;
             let sources_path = dir.join(&settings.sources);
-            let sources = SourcesFile::from_toml_str(
-                &read(&sources_path)?,
-                &sources_path.display().to_string(),
+            let registry_path = settings.registry.as_ref().map(|r| dir.join(r));
+            let (sources, registry) = side_by_side(
+                || {
+                    Ok(SourcesFile::from_toml_str(
+                        &read(&sources_path)?,
+                        &sources_path.display().to_string(),
+                    )?)
+                },
+                || {
+                    let mut registry = Registry::builtin()?;
+                    if let Some(path) = &registry_path
+                        && path.exists()
+                    {
+                        let origin = path.display().to_string();
+                        let extra = Registry::from_toml_str(&read(path)?, &origin)?;
+                        registry = registry.merge(extra, &origin)?;
+                    }
+                    Ok(registry)
+                },
             )?;
-            let mut registry = Registry::builtin()?;
-            if let Some(r) = &settings.registry {
-                let path = dir.join(r);
-                if path.exists() {
-                    let origin = path.display().to_string();
-                    let extra = Registry::from_toml_str(&read(&path)?, &origin)?;
-                    registry = registry.merge(extra, &origin)?;
-                }
-            }
             let mut stories = Vec::new();
             for s in &settings.stories {
                 let path = dir.join(s);
@@ -112,10 +119,19 @@ impl Workspace {
 
     /// The built-in sources, registry and story, with the database at `database`.
     pub fn builtin(database: PathBuf) -> Result<Self> {
+        let (sources, registry) = side_by_side(
+            || {
+                Ok(SourcesFile::from_toml_str(
+                    DEFAULT_SOURCES,
+                    "built-in sources",
+                )?)
+            },
+            || Ok(Registry::builtin()?),
+        )?;
         Ok(Workspace {
             database,
-            sources: SourcesFile::from_toml_str(DEFAULT_SOURCES, "built-in sources")?,
-            registry: Registry::builtin()?,
+            sources,
+            registry,
             stories: vec![Story::from_toml_str(DEFAULT_STORY, "built-in story")?],
         })
     }
@@ -171,6 +187,92 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
     Ok(written)
 }
 
+/// Loads the sources and builds the registry, which are independent and each take
+/// milliseconds, the registry on another thread when one can be started. Errors come as if
+/// one ran after the other: the sources' first.
+fn side_by_side(
+    sources: impl FnOnce() -> Result<SourcesFile>,
+    registry: impl Fn() -> Result<Registry> + Sync,
+) -> Result<(SourcesFile, Registry)> {
+    let (sources, registry) = std::thread::scope(|scope| {
+        let other = std::thread::Builder::new()
+            .name("registry".into())
+            .spawn_scoped(scope, &registry);
+        let sources = sources();
+        let registry = match other {
+            Ok(handle) => handle
+                .join()
+                .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            // No thread to be had: build it here.
+            Err(_) => registry(),
+        };
+        (sources, registry)
+    });
+    Ok((sources?, registry?))
+}
+
 fn read(path: &Path) -> Result<String> {
     std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A workspace as `gapwatch init` writes it, with these sources and registry.
+    fn workspace(sources: &str, registry: &str) -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        init(dir.path(), false).unwrap();
+        std::fs::write(dir.path().join("sources.toml"), sources).unwrap();
+        std::fs::write(dir.path().join("registry.toml"), registry).unwrap();
+        dir
+    }
+
+    const MY_MODEL: &str = "[[model]]\nid = \"my-model-7b\"\nname = \"My Model 7B\"\norganization = \"Me\"\naccess = \"open-weights\"\naliases = [\"MyModel-7B-Instruct\"]\n";
+    /// Takes a name of a built-in model.
+    const CLASHING: &str = "[[model]]\nid = \"mine\"\nname = \"Mine\"\norganization = \"Me\"\naccess = \"closed\"\naliases = [\"claude-3-5-sonnet-20241022\"]\n";
+
+    #[test]
+    fn loads_sources_and_the_registry_with_the_users_additions() {
+        let dir = workspace(DEFAULT_SOURCES, MY_MODEL);
+        let ws = Workspace::load(dir.path(), None).unwrap();
+        let builtin = Workspace::builtin(dir.path().join("gapwatch.sqlite")).unwrap();
+        assert_eq!(ws.sources.sources.len(), builtin.sources.sources.len());
+        assert_eq!(
+            ws.registry.models().len(),
+            builtin.registry.models().len() + 1
+        );
+        assert_eq!(
+            ws.registry.resolve_model_name("MyModel-7B-Instruct").id(),
+            Some("my-model-7b")
+        );
+        assert!(ws.registry.benchmark("swe-bench-verified").is_some());
+    }
+
+    #[test]
+    fn errors_name_the_sources_first_then_the_registry() {
+        // Both broken: the sources are reported, as when they were read first.
+        let dir = workspace("[[source]]\nid = ", CLASHING);
+        let err = format!("{:#}", Workspace::load(dir.path(), None).unwrap_err());
+        assert!(err.contains("sources.toml"), "{err}");
+        assert!(!err.contains("registry.toml"), "{err}");
+        // Only the registry broken: it is reported, naming the file and both models.
+        let dir = workspace(DEFAULT_SOURCES, CLASHING);
+        let err = format!("{:#}", Workspace::load(dir.path(), None).unwrap_err());
+        assert!(
+            err.contains("registry.toml")
+                && err.contains("claude-3-5-sonnet-20241022")
+                && err.contains("mine"),
+            "{err}"
+        );
+        // A registry.toml that cannot be read.
+        let dir = workspace(DEFAULT_SOURCES, "");
+        std::fs::remove_file(dir.path().join("registry.toml")).unwrap();
+        std::fs::create_dir(dir.path().join("registry.toml")).unwrap();
+        let err = format!("{:#}", Workspace::load(dir.path(), None).unwrap_err());
+        assert!(
+            err.contains("cannot read") && err.contains("registry.toml"),
+            "{err}"
+        );
+    }
 }

@@ -359,3 +359,101 @@ fn a_running_watch_holds_the_database_and_stops_cleanly_on_sigterm() {
         runs_by_source(&run(ws.gapwatch("2026-01-10").args(["ingest", "--json"]), 0).stdout);
     assert_eq!(again["bfcl"]["outcome"], "unchanged");
 }
+
+#[test]
+fn every_attempt_of_a_run_is_in_the_fetch_log_in_order() {
+    let server = Server::start(1);
+    // Sources answering 304 around one that changes, one that sends the same bytes again and
+    // one that goes away: the rows of attempts that store nothing are written in batches, a
+    // stored snapshot's at once.
+    let mut ids: Vec<String> = (0..4).map(|i| format!("etag-{i}")).collect();
+    ids.extend(["changes", "same-bytes", "goes-away"].map(str::to_owned));
+    ids.extend((4..8).map(|i| format!("etag-{i}")));
+    let mut sources = String::new();
+    for id in &ids {
+        let path = format!("/{id}.csv");
+        sources.push_str(&source_entry("bfcl", id, &server.url(0, &path)));
+        let route = Route::fixture("bfcl", "2025-04-30.csv");
+        let route = if id.starts_with("etag-") {
+            route.etag(&format!("\"{id}\""))
+        } else {
+            route
+        };
+        server.route(&path, route);
+    }
+    let ws = TestWorkspace::new(&sources);
+    let flags = [
+        "ingest",
+        "--json",
+        "--host-interval",
+        "0",
+        "--per-host",
+        "4",
+    ];
+
+    let first = run(ws.gapwatch("2026-01-10").args(flags), 0);
+    let first: Vec<Value> = serde_json::from_slice(&first.stdout).unwrap();
+    assert_eq!(first.len(), ids.len());
+    let log = ws.store().fetch_log(None).unwrap();
+    assert_eq!(log.len(), ids.len());
+    for (row, report) in log.iter().zip(&first) {
+        assert_eq!(row.outcome, FetchOutcomeKind::Stored);
+        assert_eq!(row.source_id, report["source"].as_str().unwrap());
+        assert_eq!(
+            Some(row.snapshot_id.unwrap()),
+            report["snapshot_id"].as_i64()
+        );
+    }
+
+    server.route("/changes.csv", Route::fixture("bfcl", "2025-12-16.csv"));
+    server.route("/goes-away.csv", Route::status(404));
+    // A failed source needs attention: exit 3.
+    let second = run(ws.gapwatch("2026-01-11").args(flags), 3);
+    let second: Vec<Value> = serde_json::from_slice(&second.stdout).unwrap();
+    let store = ws.store();
+    let log = store.fetch_log(None).unwrap();
+    assert_eq!(log.len(), 2 * ids.len(), "one row per attempt");
+    let this_run = &log[ids.len()..];
+    assert!(
+        this_run
+            .iter()
+            .all(|r| r.started_at == this_run[0].started_at)
+    );
+    assert!(log.windows(2).all(|w| w[0].id < w[1].id));
+    // In the order of the report, each row saying what the report says.
+    assert_eq!(this_run.len(), second.len());
+    for (row, report) in this_run.iter().zip(&second) {
+        assert_eq!(row.source_id, report["source"].as_str().unwrap());
+        assert_eq!(
+            serde_json::to_value(row.outcome).unwrap(),
+            report["outcome"],
+            "{report}"
+        );
+        assert_eq!(row.snapshot_id, report["snapshot_id"].as_i64());
+        assert_eq!(
+            row.http_status.map(u64::from),
+            report["http_status"].as_u64()
+        );
+    }
+    let outcome_of = |id: &str| {
+        this_run
+            .iter()
+            .find(|r| r.source_id == id)
+            .map(|r| r.outcome)
+            .unwrap()
+    };
+    assert_eq!(outcome_of("changes"), FetchOutcomeKind::Stored);
+    assert_eq!(outcome_of("same-bytes"), FetchOutcomeKind::Unchanged);
+    assert_eq!(outcome_of("goes-away"), FetchOutcomeKind::Failed);
+    for i in 0..8 {
+        assert_eq!(
+            outcome_of(&format!("etag-{i}")),
+            FetchOutcomeKind::NotModified
+        );
+    }
+    // The stored snapshot's row names it.
+    let changed = store.snapshots(Some("changes")).unwrap().last().unwrap().id;
+    let row = this_run.iter().find(|r| r.source_id == "changes").unwrap();
+    assert_eq!(row.snapshot_id, Some(changed));
+    assert!(row.claims_inserted.unwrap() > 0);
+}

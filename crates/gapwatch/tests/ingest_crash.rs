@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 
 use common::{Route, Seen, Server, TestWorkspace, source_entry, wait_until};
 use gapwatch_ingest::{SourcesFile, extract};
-use gapwatch_store::Store;
+use gapwatch_store::{FetchLogEntry, FetchOutcomeKind, Store};
 
 /// Fixed so that a failure can be replayed; `GAPWATCH_CRASH_SEED` picks another.
 const SEED: u64 = 0x6761_7077_6174_6368;
@@ -255,9 +255,13 @@ struct Check {
     problems: Vec<String>,
     claims_lost: usize,
     sources_stored: usize,
+    /// Rows in the fetch log.
+    fetch_log_rows: usize,
 }
 
-fn check(db: &Path, reference: &Reference) -> Check {
+/// Checks a database. `finished_after` is for a database whose last run was not killed: the
+/// number of fetch-log rows before that run, which must have added one row per source.
+fn check(db: &Path, reference: &Reference, finished_after: Option<usize>) -> Check {
     let mut found = Check::default();
     {
         let conn = rusqlite::Connection::open(db).unwrap();
@@ -296,6 +300,7 @@ fn check(db: &Path, reference: &Reference) -> Check {
     let claims = store.claims(None).unwrap();
     let runs = store.runs(None).unwrap();
     let snapshots = store.snapshots(None).unwrap();
+    let log = store.fetch_log(None).unwrap();
     let mut expected_claims = 0;
     for snap in &snapshots {
         let id = &snap.source_id;
@@ -331,6 +336,38 @@ fn check(db: &Path, reference: &Reference) -> Check {
         found.claims_lost += expected.claims_stored.saturating_sub(stored);
         expected_claims += expected.claims_stored;
     }
+    // A killed run may lose the fetch-log rows of its last attempts (never a snapshot); a run
+    // that finished logged every attempt, each naming the snapshot it stored or found identical.
+    if let Some(before) = finished_after {
+        let added = log.get(before..).unwrap_or_default();
+        if added.len() != SOURCES.len() {
+            found.problems.push(format!(
+                "the finished run added {} fetch-log rows for {} sources",
+                added.len(),
+                SOURCES.len()
+            ));
+        }
+        for snap in &snapshots {
+            let rows: Vec<_> = added
+                .iter()
+                .filter(|e| e.source_id == snap.source_id)
+                .collect();
+            let names_it = |e: &&FetchLogEntry| {
+                e.snapshot_id == Some(snap.id)
+                    && matches!(
+                        e.outcome,
+                        FetchOutcomeKind::Stored | FetchOutcomeKind::Unchanged
+                    )
+            };
+            if rows.len() != 1 || !rows.iter().all(names_it) {
+                found.problems.push(format!(
+                    "{}: the finished run's fetch-log rows {rows:?}",
+                    snap.source_id
+                ));
+            }
+        }
+    }
+    found.fetch_log_rows = log.len();
     if claims.len() != expected_claims {
         found.problems.push(format!(
             "{} claims, but the stored snapshots account for {expected_claims}",
@@ -372,6 +409,8 @@ fn chain(index: usize, mut rng: Prng, faults: usize, reference: &Reference) -> C
     let scratch = tempfile::tempdir().unwrap();
     let mut report = ChainReport::default();
     let mut stored_before = 0;
+    // Fetch-log rows in the database before the next run.
+    let mut logged_before = 0;
     let mut launched = 0;
     while report.injected < faults {
         launched += 1;
@@ -386,6 +425,7 @@ fn chain(index: usize, mut rng: Prng, faults: usize, reference: &Reference) -> C
                 let _ = std::fs::remove_file(ws.path().join(format!("gapwatch.sqlite{suffix}")));
             }
             stored_before = 0;
+            logged_before = 0;
             report.restarts += 1;
         }
         let stale = lock_holder(ws).unwrap_or(None);
@@ -436,7 +476,12 @@ fn chain(index: usize, mut rng: Prng, faults: usize, reference: &Reference) -> C
                     .problems
                     .push(format!("chain {index}: a finished run left its lock"));
             }
-            let found = check(&copy_database(ws, scratch.path()).unwrap(), reference);
+            let found = check(
+                &copy_database(ws, scratch.path()).unwrap(),
+                reference,
+                Some(logged_before),
+            );
+            logged_before = found.fetch_log_rows;
             if found.sources_stored != SOURCES.len() {
                 report.problems.push(format!(
                     "chain {index}: a finished run left {} of {} sources stored",
@@ -472,7 +517,7 @@ fn chain(index: usize, mut rng: Prng, faults: usize, reference: &Reference) -> C
             report.takeovers += 1;
         }
         let found = match copy_database(ws, scratch.path()) {
-            Some(copy) => check(&copy, reference),
+            Some(copy) => check(&copy, reference, None),
             None => Check::default(),
         };
         let holds_lock = holder == Some(child.id());
@@ -521,6 +566,7 @@ fn chain(index: usize, mut rng: Prng, faults: usize, reference: &Reference) -> C
                 .map(|p| format!("chain {index}: {p}")),
         );
         stored_before = found.sources_stored;
+        logged_before = found.fetch_log_rows;
     }
 
     // A last run, never interrupted, on whatever the kills left.
@@ -541,7 +587,7 @@ fn chain(index: usize, mut rng: Prng, faults: usize, reference: &Reference) -> C
             .problems
             .push(format!("chain {index}: the last run left its lock"));
     }
-    let last = check(&ws.database(), reference);
+    let last = check(&ws.database(), reference, Some(logged_before));
     report.problems.extend(
         last.problems
             .into_iter()
@@ -561,6 +607,25 @@ fn chain(index: usize, mut rng: Prng, faults: usize, reference: &Reference) -> C
             reference.claims.len()
         ));
     }
+
+    // One more run, which finds every source identical to its snapshot and stores nothing:
+    // it still logs every attempt.
+    site.point_at(launched + 2);
+    let out = ws.gapwatch(TODAY).arg("ingest").output().unwrap();
+    if out.status.code() != Some(0) {
+        report.problems.push(format!(
+            "chain {index}: the run after the last exited with {:?}: {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr)
+        ));
+    }
+    let again = check(&ws.database(), reference, Some(last.fetch_log_rows));
+    report.problems.extend(
+        again
+            .problems
+            .into_iter()
+            .map(|p| format!("chain {index}, the run after the last: {p}")),
+    );
     report
 }
 

@@ -82,7 +82,7 @@ impl W2 {
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct QueryFigures {
     pub(crate) claims: u64,
-    /// `Store::claims(None)`.
+    /// `Store::claim_set(None)`.
     pub(crate) load_seconds: f64,
     /// `analyze`, every run.
     pub(crate) analysis_seconds: Vec<f64>,
@@ -395,29 +395,43 @@ pub(crate) fn insert_worker(root: &Path, args: &[String]) -> Result<InsertFigure
     let snapshots = n.div_ceil(PER_SNAPSHOT);
     let (mut stored, mut store_seconds) = (0u64, 0.0);
     let started = Instant::now();
-    for s in 0..snapshots {
-        let count = PER_SNAPSHOT.min(n - s * PER_SNAPSHOT);
-        let claims = generator.snapshot(s, count);
-        let source = source_id(s % SOURCES);
-        let bytes = format!("{source} snapshot {s}: {count} rows\n");
-        let t = Instant::now();
-        let outcome = store.record_snapshot(&NewSnapshot {
-            source_id: &source,
-            bytes: bytes.as_bytes(),
-            observed_on: generator.observed_on(s),
-            fetched_at: None,
-            origin: "bench",
-            http_status: None,
-            etag: None,
-            last_modified: None,
-            claims: &claims,
-            rows: count as u64,
-            warnings: &[],
-            adapter: "bench",
-        })?;
-        store_seconds += t.elapsed().as_secs_f64();
-        stored += outcome.claims_inserted;
-    }
+    // The claims of the next snapshots are generated on a second thread while the store
+    // writes, as an ingest extracts one page while it stores the last.
+    let (send, receive) = std::sync::mpsc::sync_channel::<(usize, Vec<Claim>)>(4);
+    std::thread::scope(|threads| -> Result<()> {
+        let generator = &generator;
+        threads.spawn(move || {
+            for s in 0..snapshots {
+                let count = PER_SNAPSHOT.min(n - s * PER_SNAPSHOT);
+                if send.send((s, generator.snapshot(s, count))).is_err() {
+                    return;
+                }
+            }
+        });
+        for (s, claims) in receive {
+            let count = claims.len();
+            let source = source_id(s % SOURCES);
+            let bytes = format!("{source} snapshot {s}: {count} rows\n");
+            let t = Instant::now();
+            let outcome = store.record_snapshot(&NewSnapshot {
+                source_id: &source,
+                bytes: bytes.as_bytes(),
+                observed_on: generator.observed_on(s),
+                fetched_at: None,
+                origin: "bench",
+                http_status: None,
+                etag: None,
+                last_modified: None,
+                claims: &claims,
+                rows: count as u64,
+                warnings: &[],
+                adapter: "bench",
+            })?;
+            store_seconds += t.elapsed().as_secs_f64();
+            stored += outcome.claims_inserted;
+        }
+        Ok(())
+    })?;
     let seconds = started.elapsed().as_secs_f64();
     let count = store.claim_count()?;
     if count != stored {
@@ -444,9 +458,9 @@ pub(crate) fn query_worker(root: &Path, args: &[String]) -> Result<QueryFigures>
     let registry = Registry::builtin()?;
     let story = default_story(root)?;
     let t = Instant::now();
-    let claims = store.claims(None)?;
+    let claims = store.claim_set(None)?;
     let load_seconds = t.elapsed().as_secs_f64();
-    let Some(last) = claims.iter().map(|c| c.observed_on).max() else {
+    let Some(last) = claims.rows().iter().map(|c| c.observed_on).max() else {
         bail!("{db} holds no claims; run the insert workload first");
     };
     let as_of = last;
@@ -497,8 +511,11 @@ pub(crate) fn query_worker(root: &Path, args: &[String]) -> Result<QueryFigures>
             }
         })
         .collect();
-    let claim_sources: BTreeMap<i64, String> =
-        claims.iter().map(|c| (c.id, c.source_id.clone())).collect();
+    let claim_sources: BTreeMap<i64, String> = claims
+        .rows()
+        .iter()
+        .map(|c| (c.id, claims.str(c.source).to_owned()))
+        .collect();
     let inputs_seconds = t.elapsed().as_secs_f64();
 
     let mut figures = QueryFigures {

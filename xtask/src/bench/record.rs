@@ -406,7 +406,7 @@ fn section(report: &Report) -> Result<String> {
     );
     let _ = writeln!(
         s,
-        "- Loading {} claims with `Store::claims`: {:.2} s; gathering the digest's other inputs \
+        "- Loading {} claims with `Store::claim_set`: {:.2} s; gathering the digest's other inputs \
          (sources, snapshots, the source of every claim): {}.",
         thousands(w3.claims),
         w3.load_seconds,

@@ -234,7 +234,7 @@ impl ClaimExt for ClaimRecord {
 
 pub fn run(claims: &[ClaimRecord], story: &Story, as_of: &str) -> Analysis {
     analyze(
-        claims,
+        &gapwatch_model::ClaimSet::from_records(claims),
         &registry(),
         story,
         d(as_of),
