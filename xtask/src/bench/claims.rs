@@ -396,17 +396,23 @@ pub(crate) fn insert_worker(root: &Path, args: &[String]) -> Result<InsertFigure
     let (mut stored, mut store_seconds) = (0u64, 0.0);
     let started = Instant::now();
     // The claims of the next snapshots are generated on a second thread while the store
-    // writes, as an ingest extracts one page while it stores the last.
+    // writes, as an ingest extracts one page while it stores the last. Stored claims go back
+    // to that thread to be freed: memory is cheapest to free on the thread that allocated it.
     let (send, receive) = std::sync::mpsc::sync_channel::<(usize, Vec<Claim>)>(4);
+    let (done, finished) = std::sync::mpsc::channel::<Vec<Claim>>();
     std::thread::scope(|threads| -> Result<()> {
         let generator = &generator;
         threads.spawn(move || {
             for s in 0..snapshots {
+                finished.try_iter().for_each(drop);
                 let count = PER_SNAPSHOT.min(n - s * PER_SNAPSHOT);
                 if send.send((s, generator.snapshot(s, count))).is_err() {
                     return;
                 }
             }
+            // Hanging up ends the store's loop; then free what it hands back.
+            drop(send);
+            finished.iter().for_each(drop);
         });
         for (s, claims) in receive {
             let count = claims.len();
@@ -429,7 +435,10 @@ pub(crate) fn insert_worker(root: &Path, args: &[String]) -> Result<InsertFigure
             })?;
             store_seconds += t.elapsed().as_secs_f64();
             stored += outcome.claims_inserted;
+            // The generator may have finished and stopped listening; then this thread frees.
+            let _ = done.send(claims);
         }
+        drop(done);
         Ok(())
     })?;
     let seconds = started.elapsed().as_secs_f64();
