@@ -2,7 +2,7 @@
 //! would write instead, in one run, and recorded in `docs/performance.md`.
 //!
 //! Each gapwatch workload runs in a child process of its own (`xtask bench-worker …`), so
-//! that its peak memory is its own; the peers run in the same session, one after the other,
+//! that its peak memory is its own; the peers are measured by the same command, one after the other,
 //! never at the same time as a gapwatch workload.
 
 mod claims;
