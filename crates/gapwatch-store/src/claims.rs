@@ -234,9 +234,11 @@ pub(crate) fn claim_set(
 ) -> Result<ClaimSet, StoreError> {
     let action = "read claims";
     let as_of = as_of.map(|d| d.to_string());
+    // Room for the claims, bounded by the blocks' sizes (a claim takes at least a byte), so
+    // that a damaged count is reported by the decoder rather than exhausting memory here.
     let total: i64 = conn
         .prepare_cached(
-            "SELECT coalesce(sum(b.claim_count), 0)
+            "SELECT coalesce(sum(min(b.claim_count, length(b.body))), 0)
              FROM claim_blocks b JOIN snapshots s ON s.id = b.snapshot_id
              WHERE ?1 IS NULL OR s.observed_on <= ?1",
         )
@@ -358,25 +360,41 @@ pub(crate) fn rows_to_blocks(conn: &Connection, db: &str) -> Result<(), StoreErr
         let Some((source_id, snapshot_id, run_id, first)) = group else {
             return Ok(());
         };
-        let mut block = Encoder::with_capacity(claims.len());
-        for (i, claim) in claims.iter().enumerate() {
-            if !block.push(claim) {
-                return Err(corrupt(
-                    db,
-                    format!(
-                        "cannot apply schema migration 4: claim {} repeats an earlier claim of snapshot {snapshot_id}",
-                        first + i as i64
-                    ),
-                ));
-            }
-        }
         let from = Provenance {
             source_id,
             snapshot_id: *snapshot_id,
             run_id: *run_id,
             new_snapshot: false,
         };
-        write_block(conn, db, &from, *first, claims.len(), &block.finish())?;
+        // The old store could hold two claims a block counts as one: SQLite reads -0.0
+        // back as 0.0, while the old key told them apart. Such a claim starts a block of
+        // its own, so that every stored claim keeps its id and its values as they read.
+        let mut start = 0;
+        while start < claims.len() {
+            let mut block = Encoder::with_capacity(claims.len() - start);
+            let mut end = start;
+            while end < claims.len() && block.push(&claims[end]) {
+                end += 1;
+            }
+            if end == start {
+                return Err(corrupt(
+                    db,
+                    format!(
+                        "cannot apply schema migration 4: claim {} cannot be encoded",
+                        *first + start as i64
+                    ),
+                ));
+            }
+            write_block(
+                conn,
+                db,
+                &from,
+                *first + start as i64,
+                end - start,
+                &block.finish(),
+            )?;
+            start = end;
+        }
         claims.clear();
         Ok(())
     };

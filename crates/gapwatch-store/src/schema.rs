@@ -817,6 +817,41 @@ mod tests {
         }
 
         #[test]
+        fn claims_the_old_key_told_apart_keep_their_ids() {
+            // SQLite reads -0.0 back as 0.0, so two claims the old key told apart by the sign
+            // of zero read the same; each keeps its row and id.
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("old.sqlite");
+            let rows = vec![
+                (1, (1, 1), score("a", 0.0, "row 1")),
+                (2, (1, 1), score("a", -0.0, "row 1")),
+                (3, (1, 1), score("a", 5.0, "row 2")),
+            ];
+            create(&path, &rows);
+            let store = Store::open(&path).unwrap();
+            let back = store.claims(None).unwrap();
+            let ids: Vec<i64> = back.iter().map(|r| r.id).collect();
+            assert_eq!(ids, vec![1, 2, 3]);
+            let values: Vec<u64> = back
+                .iter()
+                .map(|r| r.claim.score().unwrap().value.to_bits())
+                .collect();
+            assert_eq!(
+                values,
+                vec![0.0f64.to_bits(), 0.0f64.to_bits(), 5.0f64.to_bits()]
+            );
+            let blocks: Vec<(i64, i64)> = store
+                .conn
+                .prepare("SELECT first_claim_id, claim_count FROM claim_blocks ORDER BY id")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(blocks, vec![(1, 1), (2, 2)]);
+        }
+
+        #[test]
         fn claim_rows_become_blocks_and_read_back_the_same() {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("old.sqlite");

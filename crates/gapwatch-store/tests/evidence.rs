@@ -899,6 +899,11 @@ fn a_damaged_block_is_reported_with_its_id() {
         damage(&body, 3),
         format!("{db}: claim block 1 holds 2 claims where its row says 3")
     );
+    // A count far beyond what the bytes can hold is reported, not allocated for.
+    assert_eq!(
+        damage(&body, 10_000_000_000_000),
+        format!("{db}: claim block 1 holds 2 claims where its row says 10000000000000")
+    );
     let mut newer = body.clone();
     newer[0] = 9;
     assert_eq!(
