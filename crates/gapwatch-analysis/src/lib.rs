@@ -97,7 +97,7 @@ pub use types::{
 };
 
 use context::Ctx;
-use prepare::Prepared;
+use prepare::{PARALLEL_FROM, Prepared};
 
 /// How far apart two sources' values for the same result may be before it is a tension.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -116,9 +116,6 @@ impl Default for AnalysisOptions {
         }
     }
 }
-
-/// From this many counted claims on, parts of the analysis run on two threads.
-const PARALLEL_FROM: usize = 50_000;
 
 /// Analyzes the claims observed on or before `as_of` for a story.
 ///

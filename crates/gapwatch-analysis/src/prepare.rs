@@ -401,9 +401,9 @@ impl<'a> Prepared<'a> {
     }
 }
 
-/// From this many counted claims on, working out each result's events is split between two
-/// threads.
-const PARALLEL_FROM: usize = 50_000;
+/// From this many counted claims on, parts of the analysis run on two threads: working out
+/// each result's events, and the tensions beside the series.
+pub(crate) const PARALLEL_FROM: usize = 50_000;
 
 /// For each value, its rank among the values ordered by `key`.
 fn rank_by<T, K: Ord>(values: &[T], key: impl Fn(&T) -> K) -> Vec<usize> {

@@ -439,18 +439,6 @@ impl ClaimSet {
     }
 }
 
-impl From<&[ClaimRecord]> for ClaimSet {
-    fn from(records: &[ClaimRecord]) -> Self {
-        Self::from_records(records)
-    }
-}
-
-impl From<&Vec<ClaimRecord>> for ClaimSet {
-    fn from(records: &Vec<ClaimRecord>) -> Self {
-        Self::from_records(records)
-    }
-}
-
 impl Extend<ClaimRecord> for ClaimSet {
     fn extend<I: IntoIterator<Item = ClaimRecord>>(&mut self, iter: I) {
         for r in iter {

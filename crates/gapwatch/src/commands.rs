@@ -95,13 +95,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 observed_on: today,
             };
             let runs = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop.flag)?;
-            let status = report_runs(&runs, args.json);
-            // The process ends next: the registry and sources (thousands of small allocations)
-            // are left to the system rather than freed one by one, and the runtime's threads
-            // are not waited for. The store and the lock still close properly.
-            std::mem::forget(ws);
-            runtime.shutdown_background();
-            status
+            report_runs(&runs, args.json)
         }
         Command::Watch {
             every,

@@ -80,19 +80,11 @@ pub fn ingest_once(
         .iter()
         .filter(|s| only.is_empty() || only.contains(&s.id))
         .collect();
-    // A whole run reads every source's validators in one query; named sources, one by one.
-    let mut all_validators = if only.is_empty() {
-        store.all_validators()?
-    } else {
-        HashMap::new()
-    };
+    // Every source's validators in one query rather than one query a source.
+    let mut validators = store.all_validators()?;
     let mut requests = Vec::with_capacity(selected.len());
     for s in &selected {
-        let (etag, last_modified) = if only.is_empty() {
-            all_validators.remove(&s.id).unwrap_or_default()
-        } else {
-            store.validators(&s.id)?
-        };
+        let (etag, last_modified) = validators.remove(&s.id).unwrap_or_default();
         requests.push(FetchRequest {
             key: s.id.clone(),
             url: s.url.clone(),
