@@ -233,6 +233,7 @@ fn evaluator_rank(e: Evaluator) -> u8 {
         Evaluator::ThirdParty => 0,
         Evaluator::Unknown => 1,
         Evaluator::SelfReported => 2,
+        Evaluator::Competitor => 3,
     }
 }
 

@@ -36,6 +36,7 @@ fn evaluator(e: Evaluator) -> &'static str {
         Evaluator::ThirdParty => "third-party",
         Evaluator::SelfReported => "self-reported",
         Evaluator::Unknown => "evaluator not stated",
+        Evaluator::Competitor => "reported by a competitor",
     }
 }
 

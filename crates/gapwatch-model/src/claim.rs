@@ -55,16 +55,23 @@ impl fmt::Display for Access {
     }
 }
 
-/// Who produced a result.
+/// Who stated a result: the evidence basis of a score.
+///
+/// Three kinds of evidence are told apart because they are not interchangeable: an
+/// independent run (a leaderboard's or evaluator's own), a lab's figure for its own model, and
+/// a lab's figure for a competitor's model (model cards print many of these).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Evaluator {
-    /// The leaderboard's maintainers ran it.
+    /// An independent run: the leaderboard's maintainers or an evaluator ran it.
     ThirdParty,
-    /// The model's authors reported it.
+    /// The model's own lab reported it.
     SelfReported,
     /// The source does not say.
     Unknown,
+    /// A lab reported it about another lab's model (a competitor column of a model card).
+    #[serde(rename = "competitor-reported")]
+    Competitor,
 }
 
 impl Evaluator {
@@ -74,6 +81,7 @@ impl Evaluator {
             Evaluator::ThirdParty => "third-party",
             Evaluator::SelfReported => "self-reported",
             Evaluator::Unknown => "unknown",
+            Evaluator::Competitor => "competitor-reported",
         }
     }
 
@@ -83,6 +91,7 @@ impl Evaluator {
             "third-party" => Evaluator::ThirdParty,
             "self-reported" => Evaluator::SelfReported,
             "unknown" => Evaluator::Unknown,
+            "competitor-reported" => Evaluator::Competitor,
             _ => return None,
         })
     }

@@ -29,5 +29,5 @@ pub use claim::{Access, Claim, ClaimRecord, Evaluator, Fact, Score, Settings, Su
 pub use claim_set::{ClaimRow, ClaimSet, FactRow, ForeignId, SettingsId, StrId, SubjectId};
 pub use date::{Date, DateOrder};
 pub use error::ModelError;
-pub use registry::{BenchmarkEntry, ModelEntry, Registry, Resolution, normalize_name};
+pub use registry::{BenchmarkEntry, Headline, ModelEntry, Registry, Resolution, normalize_name};
 pub use story::{Cohort, Combine, Forecast, Margin, MarginUnit, Materiality, Story};

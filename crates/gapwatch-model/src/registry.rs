@@ -23,6 +23,11 @@ pub struct ModelEntry {
     pub organization: String,
     /// Whether its weights are downloadable.
     pub access: Access,
+    /// What the access rests on: a URL or a quoted statement (a weights repository and its
+    /// license, a lab's announcement that the model is API-only), or `curator: …` when it is
+    /// the registry keeper's judgment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub access_evidence: Option<String>,
     /// License name, `proprietary` for closed models.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub license: Option<String>,
@@ -59,9 +64,43 @@ pub struct BenchmarkEntry {
     /// Known variants (splits), empty for a single board.
     #[serde(default)]
     pub variants: Vec<String>,
+    /// Variants that are sub-scores (a category or a subset of the benchmark): shown in their
+    /// own rows, never counted as separate wins or losses.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subscores: Vec<String>,
+    /// The comparison a reader assumes when the benchmark is named.
+    #[serde(default, skip_serializing_if = "Headline::is_empty")]
+    pub headline: Headline,
+    /// When the benchmark was first published; a result dated earlier cannot be true.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub introduced: Option<Date>,
     /// Other spellings sources use.
     #[serde(default)]
     pub aliases: Vec<String>,
+}
+
+/// The headline comparison of a benchmark: the variant and the settings a reader assumes
+/// when the benchmark is named (SWE-bench Verified: one attempt; Video-MME: no subtitles).
+///
+/// Each key of `settings` is a setting that changes the task. Results whose value for it
+/// differs are a comparison of their own, shown apart; results whose source does not state
+/// it are kept in the headline comparison and marked as unstated.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Headline {
+    /// The variant (split) that is the headline; empty for the main one.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub variant: String,
+    /// Setting keys that change the task, each with the value readers assume.
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub settings: std::collections::BTreeMap<String, String>,
+}
+
+impl Headline {
+    /// True when nothing is declared: the main variant, no settings that split results.
+    pub fn is_empty(&self) -> bool {
+        self.variant.is_empty() && self.settings.is_empty()
+    }
 }
 
 fn yes() -> bool {
@@ -233,6 +272,7 @@ impl Registry {
                 name: repo.to_owned(),
                 organization: owner.to_owned(),
                 access: Access::OpenWeights,
+                access_evidence: None,
                 license,
                 parameters_b,
                 released: None,

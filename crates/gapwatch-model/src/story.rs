@@ -128,6 +128,15 @@ pub struct Story {
     /// What counts as news.
     #[serde(default)]
     pub materiality: Materiality,
+    /// A cohort's side of a row is stale when its newest result is older than this many
+    /// days while the other side has newer evidence: it then yields no lead, no parity and
+    /// no growing lag.
+    #[serde(default = "default_stale_after_days")]
+    pub stale_after_days: u32,
+}
+
+fn default_stale_after_days() -> u32 {
+    180
 }
 
 impl Story {

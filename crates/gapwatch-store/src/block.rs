@@ -55,6 +55,7 @@ fn evaluator_code(e: Evaluator) -> u8 {
         Evaluator::ThirdParty => 0,
         Evaluator::SelfReported => 1,
         Evaluator::Unknown => 2,
+        Evaluator::Competitor => 3,
     }
 }
 
@@ -738,11 +739,7 @@ impl<'b> Block<'b> {
                 0 => Evaluator::ThirdParty,
                 1 => Evaluator::SelfReported,
                 2 => Evaluator::Unknown,
-                _ => {
-                    return Err(format!(
-                        "has a claim with an unknown evaluator at byte {at}"
-                    ));
-                }
+                _ => Evaluator::Competitor,
             };
             let variant = (flags >> VARIANT_SHIFT) & 3;
             let subject = r.index("subject", n_subjects)?;
@@ -1006,7 +1003,8 @@ mod tests {
                 Evaluator::ThirdParty,
                 Evaluator::SelfReported,
                 Evaluator::Unknown,
-            ][rng.below(3) as usize],
+                Evaluator::Competitor,
+            ][rng.below(4) as usize],
             locator: format!("{} #{}", rng.pick(WORDS), rng.below(50)),
         }
     }

@@ -129,6 +129,7 @@ impl Store {
             organization: row.get(2).map_err(get)?,
             access: Access::from_name(&access)
                 .ok_or_else(|| corrupt(&self.db, format!("{owner}: unknown access {access:?}")))?,
+            access_evidence: None,
             license: row.get(4).map_err(get)?,
             parameters_b: row.get(5).map_err(get)?,
             released: released
@@ -152,6 +153,9 @@ impl Store {
             higher_is_better: row.get(4).map_err(get)?,
             saturated: row.get(5).map_err(get)?,
             variants: self.string_list(row.get(6).map_err(get)?, &owner)?,
+            subscores: Vec::new(),
+            headline: Default::default(),
+            introduced: None,
             aliases: self.string_list(row.get(7).map_err(get)?, &owner)?,
             id,
         })
