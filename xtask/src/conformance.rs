@@ -134,6 +134,19 @@ impl Importer {
         })
     }
 
+    /// The distinct observation dates of the snapshots in the database, oldest first.
+    pub(crate) fn observed_dates(&self) -> Result<Vec<gapwatch_model::Date>> {
+        let mut dates: Vec<gapwatch_model::Date> = self
+            .store
+            .snapshots(None)?
+            .into_iter()
+            .map(|s| s.observed_on)
+            .collect();
+        dates.sort_unstable();
+        dates.dedup();
+        Ok(dates)
+    }
+
     fn date_of(&self, rel: &str) -> Option<gapwatch_model::Date> {
         self.dates.get(rel).copied().or_else(|| {
             let name = rel.rsplit('/').next().unwrap_or(rel);

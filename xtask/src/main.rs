@@ -4,6 +4,7 @@
 mod bench;
 mod browser;
 mod conformance;
+mod story;
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, ExitCode};
@@ -22,6 +23,11 @@ commands:
                             root) and compare rows found with xtask/conformance.toml;
                             --db also imports every file into a gapwatch database, observed
                             on the date its publisher last changed it
+  story [DIR] --db FILE --out DIR
+                            build the real-data story: import every file of DIR (default
+                            ../shared/real-sources) into a new database as conformance --db
+                            does, publish the default story after each snapshot date in
+                            order, and write every version's digests and the site into --out
   extract SOURCE FILE       print what a default source extracts from a file, as JSON
   bench [--check] [--quick] [--only w1,w2,w3,w4]
                             run the benchmarks (in release) against the peers in
@@ -103,6 +109,30 @@ fn run() -> Result<ExitCode> {
                 );
             }
             Ok(code)
+        }
+        "story" => {
+            let mut dir = None;
+            let mut db = None;
+            let mut out = None;
+            let mut rest = args[1..].iter();
+            while let Some(a) = rest.next() {
+                match a.as_str() {
+                    "--db" => db = Some(PathBuf::from(rest.next().context("--db needs a file")?)),
+                    "--out" => {
+                        out = Some(PathBuf::from(rest.next().context("--out needs a folder")?))
+                    }
+                    flag if flag.starts_with('-') => bail!("unknown option {flag:?}\n{USAGE}"),
+                    path if dir.is_none() => dir = Some(PathBuf::from(path)),
+                    extra => bail!("unexpected argument {extra:?}\n{USAGE}"),
+                }
+            }
+            let root = workspace_root();
+            let args = story::StoryArgs {
+                dir: dir.unwrap_or_else(|| root.join("../shared/real-sources")),
+                db: db.context("--db FILE is required")?,
+                out: out.context("--out DIR is required")?,
+            };
+            story::run(&root, &args)
         }
         "extract" => {
             let [_, id, file] = args.as_slice() else {

@@ -1,12 +1,12 @@
-//! What every part of one analysis shares: the inputs, the prepared claims, the series, and
-//! the ways of naming them for people.
+//! What every part of one analysis shares: the inputs, the prepared claims, the lanes'
+//! series, each row's chosen pair of lanes, and the ways of naming them.
 
-use gapwatch_model::{Date, Registry, Story, Unit};
+use gapwatch_model::{Date, Evaluator, Registry, Story, Unit};
 
-use crate::Entry;
-use crate::prepare::{INCUMBENT, Prepared};
-use crate::series::RowSeries;
+use crate::prepare::{CHALLENGER, INCUMBENT, Prepared};
+use crate::series::LaneSeries;
 use crate::text;
+use crate::{Cohort, Entry, RowKey};
 
 /// One analysis in progress.
 #[derive(Debug)]
@@ -15,16 +15,94 @@ pub(crate) struct Ctx<'a> {
     pub(crate) story: &'a Story,
     pub(crate) as_of: Date,
     pub(crate) prepared: &'a Prepared<'a>,
-    pub(crate) series: &'a [RowSeries],
+    pub(crate) series: &'a [LaneSeries],
+    /// Per row, the lanes its two sides are compared on.
+    pub(crate) pairs: &'a [RowPair],
+}
+
+/// The lanes a row's sides come from, and the row's history on them.
+#[derive(Debug, Default)]
+pub(crate) struct RowPair {
+    /// Per cohort (incumbent, challenger), the lane of its side.
+    pub(crate) lanes: [Option<usize>; 2],
+    /// The bests of both sides on each date either changed, oldest first.
+    pub(crate) points: Vec<PairPoint>,
+}
+
+impl RowPair {
+    /// The bests now.
+    pub(crate) fn last(&self) -> [Option<usize>; 2] {
+        self.points.last().map_or([None, None], |p| p.best)
+    }
+
+    /// True when both sides come from one lane: the same evidence basis.
+    pub(crate) fn same_basis(&self) -> bool {
+        matches!(self.lanes, [Some(a), Some(b)] if a == b)
+    }
+}
+
+/// Both sides' bests on one date.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub(crate) struct PairPoint {
+    pub(crate) date: Date,
+    pub(crate) best: [Option<usize>; 2],
+}
+
+/// Chooses the lanes of each row: the first basis (in [`crate::prepare::basis_rank`] order)
+/// on which both cohorts have a result; failing that, each cohort's own first basis.
+pub(crate) fn pairs(prepared: &Prepared<'_>, series: &[LaneSeries]) -> Vec<RowPair> {
+    prepared
+        .rows
+        .iter()
+        .map(|row| {
+            let has = |lane: usize, side: usize| series[lane].last()[side].is_some();
+            let lanes = row.lanes.clone();
+            let lanes = match lanes
+                .clone()
+                .find(|&l| has(l, INCUMBENT) && has(l, CHALLENGER))
+            {
+                Some(l) => [Some(l), Some(l)],
+                None => [
+                    lanes.clone().find(|&l| has(l, INCUMBENT)),
+                    lanes.clone().find(|&l| has(l, CHALLENGER)),
+                ],
+            };
+            RowPair {
+                points: merge(series, lanes),
+                lanes,
+            }
+        })
+        .collect()
+}
+
+/// The two sides' points merged by date, each carrying its last best forward.
+fn merge(series: &[LaneSeries], lanes: [Option<usize>; 2]) -> Vec<PairPoint> {
+    let empty: &[crate::series::Point] = &[];
+    let pts = [INCUMBENT, CHALLENGER].map(|s| lanes[s].map_or(empty, |l| &series[l].points[..]));
+    let mut dates: Vec<Date> = pts.iter().flat_map(|p| p.iter().map(|x| x.date)).collect();
+    dates.sort_unstable();
+    dates.dedup();
+    let mut next = [0usize; 2];
+    let mut best = [None, None];
+    let mut out: Vec<PairPoint> = Vec::new();
+    for date in dates {
+        for side in [INCUMBENT, CHALLENGER] {
+            while next[side] < pts[side].len() && pts[side][next[side]].date <= date {
+                best[side] = pts[side][next[side]].best[side];
+                next[side] += 1;
+            }
+        }
+        if out.last().is_none_or(|p| p.best != best) {
+            out.push(PairPoint { date, best });
+        }
+    }
+    out
 }
 
 /// A row's benchmark, as people and code need it.
 #[derive(Debug, Clone)]
 pub(crate) struct RowInfo {
-    pub(crate) id: String,
-    pub(crate) name: String,
-    /// The name with the variant: `MMMU (val)`.
-    pub(crate) display: String,
+    pub(crate) key: RowKey,
     pub(crate) unit: Unit,
     pub(crate) higher_is_better: bool,
 }
@@ -38,22 +116,16 @@ impl Ctx<'_> {
             None => (sb.id.clone(), Unit::Score, true),
         };
         RowInfo {
-            id: sb.id.clone(),
-            display: text::benchmark(&name, &r.variant),
-            name,
+            key: RowKey {
+                benchmark: sb.id.clone(),
+                benchmark_name: name,
+                variant: r.variant.clone(),
+                class: r.class.clone(),
+                role: r.role,
+            },
             unit,
             higher_is_better,
         }
-    }
-
-    /// A cohort's label inside a sentence.
-    pub(crate) fn label(&self, side: usize) -> String {
-        let cohort = if side == INCUMBENT {
-            &self.story.incumbent
-        } else {
-            &self.story.challenger
-        };
-        text::in_sentence(&cohort.label)
     }
 
     pub(crate) fn value(&self, claim: usize) -> f64 {
@@ -64,25 +136,23 @@ impl Ctx<'_> {
         self.prepared.claims[claim].id
     }
 
+    pub(crate) fn basis_of_lane(&self, lane: usize) -> Evaluator {
+        self.prepared.lanes[lane].basis
+    }
+
     /// The subject of a claim in registry display names.
     pub(crate) fn subject(&self, claim: usize) -> String {
         text::subject(self.registry, self.prepared.subject_of(claim))
     }
 
-    /// `Llama 3.1 405B Instruct (open weights) at 88.6%`.
-    pub(crate) fn described(&self, claim: usize, side: usize, unit: Unit) -> String {
-        format!(
-            "{} ({}) at {}",
-            self.subject(claim),
-            self.label(side),
-            text::value(unit, self.value(claim))
-        )
-    }
-
     pub(crate) fn entry(&self, claim: usize) -> Entry {
         let c = &self.prepared.claims[claim];
+        let set = self.prepared.set;
+        let raw = self.prepared.subject_of(claim);
         Entry {
             subject: self.subject(claim),
+            system: raw.system.clone(),
+            models: text::display_names(self.registry, raw),
             model_ids: self.prepared.subjects[c.subject]
                 .ids
                 .iter()
@@ -91,12 +161,22 @@ impl Ctx<'_> {
             value: c.value,
             unit: c.unit,
             date: c.effective,
+            date_basis: c.date_basis,
             claim_id: c.id,
-            source_id: self.prepared.set.str(c.rec.source).to_owned(),
-            snapshot_sha256: self.prepared.set.str(c.rec.snapshot_sha256).to_owned(),
+            source_id: set.str(c.rec.source).to_owned(),
+            snapshot_sha256: set.str(c.rec.snapshot_sha256).to_owned(),
+            observed_on: c.rec.observed_on,
+            locator: self.locator(claim).to_owned(),
             settings: self.prepared.settings_of(claim).clone(),
             evaluator: c.evaluator,
         }
+    }
+
+    /// The locator of a counted claim.
+    pub(crate) fn locator(&self, claim: usize) -> &str {
+        self.prepared
+            .set
+            .locator(self.prepared.claims[claim].index as usize)
     }
 
     /// The rows the story shows, in order.
@@ -107,5 +187,14 @@ impl Ctx<'_> {
             .enumerate()
             .filter(|(_, r)| self.prepared.scope[r.bench].in_story)
             .map(|(i, _)| i)
+    }
+}
+
+/// The cohort of a side index.
+pub(crate) fn cohort(side: usize) -> Cohort {
+    if side == INCUMBENT {
+        Cohort::Incumbent
+    } else {
+        Cohort::Challenger
     }
 }

@@ -91,21 +91,29 @@ use serde::{Deserialize, Serialize};
 
 pub use changes::changes;
 pub use types::{
-    Analysis, BenchmarkCheck, Change, ChangeKind, CohortCoverage, Coverage, Entry, ForecastStatus,
-    Gap, Lag, LagSummary, ParityRow, ReadingVerdict, Tension, TensionKind, TimelineEvent,
-    TimelineKind, Verdict,
+    Alternative, Analysis, BenchmarkCheck, Change, Cohort, CohortCoverage, CohortSide, Coverage,
+    Crossing, DateBasis, DateBound, DateBoundReason, Entry, Flip, ForecastStatus, Gap, GapPoint,
+    Lag, LagSummary, NotComparable, ParityRow, ReadingVerdict, RowKey, RowNote, RowRole,
+    Summary, Tension, TensionItem, TensionKind, TimelineEvent, TimelineKind, UnknownLeader,
+    Verdict,
 };
 
 use context::Ctx;
 use prepare::{PARALLEL_FROM, Prepared};
 
-/// How far apart two sources' values for the same result may be before it is a tension.
+/// How far apart two sources' values for the same result may be before it is a tension, and
+/// which sources are one publisher's file in successive formats.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct AnalysisOptions {
     /// For percent scores, and for plain scores: 1.0 point by default.
     pub tolerance_percent_points: f64,
     /// For Elo ratings: 10 by default.
     pub tolerance_elo: f64,
+    /// Source id → lineage: sources of one lineage (a leaderboard's JSON and its older HTML
+    /// page) count as one source, the latest snapshot of any of them superseding the
+    /// others, and never disagree with each other. A source not listed is its own lineage.
+    #[serde(default)]
+    pub lineages: std::collections::BTreeMap<String, String>,
 }
 
 impl Default for AnalysisOptions {
@@ -113,6 +121,7 @@ impl Default for AnalysisOptions {
         Self {
             tolerance_percent_points: 1.0,
             tolerance_elo: 10.0,
+            lineages: std::collections::BTreeMap::new(),
         }
     }
 }
@@ -129,38 +138,42 @@ pub fn analyze(
     as_of: Date,
     options: &AnalysisOptions,
 ) -> Analysis {
-    let prepared = Prepared::new(claims, registry, story, as_of);
-    let ctx = |series| Ctx {
+    let prepared = Prepared::new(claims, registry, story, as_of, &options.lineages);
+    let series = series::build(&prepared);
+    let pairs = context::pairs(&prepared, &series);
+    let ctx = Ctx {
         registry,
         story,
         as_of,
         prepared: &prepared,
-        series,
+        series: &series,
+        pairs: &pairs,
     };
-    // Tensions read no series, so on large inputs they are found while the series are built.
-    let (series, tensions) = if prepared.claims.len() < PARALLEL_FROM {
-        let series = series::build(&prepared);
-        (series, tension::find(&ctx(&[]), claims, options))
+    // Tensions read only the series, so on large inputs they are found beside the rest.
+    let (tensions, (parity, timeline)) = if prepared.claims.len() < PARALLEL_FROM {
+        (
+            tension::find(&ctx, claims, options),
+            (parity::rows(&ctx), timeline::events(&ctx)),
+        )
     } else {
         std::thread::scope(|threads| {
-            let series = threads.spawn(|| series::build(&prepared));
-            let tensions = tension::find(&ctx(&[]), claims, options);
-            let series = series
+            let rest = threads.spawn(|| (parity::rows(&ctx), timeline::events(&ctx)));
+            let tensions = tension::find(&ctx, claims, options);
+            let rest = rest
                 .join()
                 .unwrap_or_else(|panic| std::panic::resume_unwind(panic));
-            (series, tensions)
+            (tensions, rest)
         })
     };
-    let ctx = ctx(&series);
-    let parity = parity::rows(&ctx);
     Analysis {
         story_id: story.id.clone(),
         as_of,
+        summary: parity::summary(&parity),
         median_lag: parity::median_lag(&parity),
+        forecasts: forecast::evaluate(&ctx, &parity),
         parity,
-        forecasts: forecast::evaluate(&ctx),
         tensions,
-        timeline: timeline::events(&ctx),
+        timeline,
         coverage: ctx.prepared.coverage.clone(),
     }
 }

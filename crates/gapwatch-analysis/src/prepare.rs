@@ -1,24 +1,36 @@
-//! Which claims count: the benchmarks in scope, the cohort of each subject, and for every
-//! result (subject, benchmark, variant, settings) the claim chosen on each date.
+//! Which claims count: the benchmarks in scope, the comparison each result belongs to, the
+//! cohort of each subject, the date each result counts from, and for every result (subject,
+//! comparison, basis, settings) the claim chosen on each date.
+//!
+//! Results are grouped in three levels:
+//! - a **row** is one benchmark, variant and comparison class (the headline settings, or one
+//!   combination of settings that change the task, such as two or more attempts);
+//! - a **lane** is a row on one evidence basis (independent runs, labs' own figures, …):
+//!   results on different bases are never mixed in one ranking;
+//! - a **result** is one subject with one set of settings in a lane.
 
 use std::cmp::{Ordering, Reverse};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::hash::Hash;
 use std::ops::Range;
 
 use gapwatch_model::{
     Access, BenchmarkEntry, ClaimRow, ClaimSet, Date, Evaluator, FactRow, ModelEntry, Registry,
-    Settings, SettingsId, Story, Subject, Unit,
+    Settings, SettingsId, StrId, Story, Subject, Unit,
 };
 
 use crate::hashing::FastMap;
 use crate::text;
-use crate::{CohortCoverage, Coverage};
+use crate::{CohortCoverage, Coverage, DateBasis, DateBoundReason, RowRole};
 
-/// Index of the incumbent cohort in per-cohort arrays.
+/// Index of the incumbent cohort in per-side arrays.
 pub(crate) const INCUMBENT: usize = 0;
-/// Index of the challenger cohort in per-cohort arrays.
+/// Index of the challenger cohort in per-side arrays.
 pub(crate) const CHALLENGER: usize = 1;
+/// Index of subjects of unknown access in per-side arrays: ranked, never counted.
+pub(crate) const UNKNOWN: usize = 2;
+/// How many sides a lane ranks.
+pub(crate) const SIDES: usize = 3;
 
 /// A benchmark the story or one of its forecasts names.
 #[derive(Debug)]
@@ -30,28 +42,43 @@ pub(crate) struct ScopeBenchmark<'a> {
     pub(crate) in_story: bool,
 }
 
-/// One benchmark and variant.
+/// One benchmark, variant and comparison class.
 #[derive(Debug)]
 pub(crate) struct Row {
     pub(crate) bench: usize,
     pub(crate) variant: String,
+    /// The settings that set the row apart from the headline comparison.
+    pub(crate) class: Settings,
+    pub(crate) role: RowRole,
+    /// Its lanes, a range of [`Prepared::lanes`].
+    pub(crate) lanes: Range<usize>,
 }
 
-/// A score claim counted for a cohort.
+/// A row on one evidence basis.
+#[derive(Debug)]
+pub(crate) struct Lane {
+    pub(crate) row: usize,
+    pub(crate) basis: Evaluator,
+}
+
+/// A score claim counted in a lane.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct ScoreClaim<'a> {
     pub(crate) rec: &'a ClaimRow,
+    /// The record's position in the claim set.
+    pub(crate) index: u32,
     pub(crate) settings: SettingsId,
     pub(crate) unit: Unit,
-    pub(crate) row: usize,
+    pub(crate) lane: usize,
     pub(crate) side: usize,
     /// Index into [`Prepared::subjects`]; equal indices mean equal models and system.
     pub(crate) subject: usize,
-    /// Rank of the result (row, subject, settings); equal means the same result.
+    /// Rank of the result (lane, subject, settings); equal means the same result.
     key: usize,
     /// Rank of the source id among all source ids.
     source: usize,
     pub(crate) effective: Date,
+    pub(crate) date_basis: DateBasis,
     // Copies of the record's fields that sorting and selection compare, kept inline so that
     // the hot loops do not chase pointers.
     pub(crate) value: f64,
@@ -59,7 +86,6 @@ pub(crate) struct ScoreClaim<'a> {
     observed: Date,
     snapshot: i64,
     pub(crate) evaluator: Evaluator,
-    evaluator_rank: u8,
 }
 
 impl ScoreClaim<'_> {
@@ -67,10 +93,6 @@ impl ScoreClaim<'_> {
     /// settings.
     pub(crate) fn same_subject(&self, other: &ScoreClaim<'_>) -> bool {
         self.subject == other.subject
-    }
-
-    fn key(&self) -> usize {
-        self.key
     }
 
     /// Within a source: the latest snapshot supersedes; within one snapshot the lowest id.
@@ -86,11 +108,14 @@ pub(crate) struct SubjectKey<'a> {
     pub(crate) system: Option<&'a str>,
 }
 
-/// One result: a subject on a benchmark and variant with given settings.
+/// One result: a subject with given settings in a lane.
 #[derive(Debug)]
 pub(crate) struct ResultKey {
-    pub(crate) row: usize,
+    pub(crate) lane: usize,
     pub(crate) side: usize,
+    /// The subject, an index into [`Prepared::subjects`].
+    pub(crate) subject: usize,
+    pub(crate) settings: SettingsId,
     /// Range of [`KeyTable::events`]: from each date on, the claim that counts.
     pub(crate) events: Range<usize>,
     /// Range of [`KeyTable::sources`]: the latest claim of each source as of the analysis
@@ -108,6 +133,16 @@ pub(crate) struct KeyTable {
     pub(crate) sources: Vec<usize>,
 }
 
+/// A result whose source gives a date that cannot be true.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct ImpossibleDate {
+    /// Index into [`Prepared::claims`].
+    pub(crate) claim: usize,
+    pub(crate) reported: Date,
+    pub(crate) earliest: Date,
+    pub(crate) reason: DateBoundReason,
+}
+
 /// The claims sorted out for analysis.
 #[derive(Debug)]
 pub(crate) struct Prepared<'a> {
@@ -116,10 +151,12 @@ pub(crate) struct Prepared<'a> {
     pub(crate) scope: Vec<ScopeBenchmark<'a>>,
     scope_by_id: HashMap<String, usize>,
     pub(crate) rows: Vec<Row>,
+    pub(crate) lanes: Vec<Lane>,
     /// The distinct subjects of the claims, sorted.
     pub(crate) subjects: Vec<SubjectKey<'a>>,
     pub(crate) claims: Vec<ScoreClaim<'a>>,
     pub(crate) keys: KeyTable,
+    pub(crate) impossible: Vec<ImpossibleDate>,
     pub(crate) coverage: Coverage,
 }
 
@@ -227,20 +264,24 @@ pub(crate) fn benchmark_entry<'a>(
     })
 }
 
-/// Third-party results count over unknown ones, and those over self-reported ones.
-fn evaluator_rank(e: Evaluator) -> u8 {
+/// The order in which evidence bases are preferred for a row's headline comparison:
+/// independent runs, then labs' own figures, then figures whose source does not say who ran
+/// them, then labs' figures for competitors.
+pub(crate) fn basis_rank(e: Evaluator) -> u8 {
     match e {
         Evaluator::ThirdParty => 0,
-        Evaluator::Unknown => 1,
-        Evaluator::SelfReported => 2,
+        Evaluator::SelfReported => 1,
+        Evaluator::Unknown => 2,
         Evaluator::Competitor => 3,
     }
 }
 
-/// Across sources: `Less` when `a` is the claim that counts over `b`.
+/// Across sources, within one lane: `Less` when `a` is the claim that counts over `b`. A
+/// result with a date its source gives counts over one dated by an observation; then the
+/// later date, the later observation and the lower claim id.
 pub(crate) fn preference(a: &ScoreClaim<'_>, b: &ScoreClaim<'_>) -> Ordering {
-    a.evaluator_rank
-        .cmp(&b.evaluator_rank)
+    (a.date_basis != DateBasis::Reported)
+        .cmp(&(b.date_basis != DateBasis::Reported))
         .then_with(|| b.effective.cmp(&a.effective))
         .then_with(|| b.observed.cmp(&a.observed))
         .then_with(|| a.id.cmp(&b.id))
@@ -251,12 +292,40 @@ pub(crate) fn snapshot_rank(rec: &ClaimRow) -> (Date, i64, Reverse<i64>) {
     (rec.observed_on, rec.snapshot_id, Reverse(rec.id))
 }
 
+/// The class of a result: the headline settings whose value it states differently.
+fn class_of(entry: &BenchmarkEntry, settings: &Settings) -> Settings {
+    let mut class = Settings::new();
+    for (key, headline) in &entry.headline.settings {
+        // An empty headline value: results that state any value stand apart.
+        if let Some(v) = settings.get(key)
+            && v != headline
+            && !v.is_empty()
+        {
+            class.insert(key.clone(), v.clone());
+        }
+    }
+    class
+}
+
+/// The headline setting keys a result's settings do not state.
+pub(crate) fn unstated(entry: Option<&BenchmarkEntry>, settings: &Settings) -> Vec<String> {
+    entry.map_or_else(Vec::new, |e| {
+        e.headline
+            .settings
+            .iter()
+            .filter(|(k, v)| !v.is_empty() && !settings.contains_key(*k))
+            .map(|(k, _)| k.clone())
+            .collect()
+    })
+}
+
 impl<'a> Prepared<'a> {
     pub(crate) fn new(
         set: &'a ClaimSet,
         registry: &'a Registry,
         story: &'a Story,
         as_of: Date,
+        lineages: &BTreeMap<String, String>,
     ) -> Self {
         let (scope, scope_by_id) = build_scope(registry, story);
         let mut coverage = Coverage {
@@ -285,7 +354,7 @@ impl<'a> Prepared<'a> {
                     }
                 }
                 ClassKind::Resolved { side, .. } => {
-                    if *side == Side::Unknown && class.left_out > 0 {
+                    if *side == Side::Cohort(UNKNOWN) && class.left_out > 0 {
                         let name = text::subject(registry, set.subject(class.subject));
                         *unknown_subjects.entry(name).or_default() += class.left_out;
                     }
@@ -294,40 +363,70 @@ impl<'a> Prepared<'a> {
         }
         coverage.unknown_access_subjects = unknown_subjects;
 
-        // Numbers follow first appearance; ranking them makes the order canonical.
-        let variants: Vec<BTreeSet<&'a str>> = pass
-            .variants
+        // Rows: numbered by first appearance in the pass, placed in display order here.
+        let pass_rows: Vec<(usize, &'a str, &Settings)> = pass
+            .rows
+            .values
             .iter()
-            .map(|ids| ids.iter().map(|&v| set.str(v)).collect())
+            .map(|&(bench, variant, class)| (bench, set.str(variant), &pass.classes_seen[class]))
             .collect();
-        let rows = build_rows(&scope, &variants);
-        let row_of: HashMap<(usize, &str), usize> = rows
+        let (rows, row_of_pass) = build_rows(&scope, &pass_rows);
+        // Lanes: (row, basis), in row order then basis order.
+        let mut lane_order: Vec<usize> = (0..pass.lanes.values.len()).collect();
+        lane_order.sort_by_key(|&l| {
+            let (row, basis) = pass.lanes.values[l];
+            (row_of_pass[row], basis_rank(basis))
+        });
+        let mut lane_rank = vec![0; lane_order.len()];
+        for (r, &l) in lane_order.iter().enumerate() {
+            lane_rank[l] = r;
+        }
+        let lanes: Vec<Lane> = lane_order
             .iter()
-            .enumerate()
-            .map(|(i, r)| ((r.bench, r.variant.as_str()), i))
+            .map(|&l| {
+                let (row, basis) = pass.lanes.values[l];
+                Lane {
+                    row: row_of_pass[row],
+                    basis,
+                }
+            })
             .collect();
+        let mut rows = rows;
+        let mut l = 0;
+        for (r, row) in rows.iter_mut().enumerate() {
+            let start = l;
+            while l < lanes.len() && lanes[l].row == r {
+                l += 1;
+            }
+            row.lanes = start..l;
+        }
+
         let (subjects, subject_rank) = pass.subjects.sorted();
         let settings_rank = rank_by(&pass.settings_used, |&id| set.settings(id));
         let sources: Vec<&str> = pass.sources_seen.iter().map(|&id| set.str(id)).collect();
-        let source_rank_of = rank_by(&pass.sources_seen, |&id| set.str(id));
+        // Sources of one lineage (one publisher's file in its successive formats) rank as one:
+        // the latest snapshot of any of them supersedes the others.
+        let lineage = |id: &StrId| -> &str {
+            let s = set.str(*id);
+            lineages.get(s).map_or(s, String::as_str)
+        };
+        let mut lineage_names: Vec<&str> = pass.sources_seen.iter().map(lineage).collect();
+        lineage_names.sort_unstable();
+        lineage_names.dedup();
         let mut source_rank = vec![0; pass.source_slot.len()];
-        for (i, &id) in pass.sources_seen.iter().enumerate() {
-            source_rank[id.index()] = source_rank_of[i];
+        for id in &pass.sources_seen {
+            source_rank[id.index()] = lineage_names.binary_search(&lineage(id)).unwrap_or(0);
         }
         let mut source_ids: Vec<String> = sources.iter().map(|&s| s.to_owned()).collect();
         source_ids.sort_unstable();
         coverage.sources = source_ids.len();
         coverage.source_ids = source_ids;
-        // Each result's row, and its rank in (row, subject, settings) order.
+        // Each result's rank in (lane, subject, settings) order.
         let results = pass.results.values;
-        let result_row: Vec<Option<usize>> = results
-            .iter()
-            .map(|&(bench, variant, _, _)| row_of.get(&(bench, set.str(variant))).copied())
-            .collect();
         let sort_key = |i: usize| {
-            let (_, _, subject, settings) = results[i];
+            let (lane, subject, settings) = results[i];
             (
-                result_row[i],
+                lane_rank[lane],
                 subject_rank[subject],
                 settings_rank[pass.settings_slot[settings.index()] as usize],
             )
@@ -340,24 +439,18 @@ impl<'a> Prepared<'a> {
         }
         let mut counted = pass.counted;
         for c in &mut counted {
-            match result_row[c.key] {
-                // A result whose variant has no row is left out.
-                None => c.key = usize::MAX,
-                Some(row) => {
-                    c.row = row;
-                    c.key = result_rank[c.key];
-                    c.subject = subject_rank[c.subject];
-                    c.source = source_rank[c.source];
-                }
-            }
+            c.lane = lane_rank[c.lane];
+            c.key = result_rank[c.key];
+            c.subject = subject_rank[c.subject];
+            c.source = source_rank[c.source];
         }
         let order = sort_by_result(&counted, results.len());
         let score_claims = counted;
 
         let keys = build_keys(&score_claims, &order);
-        let mut seen = vec![[false; 2]; subjects.len()];
-        let mut claims_per_side = [0usize; 2];
-        let mut subjects_per_side = [0usize; 2];
+        let mut seen = vec![[false; SIDES]; subjects.len()];
+        let mut claims_per_side = [0usize; SIDES];
+        let mut subjects_per_side = [0usize; SIDES];
         for c in order.iter().map(|&i| &score_claims[i as usize]) {
             claims_per_side[c.side] += 1;
             if !std::mem::replace(&mut seen[c.subject][c.side], true) {
@@ -368,15 +461,18 @@ impl<'a> Prepared<'a> {
         coverage.incumbent.subjects = subjects_per_side[INCUMBENT];
         coverage.challenger.score_claims = claims_per_side[CHALLENGER];
         coverage.challenger.subjects = subjects_per_side[CHALLENGER];
+        coverage.corrected_dates = pass.impossible.len();
 
         Prepared {
             set,
             scope,
             scope_by_id,
             rows,
+            lanes,
             subjects,
             claims: score_claims,
             keys,
+            impossible: pass.impossible,
             coverage,
         }
     }
@@ -390,15 +486,19 @@ impl<'a> Prepared<'a> {
     pub(crate) fn settings_of(&self, claim: usize) -> &'a Settings {
         self.set.settings(self.claims[claim].settings)
     }
+
     /// The scope index of a benchmark named by a story or forecast.
     pub(crate) fn scope_index(&self, registry: &Registry, name: &str) -> Option<usize> {
         let id = benchmark_entry(registry, name).map_or(name, |e| e.id.as_str());
         self.scope_by_id.get(id).copied()
     }
 
-    /// The main row of a benchmark: its first variant in display order.
-    pub(crate) fn main_row(&self, bench: usize) -> Option<usize> {
-        self.rows.iter().position(|r| r.bench == bench)
+    /// The headline row of a benchmark.
+    pub(crate) fn headline_row(&self, bench: usize) -> Option<usize> {
+        self.rows
+            .iter()
+            .position(|r| r.bench == bench && r.role == RowRole::Headline)
+            .or_else(|| self.rows.iter().position(|r| r.bench == bench))
     }
 }
 
@@ -418,7 +518,7 @@ fn rank_by<T, K: Ord>(values: &[T], key: impl Fn(&T) -> K) -> Vec<usize> {
 }
 
 /// The positions of the counted claims sorted by result, then source, then snapshot rank
-/// (see [`ScoreClaim::snapshot_rank`]); claims with the result `usize::MAX` are left out.
+/// (see [`ScoreClaim::snapshot_rank`]).
 ///
 /// The claims stay where they are, and no claims are compared: the positions are placed by
 /// snapshot in (source, observed, snapshot, latest claim id first) order, then by result
@@ -473,9 +573,7 @@ fn sort_by_result(claims: &[ScoreClaim<'_>], results: usize) -> Vec<u32> {
     // Then by result, keeping that order.
     let mut start = vec![0u32; results + 1];
     for c in claims {
-        if c.key != usize::MAX {
-            start[c.key + 1] += 1;
-        }
+        start[c.key + 1] += 1;
     }
     for i in 0..results {
         start[i + 1] += start[i];
@@ -483,11 +581,9 @@ fn sort_by_result(claims: &[ScoreClaim<'_>], results: usize) -> Vec<u32> {
     let mut order = vec![0u32; start[results] as usize];
     for &i in &by_snapshot {
         let key = claims[i as usize].key;
-        if key != usize::MAX {
-            let at = &mut start[key];
-            order[*at as usize] = i;
-            *at += 1;
-        }
+        let at = &mut start[key];
+        order[*at as usize] = i;
+        *at += 1;
     }
     order
 }
@@ -521,8 +617,9 @@ impl PassCounts {
 /// Where a classified subject's claims go.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Side {
+    /// Ranked on this side: a cohort, or the subjects of unknown access.
     Cohort(usize),
-    Unknown,
+    /// In neither cohort (limited access, by default): not ranked.
     Outside,
 }
 
@@ -531,7 +628,12 @@ enum ClassKind<'a> {
     /// These raw names did not resolve.
     Unresolved(Vec<&'a str>),
     /// All names resolved; `subject` numbers the resolved models and system.
-    Resolved { subject: usize, side: Side },
+    Resolved {
+        subject: usize,
+        side: Side,
+        /// The latest release date of its models, when the registry knows them all.
+        released: Option<Date>,
+    },
 }
 
 /// A classification of subjects, with the claims it kept out of the cohorts.
@@ -563,14 +665,19 @@ const UNSEEN: u32 = u32::MAX;
 const OUT_OF_SCOPE: u32 = u32::MAX - 1;
 
 /// The first pass over the claims: its counts, and the counted claims with `subject` as an
-/// index into `subjects` (by first appearance), `key` into `results`, `source` a string id.
+/// index into `subjects` (by first appearance), `lane` into `lanes`, `key` into `results`,
+/// `source` a string id.
 #[derive(Debug)]
 struct Pass<'a> {
     counts: PassCounts,
-    /// Per benchmark in scope, the variants met, in order of first appearance.
-    variants: Vec<Vec<gapwatch_model::StrId>>,
+    /// Comparison classes met, by first appearance.
+    classes_seen: Vec<Settings>,
+    /// (benchmark, variant, class)
+    rows: Interner<(usize, StrId, usize)>,
+    /// (row, basis)
+    lanes: Interner<(usize, Evaluator)>,
     /// Source ids met, in order of first appearance; `source_slot` marks them by string id.
-    sources_seen: Vec<gapwatch_model::StrId>,
+    sources_seen: Vec<StrId>,
     source_slot: Vec<bool>,
     /// Settings of counted claims, in order of first appearance, and each one's place there
     /// by settings id.
@@ -578,9 +685,10 @@ struct Pass<'a> {
     settings_slot: Vec<u32>,
     classes: Vec<PassClass<'a>>,
     subjects: Interner<SubjectKey<'a>>,
-    /// (benchmark, variant, subject, settings)
-    results: Interner<(usize, gapwatch_model::StrId, usize, SettingsId)>,
+    /// (lane, subject, settings)
+    results: Interner<(usize, usize, SettingsId)>,
     counted: Vec<ScoreClaim<'a>>,
+    impossible: Vec<ImpossibleDate>,
 }
 
 impl<'a> Pass<'a> {
@@ -595,7 +703,9 @@ impl<'a> Pass<'a> {
         let (strings, subject_count, settings_count) = set.distinct();
         let mut pass = Pass {
             counts: PassCounts::default(),
-            variants: vec![Vec::new(); scope.len()],
+            classes_seen: Vec::new(),
+            rows: Interner::default(),
+            lanes: Interner::default(),
             sources_seen: Vec::new(),
             source_slot: vec![false; strings],
             settings_used: Vec::new(),
@@ -604,14 +714,18 @@ impl<'a> Pass<'a> {
             subjects: Interner::default(),
             results: Interner::default(),
             counted: Vec::with_capacity(set.len()),
+            impossible: Vec::new(),
         };
         let mut resolver = Resolver::new(registry);
         // Work that depends on one string or subject only is done once per distinct one.
         let mut bench_of: Vec<u32> = vec![UNSEEN; strings];
         let mut class_of_subject: Vec<u32> = vec![UNSEEN; subject_count];
         let mut class_by_key: FastMap<ClassKey<'a>, usize> = FastMap::default();
-        let mut last_variant: Option<(usize, gapwatch_model::StrId)> = None;
-        for rec in set.rows() {
+        // (benchmark, settings) -> comparison class
+        let mut class_of_settings: FastMap<(usize, SettingsId), usize> = FastMap::default();
+        let mut class_ids: FastMap<Settings, usize> = FastMap::default();
+        let mut last_row: Option<((usize, StrId, usize), usize)> = None;
+        for (index, rec) in set.rows().iter().enumerate() {
             if rec.observed_on > as_of {
                 pass.counts.after_as_of += 1;
                 continue;
@@ -648,12 +762,6 @@ impl<'a> Pass<'a> {
                 continue;
             };
             pass.counts.in_scope += 1;
-            if last_variant != Some((bench, variant)) {
-                if !pass.variants[bench].contains(&variant) {
-                    pass.variants[bench].push(variant);
-                }
-                last_variant = Some((bench, variant));
-            }
             if !value.is_finite() || unit != entry.unit {
                 pass.counts.unit_mismatch += 1;
                 continue;
@@ -667,12 +775,17 @@ impl<'a> Pass<'a> {
                     None => {
                         let kind = match resolver.classify(subject) {
                             SubjectClass::Unresolved(names) => ClassKind::Unresolved(names),
-                            SubjectClass::Resolved { ids, access, .. } => ClassKind::Resolved {
+                            SubjectClass::Resolved {
+                                ids,
+                                access,
+                                models,
+                            } => ClassKind::Resolved {
                                 subject: pass.subjects.intern(SubjectKey {
                                     ids,
                                     system: subject.system.as_deref(),
                                 }),
                                 side: side_of(story, access),
+                                released: models.iter().filter_map(|m| m.released).max(),
                             },
                         };
                         pass.classes.push(PassClass {
@@ -687,18 +800,23 @@ impl<'a> Pass<'a> {
                 *cached = class as u32;
             }
             let class = &mut pass.classes[*cached as usize];
-            let (side, subject) = match class.kind {
+            let (side, subject, released) = match class.kind {
                 ClassKind::Unresolved(_) => {
                     pass.counts.unresolved += 1;
                     class.left_out += 1;
                     continue;
                 }
-                ClassKind::Resolved { side, subject } => match side {
-                    Side::Cohort(side) => (side, subject),
-                    Side::Unknown => {
-                        pass.counts.unknown_access += 1;
-                        class.left_out += 1;
-                        continue;
+                ClassKind::Resolved {
+                    side,
+                    subject,
+                    released,
+                } => match side {
+                    Side::Cohort(side) => {
+                        if side == UNKNOWN {
+                            pass.counts.unknown_access += 1;
+                            class.left_out += 1;
+                        }
+                        (side, subject, released)
                     }
                     Side::Outside => {
                         pass.counts.outside += 1;
@@ -706,41 +824,118 @@ impl<'a> Pass<'a> {
                     }
                 },
             };
+            let class = *class_of_settings
+                .entry((bench, settings))
+                .or_insert_with(|| {
+                    let class = class_of(entry, set.settings(settings));
+                    *class_ids.entry(class.clone()).or_insert_with(|| {
+                        pass.classes_seen.push(class);
+                        pass.classes_seen.len() - 1
+                    })
+                });
+            let row_key = (bench, variant, class);
+            let row = match last_row {
+                Some((k, r)) if k == row_key => r,
+                _ => {
+                    let r = pass.rows.intern(row_key);
+                    last_row = Some((row_key, r));
+                    r
+                }
+            };
+            let lane = pass.lanes.intern((row, rec.evaluator));
             let slot = &mut pass.settings_slot[settings.index()];
             if *slot == UNSEEN {
                 *slot = pass.settings_used.len() as u32;
                 pass.settings_used.push(settings);
             }
-            let result = pass.results.intern((bench, variant, subject, settings));
+            let result = pass.results.intern((lane, subject, settings));
+            let (effective, date_basis, bound) =
+                dated(rec, released, entry.introduced);
+            if let Some((reported, earliest, reason)) = bound {
+                pass.impossible.push(ImpossibleDate {
+                    claim: pass.counted.len(),
+                    reported,
+                    earliest,
+                    reason,
+                });
+            }
             pass.counted.push(ScoreClaim {
                 rec,
+                index: index as u32,
                 settings,
                 unit,
-                row: bench,
+                lane,
                 side,
                 subject,
                 key: result,
                 source: rec.source.index(),
-                effective: rec.effective_date(),
+                effective,
+                date_basis,
                 value,
                 id: rec.id,
                 observed: rec.observed_on,
                 snapshot: rec.snapshot_id,
                 evaluator: rec.evaluator,
-                evaluator_rank: evaluator_rank(rec.evaluator),
             });
         }
         pass
     }
 }
-/// The cohort a subject of this access belongs to, if any.
+
+/// The date a result counts from, where it comes from, and the bound it broke when the
+/// source's date cannot be true.
+///
+/// A date the source gives counts when it is possible: not after the observation, not before
+/// the model's release (the newest model's, for a system) nor the benchmark's introduction.
+/// Otherwise the earliest possible date stands in (the later of release and introduction),
+/// when the registry knows it and it is no later than the observation; failing that, the
+/// observation itself. Stand-ins are marked, and lags resting on them are approximate.
+#[allow(clippy::type_complexity)]
+fn dated(
+    rec: &ClaimRow,
+    released: Option<Date>,
+    introduced: Option<Date>,
+) -> (Date, DateBasis, Option<(Date, Date, DateBoundReason)>) {
+    let observed = rec.observed_on;
+    let earliest = match (released, introduced) {
+        (Some(r), Some(i)) => Some(r.max(i)),
+        (r, i) => r.or(i),
+    };
+    let stand_in = |basis: DateBasis| match released.and(earliest).filter(|&e| e <= observed) {
+        Some(e) => (e, basis),
+        None => (observed, if basis == DateBasis::Released { DateBasis::Observed } else { basis }),
+    };
+    let Some(reported) = rec.reported_on else {
+        let (d, b) = stand_in(DateBasis::Released);
+        return (d, b, None);
+    };
+    if reported > observed {
+        // A result dated after it was seen is not believed.
+        let (d, b) = stand_in(DateBasis::Corrected);
+        return (d, b, None);
+    }
+    let broken = match (released, introduced) {
+        (Some(r), _) if reported < r => Some((r, DateBoundReason::ModelRelease)),
+        (_, Some(i)) if reported < i => Some((i, DateBoundReason::BenchmarkIntroduced)),
+        _ => None,
+    };
+    match broken {
+        Some((bound, reason)) => {
+            let d = earliest.filter(|&e| e <= observed).unwrap_or(observed);
+            (d, DateBasis::Corrected, Some((reported, bound, reason)))
+        }
+        None => (reported, DateBasis::Reported, None),
+    }
+}
+
+/// The side a subject of this access is ranked on, if any.
 fn side_of(story: &Story, access: Access) -> Side {
     if story.incumbent.access.contains(&access) {
         Side::Cohort(INCUMBENT)
     } else if story.challenger.access.contains(&access) {
         Side::Cohort(CHALLENGER)
     } else if access == Access::Unknown {
-        Side::Unknown
+        Side::Cohort(UNKNOWN)
     } else {
         Side::Outside
     }
@@ -816,32 +1011,83 @@ fn build_scope<'a>(
     (scope, by_id)
 }
 
-/// Variants in display order: the main (empty) one, then the registry's order, then the rest
-/// alphabetically. A benchmark without results still gets one row, so that it shows as empty.
-fn build_rows(scope: &[ScopeBenchmark<'_>], variants: &[BTreeSet<&str>]) -> Vec<Row> {
-    let mut rows = Vec::new();
-    for (bench, (sb, present)) in scope.iter().zip(variants).enumerate() {
-        let known: &[String] = sb.entry.map_or(&[], |e| e.variants.as_slice());
-        let mut ordered: Vec<&str> = present.iter().copied().collect();
-        ordered.sort_by_key(|v| {
-            let pos = known.iter().position(|k| k == v);
-            (!v.is_empty(), pos.is_none(), pos, *v)
-        });
-        if ordered.is_empty() {
-            ordered.push("");
-        }
-        rows.extend(ordered.into_iter().map(|v| Row {
-            bench,
-            variant: v.to_owned(),
-        }));
+/// The role of a benchmark's row with this variant and class.
+fn role_of(entry: Option<&BenchmarkEntry>, variant: &str, class: &Settings) -> RowRole {
+    let headline_variant = entry.map_or("", |e| e.headline.variant.as_str());
+    if entry.is_some_and(|e| e.subscores.iter().any(|s| s == variant)) {
+        RowRole::Subscore
+    } else if variant != headline_variant {
+        RowRole::Split
+    } else if class.is_empty() {
+        RowRole::Headline
+    } else {
+        RowRole::OtherSettings
     }
-    rows
+}
+
+/// Rows in display order: per benchmark, the headline row first (present even without
+/// results), then the headline variant's other settings, then other splits in the
+/// registry's order, then sub-scores; classes alphabetically. Returns the rows and, per
+/// pass row, its index.
+fn build_rows(
+    scope: &[ScopeBenchmark<'_>],
+    pass_rows: &[(usize, &str, &Settings)],
+) -> (Vec<Row>, Vec<usize>) {
+    let mut keyed: Vec<(usize, RowRole, (bool, Option<usize>, String), Settings, Option<usize>)> =
+        Vec::new();
+    let known = |bench: usize| -> &[String] { scope[bench].entry.map_or(&[], |e| &e.variants) };
+    for (i, &(bench, variant, class)) in pass_rows.iter().enumerate() {
+        let role = role_of(scope[bench].entry, variant, class);
+        let pos = known(bench).iter().position(|k| k == variant);
+        keyed.push((
+            bench,
+            role,
+            (pos.is_none(), pos, variant.to_owned()),
+            class.clone(),
+            Some(i),
+        ));
+    }
+    for (bench, sb) in scope.iter().enumerate() {
+        let has_headline = keyed
+            .iter()
+            .any(|k| k.0 == bench && k.1 == RowRole::Headline);
+        let variant = sb.entry.map_or("", |e| e.headline.variant.as_str());
+        if !has_headline && (sb.entry.is_some() || !keyed.iter().any(|k| k.0 == bench)) {
+            let pos = known(bench).iter().position(|k| k == variant);
+            keyed.push((
+                bench,
+                RowRole::Headline,
+                (pos.is_none(), pos, variant.to_owned()),
+                Settings::new(),
+                None,
+            ));
+        }
+    }
+    keyed.sort_by(|a, b| (a.0, a.1, &a.2, &a.3).cmp(&(b.0, b.1, &b.2, &b.3)));
+    let mut row_of_pass = vec![0; pass_rows.len()];
+    let rows = keyed
+        .into_iter()
+        .enumerate()
+        .map(|(r, (bench, role, (_, _, variant), class, pass))| {
+            if let Some(p) = pass {
+                row_of_pass[p] = r;
+            }
+            Row {
+                bench,
+                variant,
+                class,
+                role,
+                lanes: 0..0,
+            }
+        })
+        .collect();
+    (rows, row_of_pass)
 }
 
 /// Groups claims (sorted by key, then source, then snapshot) into results, and works out
 /// which claim counts for each result from each date on.
 fn build_keys(claims: &[ScoreClaim<'_>], order: &[u32]) -> KeyTable {
-    let key = |i: usize| claims[order[i] as usize].key();
+    let key = |i: usize| claims[order[i] as usize].key;
     // Large inputs are split in two at a result boundary, each half worked on a thread.
     let mut middle = order.len() / 2;
     while middle > 0 && middle < order.len() && key(middle) == key(middle - 1) {
@@ -874,7 +1120,7 @@ fn build_keys(claims: &[ScoreClaim<'_>], order: &[u32]) -> KeyTable {
 fn build_keys_part(claims: &[ScoreClaim<'_>], order: &[u32]) -> KeyTable {
     let mut table = KeyTable::default();
     let mut scratch = Scratch::default();
-    let key = |i: usize| claims[order[i] as usize].key();
+    let key = |i: usize| claims[order[i] as usize].key;
     let mut start = 0;
     while start < order.len() {
         let mut end = start + 1;
@@ -902,7 +1148,8 @@ fn key_events(
     table: &mut KeyTable,
 ) {
     // Per source: the claim current on each date is the one from the latest snapshot among
-    // those whose effective date has come.
+    // those whose date has come. A later snapshot repeating the same value does not replace
+    // the claim that first showed it: the result dates from its first appearance.
     let changes = &mut scratch.changes;
     changes.clear();
     let mut slot = 0;
@@ -924,8 +1171,13 @@ fn key_events(
             let before = current;
             while i < by_date.len() && claims[by_date[i]].effective == date {
                 let c = by_date[i];
-                if current.is_none_or(|cur| claims[c].snapshot_rank() > claims[cur].snapshot_rank())
-                {
+                let replaces = current.is_none_or(|cur| {
+                    claims[c].snapshot_rank() > claims[cur].snapshot_rank()
+                        && (claims[c].value.to_bits() != claims[cur].value.to_bits()
+                            || (claims[cur].date_basis != DateBasis::Reported
+                                && claims[c].date_basis == DateBasis::Reported))
+                });
+                if replaces {
                     current = Some(c);
                 }
                 i += 1;
@@ -973,9 +1225,57 @@ fn key_events(
     table.sources.extend(per_source.iter().flatten());
     let first = &claims[group[0] as usize];
     table.keys.push(ResultKey {
-        row: first.row,
+        lane: first.lane,
         side: first.side,
+        subject: first.subject,
+        settings: first.settings,
         events: events_start..table.events.len(),
         per_source: sources_start..table.sources.len(),
     });
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headline_class_ignores_unstated_and_matching_settings() {
+        let mut entry = BenchmarkEntry {
+            id: "b".into(),
+            name: "B".into(),
+            metric: String::new(),
+            unit: Unit::Percent,
+            higher_is_better: true,
+            saturated: false,
+            variants: Vec::new(),
+            subscores: vec!["live".into()],
+            headline: Default::default(),
+            introduced: None,
+            aliases: Vec::new(),
+        };
+        entry
+            .headline
+            .settings
+            .insert("attempts".into(), "1".into());
+        let s = |pairs: &[(&str, &str)]| -> Settings {
+            pairs
+                .iter()
+                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+                .collect()
+        };
+        assert!(class_of(&entry, &s(&[])).is_empty());
+        assert!(class_of(&entry, &s(&[("attempts", "1"), ("mode", "FC")])).is_empty());
+        assert_eq!(
+            class_of(&entry, &s(&[("attempts", "2+")])),
+            s(&[("attempts", "2+")])
+        );
+        assert_eq!(unstated(Some(&entry), &s(&[("mode", "FC")])), ["attempts"]);
+        assert_eq!(role_of(Some(&entry), "", &Settings::new()), RowRole::Headline);
+        assert_eq!(
+            role_of(Some(&entry), "", &s(&[("attempts", "2+")])),
+            RowRole::OtherSettings
+        );
+        assert_eq!(role_of(Some(&entry), "live", &Settings::new()), RowRole::Subscore);
+        assert_eq!(role_of(Some(&entry), "test", &Settings::new()), RowRole::Split);
+    }
 }

@@ -1,5 +1,5 @@
-//! The best result of each cohort on each benchmark over time, computed once by sweeping the
-//! dates in order, so that the timeline, lags and forecasts never re-scan all claims.
+//! The best result of each side on each lane over time, computed once by sweeping the dates
+//! in order, so that the timeline, lags and forecasts never re-scan all claims.
 
 use std::cmp::{Ordering, Reverse};
 use std::collections::BinaryHeap;
@@ -7,32 +7,34 @@ use std::collections::BinaryHeap;
 use gapwatch_model::{Date, Margin, MarginUnit};
 
 use crate::Gap;
-use crate::prepare::{CHALLENGER, INCUMBENT, Prepared};
+use crate::prepare::{Prepared, SIDES};
 use crate::text::EPSILON;
 
-/// The state of one row on one date: the index of each cohort's best claim.
+/// The state of one lane on one date: the index of each side's best claim.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub(crate) struct Point {
     pub(crate) date: Date,
-    pub(crate) best: [Option<usize>; 2],
+    pub(crate) best: [Option<usize>; SIDES],
 }
 
-/// A row's history, and who ties for the best at the end of it.
+/// A lane's history, who ties for the best at the end of it, and each side's newest result.
 #[derive(Debug, Default)]
-pub(crate) struct RowSeries {
-    /// One point per date on which a cohort's best claim changed, oldest first.
+pub(crate) struct LaneSeries {
+    /// One point per date on which a side's best claim changed, oldest first.
     pub(crate) points: Vec<Point>,
-    /// Per cohort, the claims tied for the best on the last date, the one shown first.
-    pub(crate) ties: [Vec<usize>; 2],
+    /// Per side, the claims tied for the best on the last date, the one shown first.
+    pub(crate) ties: [Vec<usize>; SIDES],
+    /// Per side, the date of its newest result (any subject).
+    pub(crate) newest: [Option<Date>; SIDES],
 }
 
-impl RowSeries {
-    pub(crate) fn last(&self) -> [Option<usize>; 2] {
-        self.points.last().map_or([None, None], |p| p.best)
+impl LaneSeries {
+    pub(crate) fn last(&self) -> [Option<usize>; SIDES] {
+        self.points.last().map_or([None; SIDES], |p| p.best)
     }
 }
 
-/// A result in a cohort's ranking: better values first, then the earlier date, then the
+/// A result in a side's ranking: better values first, then the earlier date, then the
 /// lower claim id.
 #[derive(Debug, Clone, Copy)]
 struct Ranked {
@@ -67,22 +69,22 @@ impl PartialEq for Ranked {
 
 impl Eq for Ranked {}
 
-/// Builds every row's series in one sweep over the results' events. Each cohort's ranking
-/// is a heap from which superseded entries are dropped lazily when they surface.
-pub(crate) fn build(prepared: &Prepared<'_>) -> Vec<RowSeries> {
+/// Builds every lane's series in one sweep over the results' events. Each side's ranking is
+/// a heap from which superseded entries are dropped lazily when they surface.
+pub(crate) fn build(prepared: &Prepared<'_>) -> Vec<LaneSeries> {
     let table = &prepared.keys;
-    let mut out: Vec<RowSeries> = (0..prepared.rows.len())
-        .map(|_| RowSeries::default())
+    let mut out: Vec<LaneSeries> = (0..prepared.lanes.len())
+        .map(|_| LaneSeries::default())
         .collect();
     let mut current: Vec<Option<Ranked>> = vec![None; table.keys.len()];
     let mut events: Vec<(Date, usize, usize)> = Vec::new();
-    // Results are sorted by row, so each row's results are one run of keys.
+    // Results are sorted by lane, so each lane's results are one run of keys.
     let mut first_key = 0;
     while first_key < table.keys.len() {
-        let row = table.keys[first_key].row;
+        let lane = table.keys[first_key].lane;
         let mut end_key = first_key;
         events.clear();
-        while end_key < table.keys.len() && table.keys[end_key].row == row {
+        while end_key < table.keys.len() && table.keys[end_key].lane == lane {
             let key = &table.keys[end_key];
             events.extend(
                 table.events[key.events.clone()]
@@ -92,9 +94,7 @@ pub(crate) fn build(prepared: &Prepared<'_>) -> Vec<RowSeries> {
             end_key += 1;
         }
         events.sort_unstable();
-        let higher = prepared.scope[prepared.rows[row].bench]
-            .entry
-            .is_none_or(|e| e.higher_is_better);
+        let higher = higher_is_better(prepared, lane);
         let rank = |c: usize| {
             let claim = &prepared.claims[c];
             let v = claim.value;
@@ -106,20 +106,22 @@ pub(crate) fn build(prepared: &Prepared<'_>) -> Vec<RowSeries> {
                 claim: c,
             }
         };
-        let mut heaps: [BinaryHeap<(Reverse<Ranked>, usize)>; 2] =
-            [BinaryHeap::new(), BinaryHeap::new()];
-        let series = &mut out[row];
+        let mut heaps: [BinaryHeap<(Reverse<Ranked>, usize)>; SIDES] =
+            std::array::from_fn(|_| BinaryHeap::new());
+        let series = &mut out[lane];
         let mut i = 0;
         while i < events.len() {
             let date = events[i].0;
             while i < events.len() && events[i].0 == date {
                 let (_, k, c) = events[i];
                 let ranked = rank(c);
-                heaps[table.keys[k].side].push((Reverse(ranked), k));
+                let side = table.keys[k].side;
+                heaps[side].push((Reverse(ranked), k));
                 current[k] = Some(ranked);
+                series.newest[side] = Some(series.newest[side].map_or(date, |n| n.max(date)));
                 i += 1;
             }
-            let best = [INCUMBENT, CHALLENGER].map(|side| {
+            let best = std::array::from_fn(|side| {
                 let heap = &mut heaps[side];
                 while let Some((Reverse(top), k)) = heap.peek() {
                     if current[*k] == Some(*top) {
@@ -133,7 +135,7 @@ pub(crate) fn build(prepared: &Prepared<'_>) -> Vec<RowSeries> {
                 series.points.push(Point { date, best });
             }
         }
-        for side in [INCUMBENT, CHALLENGER] {
+        for side in 0..SIDES {
             let mut standing: Vec<Ranked> = (first_key..end_key)
                 .filter(|&k| table.keys[k].side == side)
                 .filter_map(|k| current[k])
@@ -150,6 +152,30 @@ pub(crate) fn build(prepared: &Prepared<'_>) -> Vec<RowSeries> {
         first_key = end_key;
     }
     out
+}
+
+fn higher_is_better(prepared: &Prepared<'_>, lane: usize) -> bool {
+    prepared.scope[prepared.rows[prepared.lanes[lane].row].bench]
+        .entry
+        .is_none_or(|e| e.higher_is_better)
+}
+
+/// Whether `a` is strictly better than `b`, by the metric's direction.
+pub(crate) fn better(higher_is_better: bool, a: f64, b: f64) -> bool {
+    if higher_is_better {
+        a > b + EPSILON
+    } else {
+        a < b - EPSILON
+    }
+}
+
+/// Whether `v` reaches `target` (at least as good), by the metric's direction.
+pub(crate) fn reaches(higher_is_better: bool, v: f64, target: f64) -> bool {
+    if higher_is_better {
+        v >= target - EPSILON
+    } else {
+        v <= target + EPSILON
+    }
 }
 
 /// The gap between two bests: positive when the challenger trails, in either direction of

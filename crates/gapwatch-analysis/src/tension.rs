@@ -1,28 +1,60 @@
-//! Tensions: sources that disagree on the same result, self-reported against third-party
-//! figures, and a source's access flag against the registry.
+//! Tensions: sources that disagree on the same result, labs' own figures against
+//! independent ones, a source's access flag against the registry, and dates that cannot be
+//! true.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use gapwatch_model::{Access, ClaimRow, ClaimSet, Evaluator, FactRow, Unit};
+use gapwatch_model::{Access, ClaimRow, ClaimSet, Evaluator, FactRow, Settings, SettingsId, Unit};
 
-use crate::context::{Ctx, RowInfo};
-use crate::prepare::{Resolver, SubjectClass, combined_access, preference, snapshot_rank};
+use crate::context::Ctx;
+use crate::prepare::{
+    CHALLENGER, INCUMBENT, Resolver, SubjectClass, SubjectKey, basis_rank, combined_access,
+    preference, snapshot_rank,
+};
+use crate::series::better;
 use crate::text::{self, EPSILON};
-use crate::{AnalysisOptions, Tension, TensionKind};
+use crate::{AnalysisOptions, DateBound, Tension, TensionItem, TensionKind};
 
 pub(crate) fn find(ctx: &Ctx<'_>, claims: &ClaimSet, options: &AnalysisOptions) -> Vec<Tension> {
-    let mut out = score_tensions(ctx, options);
-    out.extend(access_tensions(ctx, claims));
+    let bests = Bests::of(ctx);
+    let mut out = score_tensions(ctx, options, &bests);
+    out.extend(access_tensions(ctx, claims, &bests));
+    out.extend(date_tensions(ctx, &bests));
     out.sort_by(|a, b| {
-        (a.kind, &a.benchmark, &a.subject, &a.claim_ids).cmp(&(
+        (a.kind, &a.row, &a.subject, a.claim_ids()).cmp(&(
             b.kind,
-            &b.benchmark,
+            &b.row,
             &b.subject,
-            &b.claim_ids,
+            b.claim_ids(),
         ))
     });
     out
 }
+
+/// The subjects standing as a side's best on the story's rows, by subject index, overall
+/// and per row.
+struct Bests {
+    subjects: HashSet<usize>,
+    by_row: HashSet<(usize, usize)>,
+}
+
+impl Bests {
+    fn of(ctx: &Ctx<'_>) -> Self {
+        let mut subjects = HashSet::new();
+        let mut by_row = HashSet::new();
+        for row in ctx.story_rows() {
+            for c in ctx.pairs[row].last().into_iter().flatten() {
+                let subject = ctx.prepared.claims[c].subject;
+                subjects.insert(subject);
+                by_row.insert((row, subject));
+            }
+        }
+        Self { subjects, by_row }
+    }
+}
+
+/// Ratings drift as votes come in: two ratings this many days apart are not a disagreement.
+const RATING_DRIFT_DAYS: i64 = 45;
 
 fn tolerance(unit: Unit, options: &AnalysisOptions) -> f64 {
     match unit {
@@ -31,106 +63,122 @@ fn tolerance(unit: Unit, options: &AnalysisOptions) -> f64 {
     }
 }
 
-fn evaluator(e: Evaluator) -> &'static str {
-    match e {
-        Evaluator::ThirdParty => "third-party",
-        Evaluator::SelfReported => "self-reported",
-        Evaluator::Unknown => "evaluator not stated",
-        Evaluator::Competitor => "reported by a competitor",
+fn item(ctx: &Ctx<'_>, c: usize) -> TensionItem {
+    let claim = &ctx.prepared.claims[c];
+    TensionItem {
+        claim_id: claim.id,
+        source_id: ctx.prepared.set.str(claim.rec.source).to_owned(),
+        value: Some(claim.value),
+        access: None,
+        evaluator: claim.evaluator,
+        date: claim.effective,
     }
 }
 
-/// Per result, the latest claim of each source as of the analysis date; a spread beyond the
-/// tolerance is a tension.
-fn score_tensions(ctx: &Ctx<'_>, options: &AnalysisOptions) -> Vec<Tension> {
+/// Per result (subject and settings on one row, across evidence bases), the latest claim of
+/// each source as of the analysis date; a spread beyond the tolerance is a tension.
+fn score_tensions(ctx: &Ctx<'_>, options: &AnalysisOptions, bests: &Bests) -> Vec<Tension> {
     let claims = &ctx.prepared.claims;
-    let mut out = Vec::new();
     let table = &ctx.prepared.keys;
-    // Worked out once per row, when a row first has a result from two sources.
-    let mut infos: Vec<Option<RowInfo>> = vec![None; ctx.prepared.rows.len()];
-    for key in &table.keys {
-        if key.per_source.len() < 2
-            || !ctx.prepared.scope[ctx.prepared.rows[key.row].bench].in_story
-        {
-            continue;
+    let mut out = Vec::new();
+    // Keys are sorted by lane, and a row's lanes are contiguous: one run of keys per row.
+    let mut k = 0;
+    while k < table.keys.len() {
+        let row = ctx.prepared.lanes[table.keys[k].lane].row;
+        let mut end = k;
+        let mut groups: BTreeMap<(usize, SettingsId), Vec<usize>> = BTreeMap::new();
+        while end < table.keys.len() && ctx.prepared.lanes[table.keys[end].lane].row == row {
+            let key = &table.keys[end];
+            groups
+                .entry((key.subject, key.settings))
+                .or_default()
+                .extend(&table.sources[key.per_source.clone()]);
+            end += 1;
         }
-        let info = infos[key.row].get_or_insert_with(|| ctx.row_info(key.row));
-        let tol = tolerance(info.unit, options);
-        let per_source = &table.sources[key.per_source.clone()];
-        let (low, high) = per_source
-            .iter()
-            .fold((f64::INFINITY, f64::NEG_INFINITY), |(low, high), &c| {
-                (low.min(claims[c].value), high.max(claims[c].value))
-            });
-        let spread = high - low;
-        if spread <= tol + EPSILON {
-            continue;
+        if ctx.prepared.scope[ctx.prepared.rows[row].bench].in_story {
+            let info = ctx.row_info(row);
+            let tol = tolerance(info.unit, options);
+            let last = ctx.pairs[row].last();
+            for ((subject, settings), mut per_source) in groups {
+                if info.unit == Unit::Elo {
+                    // Only ratings from about the same time can disagree: keep those within
+                    // the drift window of the latest.
+                    let latest = per_source
+                        .iter()
+                        .map(|&c| claims[c].effective)
+                        .max()
+                        .map_or(0, |d| d.days_since_epoch());
+                    per_source.retain(|&c| {
+                        latest - claims[c].effective.days_since_epoch() <= RATING_DRIFT_DAYS
+                    });
+                }
+                if per_source.len() < 2 {
+                    continue;
+                }
+                let (low, high) = per_source
+                    .iter()
+                    .fold((f64::INFINITY, f64::NEG_INFINITY), |(lo, hi), &c| {
+                        (lo.min(claims[c].value), hi.max(claims[c].value))
+                    });
+                if high - low <= tol + EPSILON {
+                    continue;
+                }
+                per_source.sort_by(|&a, &b| {
+                    basis_rank(claims[a].evaluator)
+                        .cmp(&basis_rank(claims[b].evaluator))
+                        .then_with(|| preference(&claims[a], &claims[b]))
+                });
+                let by = |e: Evaluator| {
+                    per_source
+                        .iter()
+                        .filter(move |&&c| claims[c].evaluator == e)
+                        .map(|&c| claims[c].value)
+                };
+                let self_vs_third = by(Evaluator::SelfReported)
+                    .any(|s| by(Evaluator::ThirdParty).any(|t| (s - t).abs() > tol + EPSILON));
+                let side = claims[per_source[0]].side;
+                let touches_row = bests.by_row.contains(&(row, subject))
+                    || [INCUMBENT, CHALLENGER].into_iter().any(|s| {
+                        side == s
+                            && last[s].is_none_or(|b| {
+                                per_source.iter().any(|&c| {
+                                    better(info.higher_is_better, claims[c].value, ctx.value(b))
+                                })
+                            })
+                    });
+                let first = per_source[0];
+                out.push(Tension {
+                    kind: if self_vs_third {
+                        TensionKind::SelfReportedVsThirdParty
+                    } else {
+                        TensionKind::SourcesDisagree
+                    },
+                    subject: ctx.subject(first),
+                    settings: ctx.prepared.set.settings(settings).clone(),
+                    row: Some(info.key.clone()),
+                    unit: info.unit,
+                    items: per_source.iter().map(|&c| item(ctx, c)).collect(),
+                    tolerance: Some(tol),
+                    registry_access: None,
+                    bound: None,
+                    touches_row,
+                });
+            }
         }
-        let mut ranked = per_source.to_vec();
-        ranked.sort_by(|&a, &b| preference(&claims[a], &claims[b]));
-        let by = |e: Evaluator| {
-            ranked
-                .iter()
-                .filter(move |&&c| claims[c].evaluator == e)
-                .map(|&c| claims[c].value)
-        };
-        let self_vs_third = by(Evaluator::SelfReported)
-            .any(|s| by(Evaluator::ThirdParty).any(|t| (s - t).abs() > tol + EPSILON));
-        let chosen = ranked[0];
-        let first = &claims[chosen];
-        let subject =
-            text::subject_with_settings(ctx.subject(chosen), ctx.prepared.settings_of(chosen));
-        let listed: Vec<String> = ranked
-            .iter()
-            .map(|&c| {
-                format!(
-                    "{} ({}, {})",
-                    text::value(info.unit, claims[c].value),
-                    evaluator(claims[c].evaluator),
-                    claims[c].effective
-                )
-            })
-            .collect();
-        let (kind, opening) = if self_vs_third {
-            (
-                TensionKind::SelfReportedVsThirdParty,
-                format!(
-                    "Self-reported and third-party results for {subject} on {} differ",
-                    info.display
-                ),
-            )
-        } else {
-            (
-                TensionKind::SourcesDisagree,
-                format!("Sources disagree on {subject} on {}", info.display),
-            )
-        };
-        out.push(Tension {
-            kind,
-            subject,
-            benchmark: Some(info.id.clone()),
-            description: format!(
-                "{opening}: {}; they are {} apart, beyond the tolerance of {}. The {} {} counts.",
-                text::join(&listed),
-                text::amount(info.unit, spread),
-                text::amount(info.unit, tol),
-                evaluator(first.evaluator),
-                text::value(info.unit, first.value),
-            ),
-            claim_ids: ranked.iter().map(|&c| claims[c].id).collect(),
-            sources: ranked
-                .iter()
-                .map(|&c| ctx.prepared.set.str(claims[c].rec.source).to_owned())
-                .collect(),
-        });
+        k = end;
     }
     out
 }
 
 /// A source's latest access flag for a subject against the registry's access for its models.
 /// Flags and registry entries that say "unknown" are not disagreements.
-fn access_tensions(ctx: &Ctx<'_>, claims: &ClaimSet) -> Vec<Tension> {
+fn access_tensions(ctx: &Ctx<'_>, claims: &ClaimSet, bests: &Bests) -> Vec<Tension> {
     let mut resolver = Resolver::new(ctx.registry);
+    let best_keys: HashSet<&SubjectKey<'_>> = bests
+        .subjects
+        .iter()
+        .map(|&s| &ctx.prepared.subjects[s])
+        .collect();
     // Per subject id, its resolved models when all its names resolve; worked out once.
     let mut resolved: Vec<Option<Option<Vec<&str>>>> = vec![None; claims.subjects().len()];
     // (models, system, source) -> the latest flag
@@ -167,7 +215,7 @@ fn access_tensions(ctx: &Ctx<'_>, claims: &ClaimSet) -> Vec<Tension> {
         grouped.entry((ids, system)).or_default().push(rec);
     }
     let mut out = Vec::new();
-    for recs in grouped.into_values() {
+    for ((ids, system), recs) in grouped {
         let SubjectClass::Resolved { models, .. } =
             resolver.classify(claims.subject(recs[0].subject))
         else {
@@ -187,50 +235,66 @@ fn access_tensions(ctx: &Ctx<'_>, claims: &ClaimSet) -> Vec<Tension> {
         if flagged.is_empty() {
             continue;
         }
-        let subject = text::subject(ctx.registry, claims.subject(flagged[0].0.subject));
-        let mut by_flag: BTreeMap<Access, usize> = BTreeMap::new();
-        for (_, a) in &flagged {
-            *by_flag.entry(*a).or_default() += 1;
-        }
-        let flags: Vec<String> = by_flag
-            .iter()
-            .enumerate()
-            .map(|(i, (a, n))| {
-                let who = if i == 0 { subject.as_str() } else { "it" };
-                match n {
-                    1 if i == 0 => format!("One source flags {who} as {a}"),
-                    1 => format!("one source flags {who} as {a}"),
-                    n => format!("{n} sources flag {who} as {a}"),
-                }
-            })
-            .collect();
-        let registry_says = match models.as_slice() {
-            [one] => format!("the registry lists {} as {}", one.name, one.access),
-            many => {
-                let parts: Vec<String> = many
-                    .iter()
-                    .map(|m| format!("{} as {}", m.name, m.access))
-                    .collect();
-                format!(
-                    "the registry lists {}, which makes it {registry_access}",
-                    text::join(&parts)
-                )
-            }
+        let key = SubjectKey {
+            ids: ids.clone(),
+            system,
         };
         out.push(Tension {
             kind: TensionKind::AccessFlagVsRegistry,
-            description: format!(
-                "{}, but {registry_says}; the registry's classification counts.",
-                text::join(&flags)
-            ),
-            subject,
-            benchmark: None,
-            claim_ids: flagged.iter().map(|(r, _)| r.id).collect(),
-            sources: flagged
+            subject: text::subject(ctx.registry, claims.subject(flagged[0].0.subject)),
+            settings: Settings::new(),
+            row: None,
+            unit: Unit::Score,
+            items: flagged
                 .iter()
-                .map(|(r, _)| claims.str(r.source).to_owned())
+                .map(|(r, a)| TensionItem {
+                    claim_id: r.id,
+                    source_id: claims.str(r.source).to_owned(),
+                    value: None,
+                    access: Some(*a),
+                    evaluator: r.evaluator,
+                    date: r.observed_on,
+                })
                 .collect(),
+            tolerance: None,
+            registry_access: Some(registry_access),
+            bound: None,
+            touches_row: best_keys.contains(&key),
         });
     }
     out
+}
+
+/// Results whose source dates them before their model's release or their benchmark's
+/// introduction: they count from their first observation instead.
+fn date_tensions(ctx: &Ctx<'_>, bests: &Bests) -> Vec<Tension> {
+    let mut infos = HashMap::new();
+    ctx.prepared
+        .impossible
+        .iter()
+        .filter_map(|d| {
+            let c = &ctx.prepared.claims[d.claim];
+            let row = ctx.prepared.lanes[c.lane].row;
+            if !ctx.prepared.scope[ctx.prepared.rows[row].bench].in_story {
+                return None;
+            }
+            let info = infos.entry(row).or_insert_with(|| ctx.row_info(row));
+            Some(Tension {
+                kind: TensionKind::ImpossibleDate,
+                subject: ctx.subject(d.claim),
+                settings: ctx.prepared.settings_of(d.claim).clone(),
+                row: Some(info.key.clone()),
+                unit: info.unit,
+                items: vec![item(ctx, d.claim)],
+                tolerance: None,
+                registry_access: None,
+                bound: Some(DateBound {
+                    reported: d.reported,
+                    earliest: d.earliest,
+                    reason: d.reason,
+                }),
+                touches_row: bests.by_row.contains(&(row, c.subject)),
+            })
+        })
+        .collect()
 }

@@ -111,6 +111,12 @@ pub struct SourceConfig {
     /// Who produced the results, unless a row says otherwise. Default: third party.
     #[serde(default = "third_party")]
     pub evaluator: Evaluator,
+    /// The lineage this source belongs to: one publisher's file in successive formats
+    /// (a board's JSON and its older HTML page) share a lineage, so that their latest
+    /// snapshot supersedes the others and they never count as disagreeing sources.
+    /// Default: the source's own id.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lineage: Option<String>,
     /// Inputs larger than this many bytes are refused. Default [`DEFAULT_MAX_BYTES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_bytes: Option<u64>,
@@ -705,6 +711,16 @@ pub struct SettingRule {
     /// The value set by a `name_suffix` without `{}`. Default `true`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub value: Option<String>,
+    /// For free text (`analysis_method = "multiple parallel attempts"`): `[phrase, value]`
+    /// pairs; the first phrase the text contains, compared without case, gives the value.
+    /// Text that contains none, or a phrase whose value is empty, leaves the setting
+    /// unstated.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub contains: Vec<(String, String)>,
+    /// The setting applies only to scores on these benchmark ids; empty for all of a row's
+    /// scores.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub benchmarks: Vec<String>,
 }
 
 /// Where a result's date is.

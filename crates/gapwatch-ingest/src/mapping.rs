@@ -77,9 +77,15 @@ pub(crate) fn map_record(
         }
     }
 
+    // Settings that apply to some benchmarks only: (benchmarks, key, value).
+    let mut scoped: Vec<(&[String], &str, String)> = Vec::new();
     for rule in &source.settings {
         if let Some(v) = setting_value(rule, rec, paths) {
-            settings.entry(rule.key.clone()).or_insert(v);
+            if rule.benchmarks.is_empty() {
+                settings.entry(rule.key.clone()).or_insert(v);
+            } else {
+                scoped.push((&rule.benchmarks, &rule.key, v));
+            }
         }
     }
 
@@ -104,6 +110,14 @@ pub(crate) fn map_record(
                 }
                 for (k, v) in &settings {
                     score.settings.entry(k.clone()).or_insert_with(|| v.clone());
+                }
+                for (benchmarks, k, v) in &scoped {
+                    if benchmarks.contains(&score.benchmark) {
+                        score
+                            .settings
+                            .entry((*k).to_owned())
+                            .or_insert_with(|| v.clone());
+                    }
                 }
                 let evaluator = match &rule.self_reported {
                     Some(m) if marked(m, rec, paths) => Evaluator::SelfReported,
@@ -265,6 +279,15 @@ fn setting_value(rule: &SettingRule, rec: &Record<'_>, paths: &mut PathCache) ->
     }?;
     if is_missing(&raw) {
         return None;
+    }
+    if !rule.contains.is_empty() {
+        let text = fold(&raw);
+        return rule
+            .contains
+            .iter()
+            .find(|(phrase, _)| text.contains(&fold(phrase)))
+            .map(|(_, value)| value.clone())
+            .filter(|value| !value.is_empty());
     }
     allowed(rule, &raw)
 }

@@ -91,7 +91,9 @@ pub struct Headline {
     /// The variant (split) that is the headline; empty for the main one.
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub variant: String,
-    /// Setting keys that change the task, each with the value readers assume.
+    /// Setting keys that change the task, each with the value readers assume. An empty value
+    /// means the headline is the results that state none: any stated value (a harness other
+    /// than the benchmark's own) stands apart, and not stating it is not remarked on.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub settings: std::collections::BTreeMap<String, String>,
 }

@@ -1,19 +1,20 @@
 //! The digest: one version of a story as structured content, before any rendering.
+//!
+//! Every number carries a citation: an [`Inline::Cite`] names a numbered source and the
+//! claims the number rests on; the Sources section lists, per source, the stored snapshots
+//! this version cites, and the Evidence appendix gives each cited claim's snapshot and row.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use gapwatch_analysis::{Analysis, Change, Entry, ParityRow, Verdict};
-use gapwatch_model::{Date, Registry, Story};
+use gapwatch_analysis::{Analysis, Change, RowRole};
+use gapwatch_model::{ClaimSet, Date, Story};
 use serde::{Deserialize, Serialize};
 
-use crate::format::{format_gap, format_months, format_value, group_thousands};
+use crate::prose;
 
-/// A source as the digest cites it. The number is the story's citation number, stable across
-/// versions.
+/// A source as gapwatch knows it: who publishes it and where it lives.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct CitedSource {
-    /// The citation number `n` in `[n]`.
-    pub number: u32,
+pub struct SourceMeta {
     /// The configured source id.
     pub id: String,
     /// Who publishes it.
@@ -22,21 +23,54 @@ pub struct CitedSource {
     pub title: String,
     /// Where it is fetched from.
     pub url: String,
-    /// When gapwatch first observed it.
-    pub first_seen: Option<Date>,
-    /// When gapwatch last observed it.
-    pub last_observed: Option<Date>,
-    /// The stored snapshots whose claims this version cites: sha256 and observed date.
-    pub snapshots: Vec<(String, Date)>,
 }
 
-/// The gap on one benchmark at successive dates (one point per published version and the
-/// version being built), for charts.
+/// A stored snapshot a version cites, with the claims it cites from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitedSnapshot {
+    /// The sha256 of the stored bytes.
+    pub sha256: String,
+    /// When it was observed.
+    pub observed_on: Date,
+    /// Where the bytes came from (a URL, a file, `repository@commit:path`), when recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub origin: Option<String>,
+    /// The claims cited from it, with the row each came from.
+    pub claims: Vec<CitedClaim>,
+    /// True when the main story (everything before the appendix) cites it.
+    pub in_main_story: bool,
+}
+
+/// A cited claim and the row of the snapshot it came from.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitedClaim {
+    /// The claim's id in the store (`gapwatch claim show ID`).
+    pub claim_id: i64,
+    /// Where in the snapshot: table, row, field.
+    pub locator: String,
+    /// What it says, for people: subject and value.
+    pub summary: String,
+}
+
+/// A source as the digest cites it. The number is the story's citation number, stable across
+/// versions and given to a source the first time a version cites it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitedSource {
+    /// The citation number `n` in `[n]`.
+    pub number: u32,
+    /// The source.
+    #[serde(flatten)]
+    pub meta: SourceMeta,
+    /// The snapshots this version cites, oldest first.
+    pub snapshots: Vec<CitedSnapshot>,
+}
+
+/// The gap on one benchmark over time, for charts.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct GapSeries {
     /// The benchmark's canonical id.
     pub benchmark: String,
-    /// Its display name, with the variant when there is one.
+    /// Its name for people.
     pub benchmark_name: String,
     /// (date, gap in points); positive means the challenger trails.
     pub points: Vec<(Date, f64)>,
@@ -47,8 +81,6 @@ pub struct GapSeries {
 pub struct DigestInput<'a> {
     /// The story.
     pub story: &'a Story,
-    /// The registry, for display names.
-    pub registry: &'a Registry,
     /// The version number being built.
     pub version: u32,
     /// The publication date (from the injected clock).
@@ -57,24 +89,39 @@ pub struct DigestInput<'a> {
     pub analysis: &'a Analysis,
     /// What changed since the previous version.
     pub changes: &'a [Change],
-    /// Every source the story has numbered.
-    pub sources: &'a [CitedSource],
-    /// Which source each claim came from, for citations.
-    pub claim_sources: &'a BTreeMap<i64, String>,
-    /// How many claims the store holds as of the version.
-    pub claim_count: u64,
-    /// The states of earlier versions, oldest first, for the gap-over-time charts.
-    pub history: &'a [Analysis],
+    /// The claims the analysis read, to resolve every citation to its snapshot and row.
+    pub claims: &'a ClaimSet,
+    /// Every source gapwatch knows.
+    pub sources: &'a [SourceMeta],
+    /// Where each snapshot came from, by sha256, when recorded.
+    pub origins: &'a BTreeMap<String, String>,
+    /// The citation numbers the story has given so far.
+    pub numbers: &'a BTreeMap<String, u32>,
 }
 
-/// Inline content: text, or a citation of a numbered source.
+/// Inline content: text, a citation, or a link.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(tag = "type", content = "value", rename_all = "kebab-case")]
+#[serde(tag = "type", rename_all = "kebab-case")]
 pub enum Inline {
     /// Plain text, unescaped: renderers escape it.
-    Text(String),
-    /// A citation `[n]`.
-    Cite(u32),
+    Text {
+        /// The text.
+        value: String,
+    },
+    /// A citation `[n]` of a numbered source, resting on these claims.
+    Cite {
+        /// The source's number.
+        source: u32,
+        /// The claims, each listed with its snapshot and row in the Evidence appendix.
+        claims: Vec<i64>,
+    },
+    /// A link.
+    Link {
+        /// The text shown.
+        text: String,
+        /// Where it leads: a URL, or `#anchor` within the page.
+        href: String,
+    },
 }
 
 /// A run of inline content: a sentence or a table cell.
@@ -91,8 +138,11 @@ pub enum Block {
     },
     /// A bulleted list.
     Bullets {
-        /// One line per bullet.
+        /// One line per bullet; an optional anchor id per item.
         items: Vec<Line>,
+        /// Per item, an anchor id (same length as `items`, or empty for none).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        anchors: Vec<String>,
     },
     /// A table.
     Table {
@@ -110,6 +160,9 @@ pub struct Section {
     pub id: String,
     /// The heading.
     pub title: String,
+    /// True for the appendix: collapsed in HTML, outside the main story.
+    #[serde(default)]
+    pub appendix: bool,
     /// The content.
     pub blocks: Vec<Block>,
 }
@@ -129,80 +182,43 @@ pub struct Digest {
     pub published_on: Date,
     /// The evidence cut-off.
     pub as_of: Date,
-    /// Claims in the store as of the version.
+    /// Claims the store held as of the version.
     pub claim_count: u64,
-    /// Sources with at least one snapshot as of the version.
+    /// Sources with at least one claim as of the version.
     pub source_count: usize,
-    /// The sections, in reading order, Sources last.
+    /// The sections, in reading order: the main story, Sources, then the appendix.
     pub sections: Vec<Section>,
-    /// The numbered sources cited.
+    /// The numbered sources this version cites.
     pub sources: Vec<CitedSource>,
-    /// The gap over time per benchmark, from earlier versions and this one.
+    /// Numbered sources this version does not cite (numbers stay without gaps).
+    pub uncited_sources: Vec<(u32, String)>,
+    /// Sources given a number for the first time by this version, in number order.
+    pub new_numbers: Vec<(String, u32)>,
+    /// The gap over time per comparable headline row.
     pub gap_history: Vec<GapSeries>,
+    /// The changes since the previous version.
+    pub changes: Vec<Change>,
     /// The analysis the digest was built from.
     pub analysis: Analysis,
-}
-
-struct Citer<'a> {
-    numbers: BTreeMap<&'a str, u32>,
-    claim_sources: &'a BTreeMap<i64, String>,
-    used: BTreeSet<u32>,
-}
-
-impl<'a> Citer<'a> {
-    fn source(&mut self, source_id: &str) -> Option<Inline> {
-        let n = *self.numbers.get(source_id)?;
-        self.used.insert(n);
-        Some(Inline::Cite(n))
-    }
-
-    fn claims(&mut self, claim_ids: &[i64]) -> Vec<Inline> {
-        let numbers: BTreeSet<u32> = claim_ids
-            .iter()
-            .filter_map(|id| self.claim_sources.get(id))
-            .filter_map(|s| self.numbers.get(s.as_str()).copied())
-            .collect();
-        self.used.extend(numbers.iter().copied());
-        numbers.into_iter().map(Inline::Cite).collect()
-    }
-}
-
-fn text(s: impl Into<String>) -> Inline {
-    Inline::Text(s.into())
 }
 
 impl Digest {
     /// Builds the digest of one version.
     pub fn build(input: &DigestInput<'_>) -> Digest {
         let a = input.analysis;
-        let mut citer = Citer {
-            numbers: input
-                .sources
+        let mut citer = Citer::new(input);
+        let mut sections = crate::sections::main(input, &mut citer);
+        citer.main_story_done();
+        let mut appendix = crate::sections::appendix(input, &mut citer);
+        let (sources, uncited) = citer.sources(input);
+        sections.push(crate::sections::sources(&sources, &uncited));
+        appendix.push(crate::sections::evidence(&sources));
+        sections.extend(appendix);
+        let open = a.forecasts.iter().any(|f| {
+            f.readings
                 .iter()
-                .map(|s| (s.id.as_str(), s.number))
-                .collect(),
-            claim_sources: input.claim_sources,
-            used: BTreeSet::new(),
-        };
-        let mut sections = vec![
-            whats_new(input, &mut citer),
-            what(input, &mut citer),
-            parity_map(input, &mut citer),
-            forecasts(input, &mut citer),
-            timeline(input, &mut citer),
-            tensions(input, &mut citer),
-        ];
-        let sources: Vec<CitedSource> = input
-            .sources
-            .iter()
-            .filter(|s| citer.used.contains(&s.number))
-            .cloned()
-            .collect();
-        sections.push(sources_section(&sources));
-        let open = a
-            .forecasts
-            .iter()
-            .any(|f| f.readings.iter().any(|r| r.verdict == Verdict::Open));
+                .any(|r| r.verdict == gapwatch_analysis::Verdict::Open)
+        });
         Digest {
             story_id: input.story.id.clone(),
             title: input.story.title.clone(),
@@ -215,438 +231,210 @@ impl Digest {
             version: input.version,
             published_on: input.published_on,
             as_of: a.as_of,
-            claim_count: input.claim_count,
+            claim_count: a.coverage.claims_considered as u64,
             source_count: a.coverage.sources,
             sections,
             sources,
-            gap_history: gap_history(input.history, a),
+            uncited_sources: uncited,
+            new_numbers: citer.new,
+            gap_history: a
+                .parity
+                .iter()
+                .filter(|r| r.key.role == RowRole::Headline && r.comparable)
+                .map(|r| GapSeries {
+                    benchmark: r.key.benchmark.clone(),
+                    benchmark_name: prose::row(&r.key),
+                    points: r.history.iter().map(|p| (p.date, p.points)).collect(),
+                })
+                .collect(),
+            changes: input.changes.to_vec(),
             analysis: a.clone(),
         }
     }
 
     /// The header line: `active · v3 · 2025-06-01 · 1,184 claims from 14 sources · 2 earlier versions`.
     pub fn header_line(&self) -> String {
-        let earlier = match self.version.saturating_sub(1) {
-            0 => "first version".to_owned(),
-            1 => "1 earlier version".to_owned(),
-            n => format!("{n} earlier versions"),
-        };
-        format!(
-            "{} · v{} · {} · {} claim{} from {} source{} · {}",
-            self.status,
+        Self::header_of(
+            &self.status,
             self.version,
             self.published_on,
-            group_thousands(self.claim_count as i64),
-            if self.claim_count == 1 { "" } else { "s" },
+            self.claim_count,
             self.source_count,
-            if self.source_count == 1 { "" } else { "s" },
-            earlier
         )
     }
-}
 
-fn whats_new(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Section {
-    let items: Vec<Line> = input
-        .changes
-        .iter()
-        .map(|c| {
-            let mut line = vec![text(c.description.clone())];
-            line.extend(citer.claims(&c.claim_ids));
-            line
-        })
-        .collect();
-    let blocks = if items.is_empty() {
-        vec![Block::Paragraph {
-            line: vec![text(
-                "Nothing material changed; this version was published on request.",
-            )],
-        }]
-    } else {
-        vec![Block::Bullets { items }]
-    };
-    Section {
-        id: "whats-new".into(),
-        title: format!("What's new in v{}", input.version),
-        blocks,
-    }
-}
-
-fn entry_cell(entry: Option<&Entry>, citer: &mut Citer<'_>) -> Line {
-    match entry {
-        None => vec![text("no result yet")],
-        Some(e) => {
-            let mut line = vec![text(format!(
-                "{} {}",
-                e.subject,
-                format_value(e.value, e.unit)
-            ))];
-            line.extend(citer.source(&e.source_id));
-            line
-        }
-    }
-}
-
-fn row_label(row: &ParityRow) -> String {
-    if row.variant.is_empty() {
-        row.benchmark_name.clone()
-    } else {
-        format!("{} ({})", row.benchmark_name, row.variant)
-    }
-}
-
-fn cites_of(row: &ParityRow, citer: &mut Citer<'_>) -> Vec<Inline> {
-    let ids: Vec<i64> = [&row.incumbent, &row.challenger]
-        .into_iter()
-        .flatten()
-        .map(|e| e.claim_id)
-        .collect();
-    citer.claims(&ids)
-}
-
-fn what(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Section {
-    let a = input.analysis;
-    let story = input.story;
-    let covered: Vec<&ParityRow> = a.parity.iter().filter(|r| r.gap.is_some()).collect();
-    let leads = covered.iter().filter(|r| r.challenger_leads).count();
-    let ties = covered
-        .iter()
-        .filter(|r| !r.challenger_leads && r.parity == Some(true))
-        .count();
-    let trails = covered.len() - leads - ties;
-    let mut blocks = Vec::new();
-    if covered.is_empty() {
-        blocks.push(Block::Paragraph {
-            line: vec![text(format!(
-                "No benchmark in scope has results from both {} and {} models yet.",
-                story.incumbent.label.to_lowercase(),
-                story.challenger.label.to_lowercase()
-            ))],
-        });
-    } else {
-        blocks.push(Block::Paragraph {
-            line: vec![text(format!(
-                "Of {} benchmark{} with results from both cohorts, {} models lead on {}, are within {} on {}, and trail on {}.",
-                covered.len(),
-                if covered.len() == 1 { "" } else { "s" },
-                story.challenger.label.to_lowercase(),
-                leads,
-                story.parity.describe(),
-                ties,
-                trails
-            ))],
-        });
-        let mut gaps: Vec<&&ParityRow> = covered
-            .iter()
-            .filter(|r| !r.challenger_leads && r.parity == Some(false))
-            .collect();
-        gaps.sort_by(|x, y| {
-            let gx = x.gap.as_ref().map_or(0.0, |g| g.relative_percent);
-            let gy = y.gap.as_ref().map_or(0.0, |g| g.relative_percent);
-            gy.total_cmp(&gx).then(x.benchmark.cmp(&y.benchmark))
-        });
-        let mut items = Vec::new();
-        for row in gaps.iter().take(3) {
-            if let Some(g) = &row.gap {
-                let mut line = vec![text(format!(
-                    "{}: {} behind",
-                    row_label(row),
-                    format_gap(g, row.unit)
-                ))];
-                line.extend(cites_of(row, citer));
-                items.push(line);
-            }
-        }
-        if !items.is_empty() {
-            blocks.push(Block::Paragraph {
-                line: vec![text("The largest remaining gaps:")],
-            });
-            blocks.push(Block::Bullets { items });
-        }
-    }
-    if let Some(lag) = &a.median_lag {
-        let mut line = vec![text(format!(
-            "Across {} benchmark{}, the median lag is {}{}.",
-            lag.benchmarks,
-            if lag.benchmarks == 1 { "" } else { "s" },
-            if lag.lower_bound { "at least " } else { "" },
-            format_months(lag.months)
-        ))];
-        let ids: Vec<i64> = a
-            .parity
-            .iter()
-            .filter_map(|r| r.lag.as_ref())
-            .flat_map(|l| l.claim_ids.iter().copied())
-            .collect();
-        line.extend(citer.claims(&ids));
-        blocks.push(Block::Paragraph { line });
-    }
-    Section {
-        id: "what".into(),
-        title: "What".into(),
-        blocks,
-    }
-}
-
-fn parity_map(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Section {
-    let story = input.story;
-    let mut rows = Vec::new();
-    let mut empty = Vec::new();
-    for row in &input.analysis.parity {
-        if row.incumbent.is_none() && row.challenger.is_none() {
-            empty.push(row_label(row));
-            continue;
-        }
-        let gap = match &row.gap {
-            None => vec![text("—")],
-            Some(g) => {
-                let mut line = vec![text(if row.challenger_leads {
-                    format!(
-                        "{} leads by {}",
-                        story.challenger.label,
-                        format_gap(g, row.unit)
-                    )
-                } else {
-                    format_gap(g, row.unit)
-                })];
-                line.extend(cites_of(row, citer));
-                line
-            }
+    /// The header line from its parts.
+    pub(crate) fn header_of(
+        status: &str,
+        version: u32,
+        published_on: Date,
+        claims: u64,
+        sources: usize,
+    ) -> String {
+        let earlier = match version.saturating_sub(1) {
+            0 => "first version".to_owned(),
+            n => format!("{} earlier", prose::count(n as usize, "version", "versions")),
         };
-        let parity = vec![text(match row.parity {
-            Some(true) if row.challenger_leads => "yes (leads)".to_owned(),
-            Some(true) => "yes".to_owned(),
-            Some(false) => "no".to_owned(),
-            None => "unknown".to_owned(),
-        })];
-        let lag = match &row.lag {
-            None => vec![text("—")],
-            Some(l) => {
-                let mut line = vec![text(format!(
-                    "{}{}",
-                    if l.lower_bound { "≥ " } else { "" },
-                    format_months(l.months)
-                ))];
-                line.extend(citer.claims(&l.claim_ids));
-                line
-            }
-        };
-        rows.push(vec![
-            vec![text(row_label(row))],
-            entry_cell(row.incumbent.as_ref(), citer),
-            entry_cell(row.challenger.as_ref(), citer),
-            gap,
-            parity,
-            lag,
-        ]);
+        format!(
+            "{status} · v{version} · {published_on} · {} from {} · {earlier}",
+            prose::count(claims as usize, "claim", "claims"),
+            prose::count(sources, "source", "sources"),
+        )
     }
-    let mut blocks = vec![Block::Paragraph {
-        line: vec![text(format!(
-            "Parity means the best {} model is within {} of the best {} model, or ahead of it.",
-            story.challenger.label.to_lowercase(),
-            story.parity.describe(),
-            story.incumbent.label.to_lowercase()
-        ))],
-    }];
-    blocks.push(Block::Table {
-        headers: vec![
-            "Benchmark".into(),
-            format!("Best {} (score)", story.incumbent.label.to_lowercase()),
-            format!("Best {} (score)", story.challenger.label.to_lowercase()),
-            "Gap".into(),
-            "Parity?".into(),
-            "Lag".into(),
-        ],
-        rows,
-    });
-    if !empty.is_empty() {
-        blocks.push(Block::Paragraph {
-            line: vec![text(format!("No results yet for {}.", join_names(&empty)))],
-        });
-    }
-    let cov = &input.analysis.coverage;
-    let excluded: u64 = cov.unresolved.values().sum();
-    if excluded > 0 || cov.unknown_access > 0 {
-        blocks.push(Block::Paragraph {
-            line: vec![text(format!(
-                "Not counted: {} claim{} about {} model name{} the registry does not know, and {} about models of unknown access.",
-                excluded,
-                if excluded == 1 { "" } else { "s" },
-                cov.unresolved.len(),
-                if cov.unresolved.len() == 1 { "" } else { "s" },
-                cov.unknown_access
-            ))],
-        });
-    }
-    Section {
-        id: "parity-map".into(),
-        title: "Parity map".into(),
-        blocks,
+
+    /// The sections before the appendix.
+    pub fn main_sections(&self) -> impl Iterator<Item = &Section> {
+        self.sections.iter().filter(|s| !s.appendix)
     }
 }
 
-fn forecasts(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Section {
-    let mut blocks = Vec::new();
-    for f in &input.analysis.forecasts {
-        let deadline = f.deadline.to_string();
-        let question = if f.question.contains(&deadline) {
-            f.question.clone()
-        } else {
-            format!("{} (deadline {deadline})", f.question)
-        };
-        blocks.push(Block::Paragraph {
-            line: vec![text(question)],
-        });
-        let mut items = Vec::new();
-        for r in &f.readings {
-            let verdict = match &r.verdict {
-                Verdict::Yes { on } => format!("resolved yes on {on}"),
-                Verdict::No => "resolved no".to_owned(),
-                Verdict::Open => "open".to_owned(),
+/// Gives citation numbers and remembers what was cited.
+#[derive(Debug)]
+pub(crate) struct Citer<'a> {
+    claims: &'a ClaimSet,
+    index: HashMap<i64, usize>,
+    numbers: BTreeMap<String, u32>,
+    next: u32,
+    pub(crate) new: Vec<(String, u32)>,
+    /// Per source number: per snapshot (observed, sha): the claims cited.
+    cited: BTreeMap<u32, BTreeMap<(Date, String), BTreeSet<i64>>>,
+    /// Snapshots the main story cites.
+    main: BTreeSet<String>,
+    /// False once the main story is written: later citations are the appendix's.
+    in_main: bool,
+}
+
+impl<'a> Citer<'a> {
+    fn new(input: &DigestInput<'a>) -> Self {
+        Self {
+            claims: input.claims,
+            index: input
+                .claims
+                .rows()
+                .iter()
+                .enumerate()
+                .map(|(i, r)| (r.id, i))
+                .collect(),
+            numbers: input.numbers.clone(),
+            next: input.numbers.values().max().map_or(1, |n| n + 1),
+            new: Vec::new(),
+            cited: BTreeMap::new(),
+            main: BTreeSet::new(),
+            in_main: true,
+        }
+    }
+
+    /// Marks the end of the main story.
+    pub(crate) fn main_story_done(&mut self) {
+        self.in_main = false;
+    }
+
+    /// A citer that cites nothing, for sentences printed without citations.
+    pub(crate) fn for_plain(input: &DigestInput<'a>) -> Self {
+        Self::new(input)
+    }
+
+    /// Citations for claims: one `[n]` per source, in number order.
+    pub(crate) fn cite(&mut self, ids: &[i64]) -> Vec<Inline> {
+        let mut by_source: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
+        for &id in ids {
+            let Some(&i) = self.index.get(&id) else {
+                continue;
             };
-            let mut line = vec![text(format!(
-                "Read as within {}: {}.",
-                r.margin.describe(),
-                verdict
-            ))];
-            for sentence in &r.would_flip {
-                line.push(text(format!(" {}", sentence.trim_end())));
-                if !line_ends_with_period(&line) {
-                    line.push(text("."));
+            let row = &self.claims.rows()[i];
+            let source = self.claims.str(row.source);
+            let number = match self.numbers.get(source) {
+                Some(&n) => n,
+                None => {
+                    let n = self.next;
+                    self.next += 1;
+                    self.numbers.insert(source.to_owned(), n);
+                    self.new.push((source.to_owned(), n));
+                    n
                 }
+            };
+            let claims = by_source.entry(number).or_default();
+            if !claims.contains(&id) {
+                claims.push(id);
             }
-            line.extend(citer.claims(&r.deciding_claim_ids));
-            items.push(line);
+            let sha = self.claims.str(row.snapshot_sha256);
+            if self.in_main {
+                self.main.insert(sha.to_owned());
+            }
+            self.cited
+                .entry(number)
+                .or_default()
+                .entry((row.observed_on, sha.to_owned()))
+                .or_default()
+                .insert(id);
         }
-        blocks.push(Block::Bullets { items });
+        by_source
+            .into_iter()
+            .map(|(source, claims)| Inline::Cite { source, claims })
+            .collect()
     }
-    if blocks.is_empty() {
-        blocks.push(Block::Paragraph {
-            line: vec![text("This story declares no forecasts.")],
-        });
-    }
-    Section {
-        id: "forecasts".into(),
-        title: "Forecasts".into(),
-        blocks,
-    }
-}
 
-fn line_ends_with_period(line: &Line) -> bool {
-    matches!(line.last(), Some(Inline::Text(t)) if t.trim_end().ends_with('.'))
-}
-
-fn timeline(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Section {
-    let items: Vec<Line> = input
-        .analysis
-        .timeline
-        .iter()
-        .map(|e| {
-            let mut line = vec![text(format!("{}: {}", e.date, e.description))];
-            line.extend(citer.claims(&e.claim_ids));
-            line
-        })
-        .collect();
-    let blocks = if items.is_empty() {
-        vec![Block::Paragraph {
-            line: vec![text("No dated events yet.")],
-        }]
-    } else {
-        vec![Block::Bullets { items }]
-    };
-    Section {
-        id: "timeline".into(),
-        title: "Timeline".into(),
-        blocks,
+    /// The cited sources with their snapshots and rows, and the numbered ones not cited.
+    fn sources(&self, input: &DigestInput<'_>) -> (Vec<CitedSource>, Vec<(u32, String)>) {
+        let meta: BTreeMap<&str, &SourceMeta> =
+            input.sources.iter().map(|s| (s.id.as_str(), s)).collect();
+        let mut cited = Vec::new();
+        let mut uncited = Vec::new();
+        let mut by_number: Vec<(&String, &u32)> = self.numbers.iter().collect();
+        by_number.sort_by_key(|(_, n)| **n);
+        for (id, &number) in by_number {
+            let m = meta.get(id.as_str()).map_or_else(
+                || SourceMeta {
+                    id: id.clone(),
+                    publisher: id.clone(),
+                    title: id.clone(),
+                    url: String::new(),
+                },
+                |m| (*m).clone(),
+            );
+            let Some(snapshots) = self.cited.get(&number) else {
+                uncited.push((number, m.publisher.clone()));
+                continue;
+            };
+            cited.push(CitedSource {
+                number,
+                snapshots: snapshots
+                    .iter()
+                    .map(|((observed_on, sha), ids)| CitedSnapshot {
+                        sha256: sha.clone(),
+                        observed_on: *observed_on,
+                        origin: input.origins.get(sha).cloned(),
+                        claims: ids.iter().map(|&id| self.cited_claim(id)).collect(),
+                        in_main_story: self.main.contains(sha),
+                    })
+                    .collect(),
+                meta: m,
+            });
+        }
+        (cited, uncited)
     }
-}
 
-fn tensions(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Section {
-    let items: Vec<Line> = input
-        .analysis
-        .tensions
-        .iter()
-        .map(|t| {
-            let mut line = vec![text(t.description.clone())];
-            line.extend(citer.claims(&t.claim_ids));
-            line
-        })
-        .collect();
-    let blocks = if items.is_empty() {
-        vec![Block::Paragraph {
-            line: vec![text("The sources agree within tolerance.")],
-        }]
-    } else {
-        vec![Block::Bullets { items }]
-    };
-    Section {
-        id: "tensions".into(),
-        title: "Tensions".into(),
-        blocks,
-    }
-}
-
-fn sources_section(sources: &[CitedSource]) -> Section {
-    let items = sources
-        .iter()
-        .map(|s| {
-            let snaps: Vec<String> = s
-                .snapshots
-                .iter()
-                .map(|(sha, on)| format!("sha256:{} ({on})", &sha[..sha.len().min(12)]))
-                .collect();
-            vec![
-                Inline::Cite(s.number),
-                text(format!(
-                    " {} — {}. {} · first seen {} · last fetched {} · snapshots {}",
-                    s.publisher,
-                    s.title,
-                    s.url,
-                    s.first_seen.map_or("—".into(), |d| d.to_string()),
-                    s.last_observed.map_or("—".into(), |d| d.to_string()),
-                    snaps.join(", ")
-                )),
-            ]
-        })
-        .collect();
-    Section {
-        id: "sources".into(),
-        title: "Sources".into(),
-        blocks: vec![Block::Bullets { items }],
-    }
-}
-
-fn gap_history(history: &[Analysis], current: &Analysis) -> Vec<GapSeries> {
-    current
-        .parity
-        .iter()
-        .filter(|row| row.gap.is_some())
-        .map(|row| {
-            let mut points: Vec<(Date, f64)> = history
-                .iter()
-                .chain(std::iter::once(current))
-                .filter_map(|a| {
-                    let r = a
-                        .parity
-                        .iter()
-                        .find(|r| r.benchmark == row.benchmark && r.variant == row.variant)?;
-                    Some((a.as_of, r.gap.as_ref()?.points))
-                })
-                .collect();
-            points.dedup_by_key(|p| p.0);
-            GapSeries {
-                benchmark: row.benchmark.clone(),
-                benchmark_name: row_label(row),
-                points,
+    fn cited_claim(&self, id: i64) -> CitedClaim {
+        let i = self.index[&id];
+        let row = &self.claims.rows()[i];
+        let subject = self.claims.subject(row.subject);
+        let summary = match row.fact {
+            gapwatch_model::FactRow::Score { value, unit, .. } => {
+                format!("{}, {}", subject.name, prose::value(value, unit))
             }
-        })
-        .collect()
+            gapwatch_model::FactRow::Access { access, .. } => {
+                format!("{}, {}", subject.name, access)
+            }
+        };
+        CitedClaim {
+            claim_id: id,
+            locator: self.claims.locator(i).to_owned(),
+            summary,
+        }
+    }
 }
 
-/// `A`, `A and B`, `A, B and C`.
-fn join_names(names: &[String]) -> String {
-    match names {
-        [] => String::new(),
-        [one] => one.clone(),
-        [rest @ .., last] => format!("{} and {last}", rest.join(", ")),
-    }
+/// Plain text.
+pub(crate) fn text(s: impl Into<String>) -> Inline {
+    Inline::Text { value: s.into() }
 }

@@ -19,6 +19,9 @@ table{border-collapse:collapse;width:100%;font-size:.92rem}\
 th,td{text-align:left;padding:.35rem .5rem;border-bottom:1px solid var(--rule);vertical-align:top}\
 th{font-weight:600}\
 sup a,a.cite{text-decoration:none;color:var(--accent);font-size:.8em}\
+a{color:var(--accent)}\
+details{margin:.5rem 0;border-top:1px solid var(--rule);padding-top:.5rem}\
+summary{cursor:pointer;font-weight:600}\
 ul{padding-left:1.2rem}\
 li{margin:.25rem 0}\
 .charts{display:grid;grid-template-columns:repeat(auto-fill,minmax(15rem,1fr));gap:1rem}\
@@ -42,7 +45,25 @@ pub fn render_html(digest: &Digest) -> String {
         escape(&title),
         escape(&digest.header_line())
     );
+    let mut in_appendix = false;
     for section in &digest.sections {
+        if section.appendix && !in_appendix {
+            in_appendix = true;
+            out.push_str("<h2 id=\"appendix\">Appendix</h2>\n");
+        }
+        if section.appendix {
+            let _ = writeln!(
+                out,
+                "<details id=\"{}\">\n<summary>{}</summary>",
+                escape(&section.id),
+                escape(&section.title)
+            );
+            for block in &section.blocks {
+                render_block(&mut out, block, false);
+            }
+            out.push_str("</details>\n");
+            continue;
+        }
         let _ = writeln!(
             out,
             "<section id=\"{}\">\n<h2>{}</h2>",
@@ -66,19 +87,18 @@ fn render_block(out: &mut String, block: &Block, sources: bool) {
         Block::Paragraph { line } => {
             let _ = writeln!(out, "<p>{}</p>", render_line(line, false));
         }
-        Block::Bullets { items } => {
+        Block::Bullets { items, anchors } => {
             out.push_str(if sources {
                 "<ul class=\"sources\">\n"
             } else {
                 "<ul>\n"
             });
-            for item in items {
-                let _ = writeln!(
-                    out,
-                    "<li{}>{}</li>",
-                    anchor(item, sources),
-                    render_line(item, sources)
-                );
+            for (i, item) in items.iter().enumerate() {
+                let id = anchors
+                    .get(i)
+                    .map(|a| format!(" id=\"{}\"", escape(a)))
+                    .unwrap_or_default();
+                let _ = writeln!(out, "<li{id}>{}</li>", render_line(item, sources));
             }
             out.push_str("</ul>\n");
         }
@@ -102,24 +122,34 @@ fn render_block(out: &mut String, block: &Block, sources: bool) {
     }
 }
 
-/// Source entries carry an anchor so citations can link to them.
-fn anchor(item: &Line, sources: bool) -> String {
-    match (sources, item.first()) {
-        (true, Some(Inline::Cite(n))) => format!(" id=\"source-{n}\""),
-        _ => String::new(),
-    }
-}
-
 fn render_line(line: &Line, in_sources: bool) -> String {
     let mut s = String::new();
     for inline in line {
         match inline {
-            Inline::Text(t) => s.push_str(&escape(t)),
-            Inline::Cite(n) if in_sources => {
-                let _ = write!(s, "[{n}]");
+            Inline::Text { value } => s.push_str(&escape(value)),
+            Inline::Cite { source, .. } if in_sources => {
+                let _ = write!(s, "[{source}]");
             }
-            Inline::Cite(n) => {
-                let _ = write!(s, "<a class=\"cite\" href=\"#source-{n}\">[{n}]</a>");
+            Inline::Cite { source, claims } => {
+                let href = claims.first().map_or_else(
+                    || format!("#source-{source}"),
+                    |c| format!("#claim-{c}"),
+                );
+                let _ = write!(
+                    s,
+                    "<a class=\"cite\" href=\"{}\">[{source}]</a>",
+                    escape(&href)
+                );
+            }
+            Inline::Link { text, href } => {
+                let safe = href.starts_with('#')
+                    || href.starts_with("https://")
+                    || href.starts_with("http://");
+                if safe {
+                    let _ = write!(s, "<a href=\"{}\">{}</a>", escape(href), escape(text));
+                } else {
+                    s.push_str(&escape(text));
+                }
             }
         }
     }

@@ -41,13 +41,17 @@
 //! ```
 
 mod atom;
+pub mod describe;
 mod digest;
-mod format;
 mod html;
 mod markdown;
+pub mod prose;
+mod sections;
 
 pub use atom::{FeedEntry, render_atom};
-pub use digest::{Block, CitedSource, Digest, DigestInput, GapSeries, Inline, Line, Section};
-pub use format::{format_gap, format_value};
+pub use digest::{
+    Block, CitedClaim, CitedSnapshot, CitedSource, Digest, DigestInput, GapSeries, Inline, Line,
+    Section, SourceMeta,
+};
 pub use html::render_html;
 pub use markdown::render_markdown;

@@ -10,14 +10,19 @@ pub fn render_markdown(digest: &Digest) -> String {
     let mut out = String::new();
     let _ = writeln!(out, "# {} — v{}\n", escape(&digest.title), digest.version);
     let _ = writeln!(out, "{}\n", digest.header_line());
+    let mut in_appendix = false;
     for section in &digest.sections {
+        if section.appendix && !in_appendix {
+            in_appendix = true;
+            let _ = writeln!(out, "---\n\n# Appendix\n");
+        }
         let _ = writeln!(out, "## {}\n", escape(&section.title));
         for block in &section.blocks {
             match block {
                 Block::Paragraph { line } => {
                     let _ = writeln!(out, "{}\n", render_line(line));
                 }
-                Block::Bullets { items } => {
+                Block::Bullets { items, .. } => {
                     for item in items {
                         let _ = writeln!(out, "- {}", render_line(item));
                     }
@@ -52,12 +57,25 @@ pub fn render_markdown(digest: &Digest) -> String {
 
 fn render_line(line: &Line) -> String {
     let mut s = String::new();
-    for inline in line {
+    let mut i = 0;
+    while i < line.len() {
+        let inline = &line[i];
+        i += 1;
         match inline {
-            Inline::Text(t) => s.push_str(&escape(t)),
-            Inline::Cite(n) => {
-                let _ = write!(s, "[{n}]");
+            Inline::Text { value } => s.push_str(&escape(value)),
+            Inline::Cite { source, .. } => {
+                // Consecutive citations read as one: `[4, 8, 12]`.
+                let mut numbers = vec![source.to_string()];
+                while let Some(Inline::Cite { source, .. }) = line.get(i) {
+                    numbers.push(source.to_string());
+                    i += 1;
+                }
+                let _ = write!(s, "[{}]", numbers.join(", "));
             }
+            Inline::Link { text, href } if text == href => {
+                let _ = write!(s, "<{}>", href.replace('>', "%3E"));
+            }
+            Inline::Link { text, .. } => s.push_str(&escape(text)),
         }
     }
     s

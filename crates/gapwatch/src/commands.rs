@@ -5,10 +5,10 @@ use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
-use gapwatch_analysis::{Analysis, AnalysisOptions, Verdict, analyze};
+use gapwatch_analysis::{Analysis, CohortSide, analyze};
 use gapwatch_ingest::extract;
 use gapwatch_model::{Date, Resolution};
-use gapwatch_report::{format_gap, format_value};
+use gapwatch_report::{SourceMeta, describe, prose};
 use gapwatch_store::Store;
 use serde::Serialize;
 
@@ -20,7 +20,7 @@ use crate::ingest::{IngestPlan, SourceRun, ingest_once, now_rfc3339, summary_tab
 use crate::lock::RunLock;
 use crate::pipeline::{Incoming, import_bytes};
 use crate::progress::Progress;
-use crate::publish::{parse_version, publish, stored_analysis, write_versions};
+use crate::publish::{parse_version, publish, version_analysis, write_versions};
 use crate::table::Table;
 use crate::workspace::{self, Workspace};
 use gapwatch_fetch::FetchPolicy;
@@ -144,18 +144,29 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let story = ws.story(story.as_deref())?;
             let mut store = Store::open(&ws.database)?;
             let as_of = as_of.unwrap_or(today);
-            let outcome = publish(&mut store, &ws.registry, story, as_of, today, force)?;
+            let outcome = publish(
+                &mut store,
+                &ws.registry,
+                story,
+                &ws.analysis_options(),
+                as_of,
+                today,
+                force,
+            )?;
             match outcome.version {
                 Some(n) => {
                     outln!("published {} v{n} as of {as_of}", story.id);
-                    for c in &outcome.changes {
-                        outln!("  - {}", c.description);
+                    for c in &outcome.change_sentences {
+                        outln!("  - {c}");
                     }
                 }
                 None => outln!(
                     "nothing material changed since the last version of {}; no version published (use --force to publish anyway)",
                     story.id
                 ),
+            }
+            for notice in &outcome.notices {
+                outln!("source health: {notice}");
             }
             if let Some(out) = out {
                 for f in write_versions(&store, &story.id, &out)? {
@@ -213,9 +224,11 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let story = ws.story(story.as_deref())?;
             let store = open_existing(&ws.database)?;
             let (a, b) = (parse_version(&from)?, parse_version(&to)?);
-            let before = stored_analysis(&store, &story.id, a)?;
-            let after = stored_analysis(&store, &story.id, b)?;
+            let options = ws.analysis_options();
+            let before = version_analysis(&store, &ws.registry, story, &options, a)?;
+            let after = version_analysis(&store, &ws.registry, story, &options, b)?;
             let found = gapwatch_analysis::changes(Some(&before), &after, &story.materiality);
+            let metas = source_metas(&store)?;
             if json {
                 outln!("{}", serde_json::to_string_pretty(&found)?);
             } else if found.is_empty() {
@@ -227,7 +240,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     after.as_of
                 );
                 for c in &found {
-                    outln!("- {}", c.description);
+                    outln!("- {}", describe::change(c, &after, story, &metas));
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -519,7 +532,26 @@ fn models_unresolved(ws: &Workspace, json: bool) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-type Printer = fn(&Analysis, &QueryArgs) -> Result<()>;
+/// What a query printer needs besides the analysis.
+struct QueryContext<'a> {
+    story: &'a gapwatch_model::Story,
+    sources: Vec<SourceMeta>,
+}
+
+type Printer = fn(&Analysis, &QueryArgs, &QueryContext<'_>) -> Result<()>;
+
+fn source_metas(store: &Store) -> Result<Vec<SourceMeta>> {
+    Ok(store
+        .sources()?
+        .into_iter()
+        .map(|s| SourceMeta {
+            id: s.id,
+            publisher: s.publisher,
+            title: s.title,
+            url: s.url,
+        })
+        .collect())
+}
 
 fn query(
     dir: &Path,
@@ -533,14 +565,12 @@ fn query(
     let store = open_existing(&ws.database)?;
     let as_of = q.as_of.unwrap_or(today);
     let claims = store.claim_set(Some(as_of))?;
-    let analysis = analyze(
-        &claims,
-        &ws.registry,
+    let analysis = analyze(&claims, &ws.registry, story, as_of, &ws.analysis_options());
+    let ctx = QueryContext {
         story,
-        as_of,
-        &AnalysisOptions::default(),
-    );
-    print(&analysis, q)?;
+        sources: source_metas(&store)?,
+    };
+    print(&analysis, q, &ctx)?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -555,66 +585,133 @@ fn emit(table: &Table, q: &QueryArgs, json: impl FnOnce() -> Result<String>) -> 
     Ok(())
 }
 
-fn print_gap(a: &Analysis, q: &QueryArgs) -> Result<()> {
+/// A side for a table cell: `GLM-4.5 70.8% (independent, Aug 2025)`.
+fn side_cell(side: &Option<CohortSide>) -> String {
+    side.as_ref().map_or("—".to_owned(), |s| {
+        let mut notes = vec![
+            prose::basis(s.basis).to_owned(),
+            prose::month(s.best.date),
+        ];
+        if s.stale {
+            notes.push(format!("stale since {}", prose::month(s.newest)));
+        }
+        for k in &s.unstated {
+            notes.push(format!("{} unstated", prose::setting_key(k)));
+        }
+        format!(
+            "{} {} ({})",
+            prose::subject(&s.best),
+            prose::value(s.best.value, s.best.unit),
+            notes.join(", ")
+        )
+    })
+}
+
+fn print_gap(a: &Analysis, q: &QueryArgs, ctx: &QueryContext<'_>) -> Result<()> {
+    let labels = prose::Labels::of(ctx.story);
     let mut t = Table::new([
-        "benchmark",
-        "best closed",
-        "score",
-        "best open",
-        "score",
-        "gap",
-        "parity",
-        "lag",
+        "benchmark".to_owned(),
+        format!("best {}", labels.incumbent),
+        format!("best {}", labels.challenger),
+        "gap".to_owned(),
+        "parity".to_owned(),
+        "lag".to_owned(),
     ]);
     for r in &a.parity {
-        let bench = if r.variant.is_empty() {
-            r.benchmark_name.clone()
-        } else {
-            format!("{} ({})", r.benchmark_name, r.variant)
-        };
-        let who = |e: &Option<gapwatch_analysis::Entry>| {
-            e.as_ref().map_or(("—".to_owned(), "—".to_owned()), |e| {
-                (e.subject.clone(), format_value(e.value, e.unit))
-            })
-        };
-        let (ci, cs) = who(&r.incumbent);
-        let (oi, os) = who(&r.challenger);
+        let mut bench = prose::row(&r.key);
+        if r.key.role != gapwatch_analysis::RowRole::Headline {
+            bench.push_str(&format!(" [{}]", prose::role(r.key.role)));
+        }
         let gap = r.gap.as_ref().map_or("—".to_owned(), |g| {
-            if r.challenger_leads {
-                format!("open leads by {}", format_gap(g, r.unit))
+            if g.points < 0.0 {
+                format!("{} ahead by {}", labels.challenger, prose::gap(g, r.unit))
             } else {
-                format_gap(g, r.unit)
+                prose::gap(g, r.unit)
             }
         });
-        let parity = match r.parity {
-            Some(true) => "yes",
-            Some(false) => "no",
-            None => "unknown",
+        let parity = match (r.not_comparable(), r.parity, r.challenger_leads) {
+            (None, _, true) => format!("{} leads", labels.challenger),
+            (None, Some(true), _) => "yes".to_owned(),
+            (None, _, _) => "no".to_owned(),
+            (Some(gapwatch_analysis::NotComparable::NoResults), _, _) => "—".to_owned(),
+            (Some(n), _, _) => format!("not comparable: {}", prose::not_comparable(&n, &labels)),
         };
-        let lag = r.lag.as_ref().map_or("—".to_owned(), |l| {
-            format!(
-                "{}{:.1} mo",
-                if l.lower_bound { "≥ " } else { "" },
-                l.months
-            )
-        });
-        t.row([bench, ci, cs, oi, os, gap, parity.to_owned(), lag]);
+        let lag = match &r.lag {
+            Some(l) if r.comparable => format!(
+                "{}{}",
+                if l.approximate { "≈ " } else { "" },
+                prose::months(l.months)
+            ),
+            _ => "—".to_owned(),
+        };
+        t.row([
+            bench,
+            side_cell(&r.incumbent),
+            side_cell(&r.challenger),
+            gap,
+            parity,
+            lag,
+        ]);
     }
-    emit(&t, q, || Ok(serde_json::to_string_pretty(&a.parity)?))?;
+    emit(&t, q, || {
+        Ok(serde_json::to_string_pretty(&serde_json::json!({
+            "as_of": a.as_of,
+            "summary": a.summary,
+            "median_lag": a.median_lag,
+            "parity": a.parity,
+            "coverage": a.coverage,
+        }))?)
+    })?;
     if !q.json && !q.csv {
+        let s = &a.summary;
+        outln!(
+            "{} of {} headline benchmarks compare like for like: {} lead on {}, within {} on {}, behind on {}",
+            s.comparable.len(),
+            s.comparable.len() + s.not_comparable.len(),
+            labels.challenger,
+            s.challenger_leads.len(),
+            ctx.story.parity.describe(),
+            s.at_parity.len(),
+            s.behind.len()
+        );
+        for (key, reason) in &s.not_comparable {
+            outln!(
+                "  not comparable: {}: {}",
+                prose::row(key),
+                prose::not_comparable(reason, &labels)
+            );
+        }
         if let Some(m) = &a.median_lag {
             outln!(
-                "median lag across {} benchmarks: {}{:.1} months",
-                m.benchmarks,
-                if m.lower_bound { "at least " } else { "" },
-                m.months
+                "median lag across {}: {}{}{}",
+                prose::count(m.benchmarks, "benchmark", "benchmarks"),
+                if m.approximate { "about " } else { "" },
+                prose::months(m.months),
+                m.mean_months
+                    .map(|x| format!(" (mean over all levels: {})", prose::months(x)))
+                    .unwrap_or_default()
             );
+        }
+        for r in &a.parity {
+            for u in &r.unknown_access {
+                outln!(
+                    "unknown access: {} at {} on {} would lead the {} side if classified",
+                    prose::subject(&u.entry),
+                    prose::value(u.entry.value, u.entry.unit),
+                    prose::row(&r.key),
+                    if u.would_lead_challenger {
+                        &labels.challenger
+                    } else {
+                        &labels.incumbent
+                    }
+                );
+            }
         }
         let unresolved: u64 = a.coverage.unresolved.values().sum();
         outln!(
-            "as of {}: {} score claims considered; {} about unresolved model names and {} of unknown access not counted",
+            "as of {}: {} considered; {} about unresolved model names and {} of unknown access not counted",
             a.as_of,
-            a.coverage.score_claims,
+            prose::count(a.coverage.score_claims, "score claim", "score claims"),
             unresolved,
             a.coverage.unknown_access
         );
@@ -622,35 +719,32 @@ fn print_gap(a: &Analysis, q: &QueryArgs) -> Result<()> {
     Ok(())
 }
 
-fn print_forecasts(a: &Analysis, q: &QueryArgs) -> Result<()> {
-    let mut t = Table::new(["forecast", "reading", "verdict", "what would flip it"]);
+fn print_forecasts(a: &Analysis, q: &QueryArgs, ctx: &QueryContext<'_>) -> Result<()> {
+    let mut t = Table::new(["forecast", "reading", "verdict", "per benchmark"]);
     for f in &a.forecasts {
         for r in &f.readings {
-            let verdict = match &r.verdict {
-                Verdict::Yes { on } => format!("yes, on {on}"),
-                Verdict::No => "no".to_owned(),
-                Verdict::Open => "open".to_owned(),
-            };
             t.row([
                 f.forecast_id.clone(),
-                format!("within {}", r.margin.describe()),
-                verdict,
-                r.would_flip.join("; "),
+                format!("within {}", prose::margin(&r.margin)),
+                prose::verdict(&r.verdict),
+                describe::reading(f, r, a, ctx.story),
             ]);
         }
     }
     emit(&t, q, || Ok(serde_json::to_string_pretty(&a.forecasts)?))
 }
 
-fn print_tensions(a: &Analysis, q: &QueryArgs) -> Result<()> {
-    let mut t = Table::new(["kind", "subject", "benchmark", "sources", "description"]);
+fn print_tensions(a: &Analysis, q: &QueryArgs, ctx: &QueryContext<'_>) -> Result<()> {
+    let mut t = Table::new(["kind", "touches a row", "subject", "comparison", "sources", "what"]);
     for x in &a.tensions {
+        let sources: Vec<&str> = x.items.iter().map(|i| i.source_id.as_str()).collect();
         t.row([
-            format!("{:?}", x.kind),
+            prose::tension_kind(x.kind).to_owned(),
+            if x.touches_row { "yes" } else { "no" }.to_owned(),
             x.subject.clone(),
-            x.benchmark.clone().unwrap_or_default(),
-            x.sources.join(", "),
-            x.description.clone(),
+            x.row.as_ref().map(prose::row).unwrap_or_default(),
+            sources.join(", "),
+            describe::tension(x, a, ctx.story, &ctx.sources),
         ]);
     }
     emit(&t, q, || Ok(serde_json::to_string_pretty(&a.tensions)?))?;

@@ -65,6 +65,7 @@ pub fn run(out: &Path, progress: &Progress) -> Result<DemoSummary> {
                 &mut store,
                 &ws.registry,
                 story,
+                &ws.analysis_options(),
                 *date,
                 *date,
                 false,

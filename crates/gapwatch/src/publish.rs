@@ -6,15 +6,15 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use gapwatch_analysis::{Analysis, AnalysisOptions, Change, analyze, changes};
-use gapwatch_model::{Date, Registry, Story};
-use gapwatch_report::{CitedSource, Digest, DigestInput, render_html, render_markdown};
+use gapwatch_model::{ClaimSet, Date, Registry, Story};
+use gapwatch_report::{Digest, DigestInput, SourceMeta, describe, render_html, render_markdown};
 use gapwatch_store::{NewVersion, Store};
 use serde::{Deserialize, Serialize};
 
 /// The formats stored with every version, and their file extensions.
 pub const FORMATS: [&str; 3] = ["md", "html", "json"];
 
-/// What a version remembers about its inputs, to compare the next one against.
+/// What a version remembers about its inputs, kept beside the renderings for the record.
 #[derive(Debug, Serialize, Deserialize)]
 struct VersionState {
     analysis: Analysis,
@@ -28,15 +28,37 @@ pub struct PublishOutcome {
     pub as_of: Date,
     /// The new version, or None when nothing material changed.
     pub version: Option<u32>,
+    /// The changes since the previous version, most important first as the digest ranks
+    /// them; each with the sentence a reader sees.
     pub changes: Vec<Change>,
+    /// One sentence per change, in the same order.
+    pub change_sentences: Vec<String>,
+    /// Source health since the previous version, for operators: never reader news.
+    pub notices: Vec<String>,
+}
+
+/// The analysis of a story as of a date, under the current rules and registry.
+pub fn analysis_at(
+    claims: &ClaimSet,
+    registry: &Registry,
+    story: &Story,
+    as_of: Date,
+    options: &AnalysisOptions,
+) -> Analysis {
+    analyze(claims, registry, story, as_of, options)
 }
 
 /// Computes the story's state as of `as_of` and publishes the next version when it differs
 /// materially from the last one (or when forced).
+///
+/// The previous version's state is computed again from the store as of its date, with the
+/// current rules and registry: "What's new" then reports what the evidence changed, never a
+/// change of rules or a registry correction.
 pub fn publish(
     store: &mut Store,
     registry: &Registry,
     story: &Story,
+    options: &AnalysisOptions,
     as_of: Date,
     today: Date,
     force: bool,
@@ -52,120 +74,74 @@ pub fn publish(
             last.as_of
         );
     }
-    let mut history: Vec<VersionState> = Vec::with_capacity(versions.len());
-    for v in &versions {
-        let json = store
-            .state_json(&story.id, v.version)?
-            .with_context(|| format!("story {} v{} has no stored state", story.id, v.version))?;
-        history.push(serde_json::from_str(&json).with_context(|| {
-            format!(
-                "story {} v{}: stored state is unreadable",
-                story.id, v.version
-            )
-        })?);
-    }
-    let previous = history.last();
     let claims = store.claim_set(Some(as_of))?;
-    let analysis = analyze(&claims, registry, story, as_of, &AnalysisOptions::default());
-    // Per source: its latest claim and the first date it was observed.
-    let mut per_source: BTreeMap<String, (i64, Date)> = BTreeMap::new();
-    for c in claims.rows() {
-        let source = claims.str(c.source);
-        match per_source.get_mut(source) {
-            Some((latest, first)) => {
-                *latest = (*latest).max(c.id);
-                *first = (*first).min(c.observed_on);
-            }
-            None => {
-                per_source.insert(source.to_owned(), (c.id, c.observed_on));
-            }
-        }
-    }
-    let source_ids: BTreeSet<String> = per_source.keys().cloned().collect();
-    let mut found = changes(previous.map(|p| &p.analysis), &analysis, &story.materiality);
-    if let Some(prev) = previous {
-        let before: BTreeSet<&String> = prev.sources.iter().collect();
-        let added: Vec<&String> = source_ids.iter().filter(|s| !before.contains(s)).collect();
-        for id in added {
-            let latest = per_source.get(id.as_str()).map(|&(latest, _)| latest);
-            found.push(Change {
-                kind: gapwatch_analysis::ChangeKind::SourceAdded,
-                benchmark: None,
-                description: format!("A new source is tracked: {}.", source_title(store, id)?),
-                claim_ids: latest.into_iter().collect(),
-            });
-        }
-    }
-    found.extend(source_health(
-        store,
-        &per_source,
-        previous.map(|p| p.analysis.as_of),
-        as_of,
-    )?);
-    if found.is_empty() && !force {
+    let analysis = analysis_at(&claims, registry, story, as_of, options);
+    let previous = versions
+        .last()
+        .map(|v| analysis_at(&claims, registry, story, v.as_of, options));
+    let found = changes(previous.as_ref(), &analysis, &story.materiality);
+    let source_ids: BTreeSet<String> = claims
+        .rows()
+        .iter()
+        .map(|c| claims.str(c.source).to_owned())
+        .collect();
+    let notices = source_health(store, versions.last().map(|v| v.as_of), as_of)?;
+    let material = found.iter().any(Change::is_material);
+    let metas: Vec<SourceMeta> = store
+        .sources()?
+        .into_iter()
+        .map(|s| SourceMeta {
+            id: s.id,
+            publisher: s.publisher,
+            title: s.title,
+            url: s.url,
+        })
+        .collect();
+    let change_sentences = found
+        .iter()
+        .map(|c| describe::change(c, &analysis, story, &metas))
+        .collect();
+    if !material && !force {
         return Ok(PublishOutcome {
             story: story.id.clone(),
             as_of,
             version: None,
             changes: found,
+            change_sentences,
+            notices,
         });
     }
-    // Citation numbers: sources in order of first appearance, stable forever.
-    let mut by_first: Vec<(Date, String)> = Vec::new();
-    for id in &source_ids {
-        let first = per_source.get(id).map_or(as_of, |&(_, first)| first);
-        by_first.push((first, id.clone()));
-    }
-    by_first.sort();
-    let order: Vec<&str> = by_first.iter().map(|(_, id)| id.as_str()).collect();
-    let numbers = store.assign_citations(&story.id, &order)?;
-    let mut sources = Vec::new();
-    for record in store.sources()? {
-        let Some(&number) = numbers.get(&record.id) else {
-            continue;
-        };
-        if !source_ids.contains(&record.id) {
-            continue;
-        }
-        let snapshots: Vec<(String, Date)> = store
-            .snapshots(Some(&record.id))?
-            .into_iter()
-            .filter(|s| s.observed_on <= as_of)
-            .map(|s| (s.sha256, s.observed_on))
-            .collect();
-        sources.push(CitedSource {
-            number,
-            id: record.id.clone(),
-            publisher: record.publisher,
-            title: record.title,
-            url: record.url,
-            first_seen: snapshots.first().map(|s| s.1),
-            last_observed: snapshots.last().map(|s| s.1),
-            snapshots,
-        });
-    }
-    sources.sort_by_key(|s| s.number);
-    let claim_sources: BTreeMap<i64, String> = claims
-        .rows()
-        .iter()
-        .map(|c| (c.id, claims.str(c.source).to_owned()))
+    let origins: BTreeMap<String, String> = store
+        .snapshots(None)?
+        .into_iter()
+        .filter(|s| s.observed_on <= as_of)
+        .map(|s| (s.sha256, s.origin))
         .collect();
+    let numbers = store.citations(&story.id)?;
     let version = versions.last().map_or(1, |v| v.version + 1);
     let digest = Digest::build(&DigestInput {
         story,
-        registry,
         version,
         published_on: today,
         analysis: &analysis,
         changes: &found,
-        sources: &sources,
-        claim_sources: &claim_sources,
-        claim_count: claims.len() as u64,
-        history: &history
-            .iter()
-            .map(|h| h.analysis.clone())
-            .collect::<Vec<_>>(),
+        claims: &claims,
+        sources: &metas,
+        origins: &origins,
+        numbers: &numbers,
     });
+    // Numbers are given when a source is first cited; the store keeps them for good.
+    let order: Vec<&str> = digest.new_numbers.iter().map(|(id, _)| id.as_str()).collect();
+    let assigned = store.assign_citations(&story.id, &order)?;
+    for (id, n) in &digest.new_numbers {
+        if assigned.get(id) != Some(n) {
+            bail!(
+                "story {}: source {id} was numbered [{n}] in the digest but [{}] in the store",
+                story.id,
+                assigned.get(id).map_or(0, |x| *x)
+            );
+        }
+    }
     let markdown = render_markdown(&digest);
     let html = render_html(&digest);
     let json = serde_json::to_string_pretty(&digest)? + "\n";
@@ -190,19 +166,15 @@ pub fn publish(
         as_of,
         version: Some(n),
         changes: found,
+        change_sentences,
+        notices,
     })
 }
 
-/// Sources that changed structure or failed since the previous version: news for readers,
-/// who should know why a board stopped moving. Earlier claims stand either way.
-fn source_health(
-    store: &Store,
-    per_source: &BTreeMap<String, (i64, Date)>,
-    since: Option<Date>,
-    as_of: Date,
-) -> Result<Vec<Change>> {
+/// Sources that changed structure or failed since the previous version, for operators.
+/// Earlier claims stand either way.
+fn source_health(store: &Store, since: Option<Date>, as_of: Date) -> Result<Vec<String>> {
     let in_window = |d: Date| d <= as_of && since.is_none_or(|s| d > s);
-    let latest_claim = |id: &str| per_source.get(id).map(|&(latest, _)| latest);
     let snapshots: BTreeMap<i64, Date> = store
         .snapshots(None)?
         .into_iter()
@@ -224,15 +196,10 @@ fn source_health(
         if in_window(observed) && (shrunk || (run.rows == 0 && previous.is_some())) {
             let title = source_title(store, &run.source_id)?;
             let before = previous.map_or(String::new(), |(rows, on)| format!(" ({rows} on {on})"));
-            found.push(Change {
-                kind: gapwatch_analysis::ChangeKind::SourceTrouble,
-                benchmark: None,
-                description: format!(
-                    "{title}: {} rows extracted on {observed}{before}; the page may have changed structure. Its earlier claims stand.",
-                    run.rows
-                ),
-                claim_ids: latest_claim(&run.source_id).into_iter().collect(),
-            });
+            found.push(format!(
+                "{title}: {} rows extracted on {observed}{before}; the page may have changed structure. Its earlier claims stand.",
+                run.rows
+            ));
         }
         if run.rows > 0 && !shrunk {
             last_good.insert(run.source_id.clone(), (run.rows, observed));
@@ -249,16 +216,11 @@ fn source_health(
         }
     }
     for (id, attempts) in failing {
-        found.push(Change {
-            kind: gapwatch_analysis::ChangeKind::SourceTrouble,
-            benchmark: None,
-            description: format!(
-                "{}: fetching failed {attempts} time{} since the last version. Its earlier claims stand.",
-                source_title(store, &id)?,
-                if attempts == 1 { "" } else { "s" }
-            ),
-            claim_ids: latest_claim(&id).into_iter().collect(),
-        });
+        found.push(format!(
+            "{}: fetching failed {} since the last version. Its earlier claims stand.",
+            source_title(store, &id)?,
+            gapwatch_report::prose::count(attempts, "time", "times")
+        ));
     }
     Ok(found)
 }
@@ -291,14 +253,22 @@ pub fn write_versions(store: &Store, story_id: &str, dir: &Path) -> Result<Vec<P
     Ok(written)
 }
 
-/// The analysis a published version was built from.
-pub fn stored_analysis(store: &Store, story_id: &str, version: u32) -> Result<Analysis> {
-    let json = store
-        .state_json(story_id, version)?
-        .with_context(|| format!("story {story_id} has no v{version}"))?;
-    let state: VersionState = serde_json::from_str(&json)
-        .with_context(|| format!("story {story_id} v{version}: stored state is unreadable"))?;
-    Ok(state.analysis)
+/// The analysis of a published version's date under the current rules: what the evidence
+/// said as of that version.
+pub fn version_analysis(
+    store: &Store,
+    registry: &Registry,
+    story: &Story,
+    options: &AnalysisOptions,
+    version: u32,
+) -> Result<Analysis> {
+    let v = store
+        .versions(&story.id)?
+        .into_iter()
+        .find(|v| v.version == version)
+        .with_context(|| format!("story {} has no v{version}", story.id))?;
+    let claims = store.claim_set(Some(v.as_of))?;
+    Ok(analysis_at(&claims, registry, story, v.as_of, options))
 }
 
 /// Parses `v3` or `3`.

@@ -3,7 +3,7 @@
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use gapwatch_report::{Digest, FeedEntry, render_atom};
+use gapwatch_report::{FeedEntry, render_atom};
 use gapwatch_store::Store;
 
 /// Writes index.html (the latest version), vN.html per version, feed.atom and data.json.
@@ -26,29 +26,27 @@ pub fn export(
         written.push(path);
         Ok(())
     };
-    let mut digests = Vec::new();
+    let base = base_url.trim_end_matches('/');
+    let mut entries = Vec::new();
     for v in &versions {
         let html = rendering(store, story_id, v.version, "html")?;
         write(&format!("v{}.html", v.version), &html)?;
         let json = rendering(store, story_id, v.version, "json")?;
-        let digest: Digest = serde_json::from_slice(&json).with_context(|| {
-            format!("story {story_id} v{}: stored JSON is unreadable", v.version)
-        })?;
-        digests.push((digest, v.published_at.clone()));
+        entries.push(
+            FeedEntry::from_digest_json(
+                &json,
+                &v.published_at,
+                format!("{base}/v{}.html", v.version),
+            )
+            .with_context(|| {
+                format!("story {story_id} v{}: stored JSON is unreadable", v.version)
+            })?,
+        );
         if v.version == latest.version {
             write("index.html", &html)?;
             write("data.json", &json)?;
         }
     }
-    let base = base_url.trim_end_matches('/');
-    let entries: Vec<FeedEntry<'_>> = digests
-        .iter()
-        .map(|(d, at)| FeedEntry {
-            digest: d,
-            published_at: at,
-            link: format!("{base}/v{}.html", d.version),
-        })
-        .collect();
     let feed = render_atom(title, base, &format!("{base}/feed.atom"), &entries);
     write("feed.atom", feed.as_bytes())?;
     Ok(written)

@@ -60,6 +60,20 @@ pub struct Workspace {
 }
 
 impl Workspace {
+    /// The analysis options of this workspace: default tolerances, and the sources'
+    /// lineages.
+    pub fn analysis_options(&self) -> gapwatch_analysis::AnalysisOptions {
+        gapwatch_analysis::AnalysisOptions {
+            lineages: self
+                .sources
+                .sources
+                .iter()
+                .filter_map(|s| s.lineage.clone().map(|l| (s.id.clone(), l)))
+                .collect(),
+            ..Default::default()
+        }
+    }
+
     /// Loads `DIR/gapwatch.toml`, or the built-in defaults when there is none.
     pub fn load(dir: &Path, db_override: Option<&Path>) -> Result<Self> {
         let settings_path = dir.join(SETTINGS_FILE);

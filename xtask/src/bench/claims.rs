@@ -18,7 +18,7 @@ use gapwatch_analysis::{AnalysisOptions, analyze, changes};
 use gapwatch_model::{
     Claim, Date, Evaluator, Fact, Registry, Score, Settings, Story, Subject, Unit,
 };
-use gapwatch_report::{CitedSource, Digest, DigestInput, render_html, render_markdown};
+use gapwatch_report::{Digest, DigestInput, SourceMeta, render_html, render_markdown};
 use gapwatch_store::{NewSnapshot, SourceInfo, Store};
 use serde::{Deserialize, Serialize};
 
@@ -495,36 +495,22 @@ pub(crate) fn query_worker(root: &Path, args: &[String]) -> Result<QueryFigures>
         .collect();
     let found = changes(history.last(), &analysis, &story.materiality);
     let t = Instant::now();
-    let mut snapshots: BTreeMap<String, Vec<(String, Date)>> = BTreeMap::new();
-    for s in store.snapshots(None)? {
-        snapshots
-            .entry(s.source_id)
-            .or_default()
-            .push((s.sha256, s.observed_on));
-    }
-    let sources: Vec<CitedSource> = store
+    let origins: BTreeMap<String, String> = store
+        .snapshots(None)?
+        .into_iter()
+        .map(|s| (s.sha256, s.origin))
+        .collect();
+    let sources: Vec<SourceMeta> = store
         .sources()?
         .into_iter()
-        .enumerate()
-        .map(|(i, r)| {
-            let snaps = snapshots.remove(&r.id).unwrap_or_default();
-            CitedSource {
-                number: i as u32 + 1,
-                first_seen: snaps.first().map(|s| s.1),
-                last_observed: snaps.last().map(|s| s.1),
-                snapshots: snaps,
-                id: r.id,
-                publisher: r.publisher,
-                title: r.title,
-                url: r.url,
-            }
+        .map(|r| SourceMeta {
+            id: r.id,
+            publisher: r.publisher,
+            title: r.title,
+            url: r.url,
         })
         .collect();
-    let claim_sources: BTreeMap<i64, String> = claims
-        .rows()
-        .iter()
-        .map(|c| (c.id, claims.str(c.source).to_owned()))
-        .collect();
+    let numbers: BTreeMap<String, u32> = BTreeMap::new();
     let inputs_seconds = t.elapsed().as_secs_f64();
 
     let mut figures = QueryFigures {
@@ -551,15 +537,14 @@ pub(crate) fn query_worker(root: &Path, args: &[String]) -> Result<QueryFigures>
         let t = Instant::now();
         let digest = Digest::build(&DigestInput {
             story: &story,
-            registry: &registry,
             version: HISTORY as u32 + 1,
             published_on: as_of,
             analysis: &analysis,
             changes: &found,
+            claims: &claims,
             sources: &sources,
-            claim_sources: &claim_sources,
-            claim_count: claims.len() as u64,
-            history: &history,
+            origins: &origins,
+            numbers: &numbers,
         });
         figures.build_seconds.push(t.elapsed().as_secs_f64());
         let t = Instant::now();

@@ -1,0 +1,1843 @@
+//! The digest's sections, written from the analysis: the main story (What's new, What, Why
+//! it matters, Open questions, Parity map, Forecasts, Timeline, Tensions), Sources, and the
+//! appendix (every comparison, change, event and tension, and the evidence cited).
+
+use std::collections::BTreeMap;
+
+use gapwatch_analysis::{
+    Analysis, Change, Cohort, CohortSide, Entry, Flip, NotComparable, ParityRow, RowKey, RowRole,
+    Tension, TensionKind, TimelineEvent, TimelineKind, Verdict,
+};
+use gapwatch_model::{Evaluator, Unit};
+
+use crate::digest::{Block, CitedSource, Citer, DigestInput, Inline, Line, Section, text};
+use crate::prose::{self, Labels};
+
+/// At most this many bullets in What's new.
+const NEWS: usize = 5;
+/// At most this many turning points in the main timeline.
+const TURNING_POINTS: usize = 20;
+/// At most this many tensions in the main story.
+const TENSIONS: usize = 12;
+
+/// A sentence under construction: text and citations.
+#[derive(Debug, Default)]
+struct Sentence(Line);
+
+impl Sentence {
+    fn t(mut self, s: impl Into<String>) -> Self {
+        let s = s.into();
+        match self.0.last_mut() {
+            Some(Inline::Text { value }) => value.push_str(&s),
+            _ => self.0.push(text(s)),
+        }
+        self
+    }
+
+    fn cite(mut self, citer: &mut Citer<'_>, ids: &[i64]) -> Self {
+        let cites = citer.cite(ids);
+        if !cites.is_empty() {
+            self.0.push(text(" "));
+            self.0.extend(cites);
+        }
+        self
+    }
+
+    fn line(self) -> Line {
+        self.0
+    }
+}
+
+fn paragraph(line: Line) -> Block {
+    Block::Paragraph { line }
+}
+
+fn bullets(items: Vec<Line>) -> Block {
+    Block::Bullets {
+        items,
+        anchors: Vec::new(),
+    }
+}
+
+fn section(id: &str, title: impl Into<String>, blocks: Vec<Block>) -> Section {
+    Section {
+        id: id.into(),
+        title: title.into(),
+        appendix: false,
+        blocks,
+    }
+}
+
+fn headline(a: &Analysis) -> impl Iterator<Item = &ParityRow> {
+    a.parity.iter().filter(|r| r.key.role == RowRole::Headline)
+}
+
+fn best(side: &Option<CohortSide>) -> Option<&Entry> {
+    side.as_ref().map(|s| &s.best)
+}
+
+/// The main story, in reading order.
+pub(crate) fn main(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Section> {
+    let labels = Labels::of(input.story);
+    let mut out = vec![
+        whats_new(input, &labels, citer),
+        what(input, &labels, citer),
+        why_it_matters(input, &labels, citer),
+        open_questions(input, &labels, citer),
+        parity_map(input, &labels, citer),
+        forecasts(input, &labels, citer),
+    ];
+    out.push(timeline(input, &labels, citer));
+    out.push(tensions(input, &labels, citer));
+    out
+}
+
+// ------------------------------------------------------------------------------ What's new
+
+/// A change's importance for What's new: higher first.
+fn importance(c: &Change) -> u32 {
+    let headline = c.row().is_none_or(|r| r.role == RowRole::Headline);
+    let base = match c {
+        Change::ForecastChanged { before: Some(_), .. } => 100,
+        Change::ForecastChanged { before: None, .. } => 20,
+        Change::ParityFlip { flip, .. } => match flip {
+            Flip::ChallengerLeads => 95,
+            Flip::ParityReached => 90,
+            Flip::IncumbentBack => 85,
+            Flip::ParityLost => 80,
+        },
+        Change::NewLeader {
+            cohort: Cohort::Challenger,
+            record: true,
+            ..
+        } => 70,
+        Change::NewLeader { record: true, .. } => 65,
+        Change::NewLeader { .. } => 40,
+        Change::GapMoved { before, after, .. } => {
+            60 + ((after.points - before.points).abs().min(20.0) as u32)
+        }
+        Change::Staleness { .. } => 55,
+        Change::NewRow { .. } | Change::FirstVersion { .. } => 50,
+        Change::TensionAppeared { .. } => 35,
+        Change::TensionSettled { .. } => 30,
+    };
+    if headline { base } else { base * 2 / 5 }
+}
+
+fn whats_new(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
+    let a = input.analysis;
+    let title = format!("What's new in v{}", input.version);
+    let material: Vec<&Change> = input.changes.iter().filter(|c| c.is_material()).collect();
+    if material.is_empty() {
+        return section(
+            "whats-new",
+            title,
+            vec![paragraph(vec![text(
+                "Nothing material changed; this version was published on request.",
+            )])],
+        );
+    }
+    if material
+        .iter()
+        .all(|c| matches!(c, Change::FirstVersion { .. }))
+    {
+        return section("whats-new", title, first_version(input, labels, citer));
+    }
+    // One bullet per row (its most important change leads), one per forecast reading and
+    // tension; the most important first.
+    let mut by_row: BTreeMap<String, Vec<&Change>> = BTreeMap::new();
+    let mut singles: Vec<&Change> = Vec::new();
+    for c in &material {
+        match c {
+            Change::ForecastChanged { .. }
+            | Change::TensionAppeared { .. }
+            | Change::TensionSettled { .. } => singles.push(c),
+            _ => match c.row() {
+                Some(r) => by_row.entry(prose::row(r)).or_default().push(c),
+                None => singles.push(c),
+            },
+        }
+    }
+    let mut groups: Vec<(u32, Vec<&Change>)> = Vec::new();
+    for (_, mut cs) in by_row {
+        cs.sort_by_key(|c| std::cmp::Reverse(importance(c)));
+        groups.push((importance(cs[0]), cs));
+    }
+    for c in singles {
+        groups.push((importance(c), vec![c]));
+    }
+    groups.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
+    let shown = groups.len().min(NEWS);
+    let mut items: Vec<Line> = groups[..shown]
+        .iter()
+        .map(|(_, cs)| change_bullet(cs, a, labels, input, citer))
+        .collect();
+    if groups.len() > shown {
+        let rest: Vec<String> = groups[shown..]
+            .iter()
+            .filter_map(|(_, cs)| cs[0].row().map(prose::row))
+            .take(4)
+            .collect();
+        let more = groups.len() - shown;
+        let mut line = format!(
+            "{} also moved",
+            prose::count(more, "smaller change", "smaller changes")
+        );
+        if !rest.is_empty() {
+            line.push_str(&format!(
+                ", among them on {}",
+                prose::join(&rest)
+            ));
+        }
+        line.push_str("; every change is listed in the appendix.");
+        items.push(vec![text(line)]);
+    }
+    section("whats-new", title, vec![bullets(items)])
+}
+
+/// The first version's news: the state of the comparable rows in brief.
+fn first_version(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Vec<Block> {
+    let a = input.analysis;
+    let s = &a.summary;
+    let mut items = vec![
+        Sentence::default()
+            .t(format!(
+                "First version: {} tracked, {} of them comparable like for like; {} models lead on {}",
+                prose::count(headline(a).count(), "benchmark", "benchmarks"),
+                s.comparable.len(),
+                labels.challenger,
+                s.challenger_leads.len()
+            ))
+            .cite(citer, &row_claims(a, &s.challenger_leads))
+            .t(format!(" and are within {} on {}", input.story.parity.describe(), s.at_parity.len()))
+            .cite(citer, &row_claims(a, &s.at_parity))
+            .t(".")
+            .line(),
+    ];
+    for r in headline(a).filter(|r| r.comparable).take(NEWS - 1) {
+        items.push(row_state(r, labels, citer));
+    }
+    vec![bullets(items)]
+}
+
+fn row_claims(a: &Analysis, keys: &[RowKey]) -> Vec<i64> {
+    a.parity
+        .iter()
+        .filter(|r| keys.contains(&r.key))
+        .flat_map(|r| r.claim_ids())
+        .collect()
+}
+
+/// `SWE-bench Verified: closed X at 78.8% against open Y at 75.8%, 3.0 points (3.8%) behind [n].`
+fn row_state(r: &ParityRow, labels: &Labels, citer: &mut Citer<'_>) -> Line {
+    let mut s = Sentence::default().t(format!("{}: ", prose::row(&r.key)));
+    match (best(&r.incumbent), best(&r.challenger), r.gap) {
+        (Some(i), Some(c), Some(g)) => {
+            s = s.t(format!(
+                "{} {} against {} {}",
+                labels.incumbent,
+                prose::entry(i),
+                labels.challenger,
+                prose::entry(c)
+            ));
+            s = s.t(if g.points < 0.0 {
+                format!(", {} ahead by {}", labels.challenger, prose::gap(&g, r.unit))
+            } else if g.points == 0.0 {
+                ", level".to_owned()
+            } else {
+                format!(", {} behind", prose::gap(&g, r.unit))
+            });
+        }
+        (Some(e), None, _) | (None, Some(e), _) => {
+            let cohort = if r.incumbent.is_some() {
+                Cohort::Incumbent
+            } else {
+                Cohort::Challenger
+            };
+            s = s.t(format!(
+                "{} {}; no {} result yet",
+                labels.cohort(cohort),
+                prose::entry(e),
+                labels.other(cohort)
+            ));
+        }
+        _ => s = s.t("no results yet"),
+    }
+    s.cite(citer, &r.claim_ids()).t(".").line()
+}
+
+fn leads_before(a: &Analysis, row: &RowKey, before: gapwatch_model::Date) -> usize {
+    a.timeline
+        .iter()
+        .filter(|e| &e.row == row && e.kind == TimelineKind::ChallengerLeads && e.date < before)
+        .count()
+}
+
+fn change_bullet(
+    cs: &[&Change],
+    a: &Analysis,
+    labels: &Labels,
+    input: &DigestInput<'_>,
+    citer: &mut Citer<'_>,
+) -> Line {
+    let margin = input.story.parity.describe();
+    let lead = cs[0];
+    let gap_moved = cs.iter().find_map(|c| match c {
+        Change::GapMoved { before, after, .. } => Some((*before, *after)),
+        _ => None,
+    });
+    let row = lead.row().cloned();
+    let current = row
+        .as_ref()
+        .and_then(|k| a.parity.iter().find(|r| &r.key == k));
+    let unit = current.map_or(Unit::Percent, |r| r.unit);
+    let s = Sentence::default();
+    match lead {
+        Change::ParityFlip {
+            row,
+            flip,
+            incumbent,
+            challenger,
+            gap,
+        } => {
+            let name = prose::row(row);
+            let ids = [incumbent.claim_id, challenger.claim_id];
+            match flip {
+                Flip::ChallengerLeads => {
+                    let first = leads_before(a, row, input.analysis.as_of) <= 1;
+                    s.t(format!(
+                        "{} now leads {name} at {}, ahead of {} at {}",
+                        prose::subject(challenger),
+                        prose::value(challenger.value, unit),
+                        prose::subject(incumbent),
+                        prose::value(incumbent.value, unit)
+                    ))
+                    .cite(citer, &ids)
+                    .t(if first {
+                        format!(": the first {} lead on this benchmark.", labels.challenger)
+                    } else {
+                        format!(": {} models lead it again.", labels.challenger)
+                    })
+                    .line()
+                }
+                Flip::ParityReached => s
+                    .t(format!(
+                        "{name} reaches parity: {} is {} behind {}",
+                        prose::entry(challenger),
+                        prose::gap(gap, unit),
+                        prose::entry(incumbent)
+                    ))
+                    .cite(citer, &ids)
+                    .t(format!(", within the {margin} margin."))
+                    .line(),
+                Flip::ParityLost => s
+                    .t(format!(
+                        "{name} falls out of parity: {} leads {} by {}",
+                        prose::entry(incumbent),
+                        prose::entry(challenger),
+                        prose::gap(gap, unit)
+                    ))
+                    .cite(citer, &ids)
+                    .t(format!(", beyond the {margin} margin."))
+                    .line(),
+                Flip::IncumbentBack => s
+                    .t(format!(
+                        "{} retakes {name} from {}, ahead by {}",
+                        prose::entry(incumbent),
+                        prose::subject(challenger),
+                        prose::gap(gap, unit)
+                    ))
+                    .cite(citer, &ids)
+                    .t(format!(": the {} lead there is over.", labels.challenger))
+                    .line(),
+            }
+        }
+        Change::NewLeader {
+            row,
+            cohort,
+            new,
+            old,
+            record,
+            ..
+        } => {
+            let name = prose::row(row);
+            let mut s = s.t(match (old, record) {
+                (Some(old), true) => format!(
+                    "{} sets the {} best on {name}, passing {}",
+                    prose::entry(new),
+                    labels.cohort(*cohort),
+                    prose::entry(old)
+                ),
+                (Some(old), false) => format!(
+                    "{} is now the {} best on {name}: {} was revised to a lower figure",
+                    prose::entry(new),
+                    labels.cohort(*cohort),
+                    prose::subject(old)
+                ),
+                (None, _) => format!(
+                    "{} gives {name} its first {} result",
+                    prose::entry(new),
+                    labels.cohort(*cohort)
+                ),
+            });
+            s = s.cite(citer, &[new.claim_id]);
+            s.t(consequence(current, gap_moved, labels)).line()
+        }
+        Change::GapMoved {
+            row,
+            before,
+            after,
+            claim_ids,
+        } => Sentence::default()
+            .t(format!(
+                "The {} gap {} from {} to {}",
+                prose::row(row),
+                if after.points < before.points {
+                    "narrows"
+                } else {
+                    "widens"
+                },
+                prose::amount(before.points, unit),
+                prose::amount(after.points, unit)
+            ))
+            .cite(citer, claim_ids)
+            .t(".")
+            .line(),
+        Change::Staleness {
+            row,
+            cohort,
+            stale,
+            newest,
+            claim_ids,
+        } => {
+            let name = prose::row(row);
+            let s = if *stale {
+                s.t(format!(
+                    "{} results on {name} have stopped arriving: the newest is from {}",
+                    prose::capitalized(labels.cohort(*cohort)),
+                    prose::month(*newest)
+                ))
+            } else {
+                s.t(format!(
+                    "{} results on {name} are arriving again",
+                    prose::capitalized(labels.cohort(*cohort))
+                ))
+            };
+            s.cite(citer, claim_ids)
+                .t(if *stale {
+                    ", so the row no longer counts toward the headline."
+                } else {
+                    ", so the row counts toward the headline again."
+                })
+                .line()
+        }
+        Change::NewRow { .. } | Change::FirstVersion { .. } => match current {
+            Some(r) => {
+                let mut line = row_state(r, labels, citer);
+                line.insert(0, text("First results: "));
+                line
+            }
+            None => vec![text("A new comparison has results.")],
+        },
+        Change::ForecastChanged {
+            question,
+            margin,
+            before,
+            after,
+            claim_ids,
+            ..
+        } => {
+            let s = s.t(format!(
+                "\u{201c}{question}\u{201d}, read as within {}, is now {}",
+                prose::margin(margin),
+                prose::verdict(after)
+            ));
+            let s = match before {
+                Some(b) => s.t(format!(" (was {})", prose::verdict(b))),
+                None => s,
+            };
+            s.cite(citer, claim_ids).t(".").line()
+        }
+        Change::TensionAppeared { tension } => {
+            let mut line = tension_line(tension, labels, input, citer);
+            line.insert(0, text("New disagreement: "));
+            line
+        }
+        Change::TensionSettled { tension } => Sentence::default()
+            .t(format!(
+                "Settled: the sources no longer disagree on {}{}",
+                tension.subject,
+                tension
+                    .row
+                    .as_ref()
+                    .map(|r| format!(" on {}", prose::row(r)))
+                    .unwrap_or_default()
+            ))
+            .cite(citer, &tension.claim_ids())
+            .t(".")
+            .line(),
+    }
+}
+
+/// What a new best does to its row, as the end of a sentence.
+fn consequence(
+    row: Option<&ParityRow>,
+    moved: Option<(gapwatch_analysis::Gap, gapwatch_analysis::Gap)>,
+    labels: &Labels,
+) -> String {
+    let Some(r) = row else {
+        return ".".to_owned();
+    };
+    let Some(g) = r.gap else {
+        return format!(
+            "; there is no {} result to compare with yet.",
+            if r.incumbent.is_none() {
+                &labels.incumbent
+            } else {
+                &labels.challenger
+            }
+        );
+    };
+    if !r.comparable {
+        let reason = r.not_comparable().unwrap_or(NotComparable::NoResults);
+        return format!(
+            "; the row cannot be compared yet ({}).",
+            prose::not_comparable(&reason, labels)
+        );
+    }
+    match moved {
+        Some((before, after)) => format!(
+            "; the gap {} from {} to {}.",
+            if after.points < before.points {
+                "narrows"
+            } else {
+                "widens"
+            },
+            prose::amount(before.points, r.unit),
+            prose::amount(after.points, r.unit)
+        ),
+        None if g.points < 0.0 => format!(
+            "; {} models lead by {}.",
+            labels.challenger,
+            prose::gap(&g, r.unit)
+        ),
+        None => format!("; the gap is {}.", prose::gap(&g, r.unit)),
+    }
+}
+
+// ------------------------------------------------------------------------------------ What
+
+fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
+    let a = input.analysis;
+    let s = &a.summary;
+    let total = headline(a).count();
+    let mut blocks = Vec::new();
+    let mut p = Sentence::default().t(format!("As of {}, ", a.as_of));
+    if s.comparable.is_empty() {
+        p = p.t(format!(
+            "none of the {} can be compared like for like yet.",
+            prose::count(total, "headline benchmark", "headline benchmarks")
+        ));
+    } else {
+        p = p
+            .t(format!(
+                "{} of the {} can be compared like for like: the same kind of evidence on both sides, both measured recently. On those, {} models lead on {}",
+                s.comparable.len(),
+                prose::count(total, "headline benchmark", "headline benchmarks"),
+                labels.challenger,
+                s.challenger_leads.len()
+            ))
+            .cite(citer, &row_claims(a, &s.challenger_leads))
+            .t(format!(
+                ", are within {} on {}",
+                input.story.parity.describe(),
+                s.at_parity.len()
+            ))
+            .cite(citer, &row_claims(a, &s.at_parity))
+            .t(format!(" and trail on {}", s.behind.len()))
+            .cite(citer, &row_claims(a, &s.behind))
+            .t(".");
+        let mut widest: Vec<&ParityRow> = headline(a)
+            .filter(|r| r.comparable && r.gap.is_some_and(|g| g.points > 0.0))
+            .collect();
+        widest.sort_by(|x, y| {
+            let gx = x.gap.map_or(0.0, |g| g.relative_percent);
+            let gy = y.gap.map_or(0.0, |g| g.relative_percent);
+            gy.total_cmp(&gx)
+        });
+        if !widest.is_empty() {
+            p = p.t(" The widest gaps are on ");
+            for (n, r) in widest.iter().take(3).enumerate() {
+                if n > 0 {
+                    p = p.t(if n + 1 == widest.len().min(3) {
+                        " and "
+                    } else {
+                        ", "
+                    });
+                }
+                p = p
+                    .t(format!(
+                        "{} ({})",
+                        prose::row(&r.key),
+                        prose::gap(&r.gap.unwrap_or(gapwatch_analysis::Gap {
+                            points: 0.0,
+                            relative_percent: 0.0
+                        }), r.unit)
+                    ))
+                    .cite(citer, &r.claim_ids());
+            }
+            p = p.t(".");
+        }
+    }
+    if let Some(lag) = &a.median_lag {
+        let ids: Vec<i64> = a
+            .parity
+            .iter()
+            .filter(|r| lag.rows.contains(&r.key))
+            .filter_map(|r| r.lag.as_ref())
+            .flat_map(|l| l.claim_ids.iter().copied())
+            .collect();
+        p = p
+            .t(format!(
+                " Where a lag can be measured ({}), the closed frontier reached today's best {} level a median of {}{} earlier",
+                prose::count(lag.benchmarks, "benchmark", "benchmarks"),
+                labels.challenger,
+                if lag.approximate { "about " } else { "" },
+                prose::months(lag.months)
+            ))
+            .cite(citer, &ids);
+        p = match lag.mean_months {
+            Some(m) => p.t(format!(
+                "; averaged over every level both frontiers reached, {}.",
+                prose::months(m)
+            )),
+            None => p.t("."),
+        };
+    }
+    if !s.not_comparable.is_empty() {
+        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, n) in &s.not_comparable {
+            *reasons
+                .entry(match n {
+                    NotComparable::NoResults => "have no results",
+                    NotComparable::MissingCohort { .. } => "lack one side",
+                    NotComparable::BasesDiffer { .. } => "compare different kinds of evidence",
+                    NotComparable::Stale { .. } => "have a side that stopped being measured",
+                    NotComparable::Dormant { .. } => "have not been measured on either side for months",
+                })
+                .or_default() += 1;
+        }
+        let parts: Vec<String> = reasons
+            .iter()
+            .map(|(why, n)| format!("{n} {why}"))
+            .collect();
+        p = p.t(format!(
+            " {} cannot be compared: {}.",
+            prose::capitalized(&prose::count(
+                s.not_comparable.len(),
+                "more headline row",
+                "more headline rows"
+            )),
+            prose::join(&parts)
+        ));
+    }
+    blocks.push(paragraph(p.line()));
+    section("what", "What", blocks)
+}
+
+// --------------------------------------------------------------------------- Why it matters
+
+fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
+    let a = input.analysis;
+    let mut blocks = Vec::new();
+    for f in &a.forecasts {
+        let mut p = Sentence::default().t(format!("For \u{201c}{}\u{201d}: ", f.question));
+        for (n, r) in f.readings.iter().enumerate() {
+            if n > 0 {
+                p = p.t("; ");
+            }
+            p = p.t(format!(
+                "read as within {}, it is {}",
+                prose::margin(&r.margin),
+                prose::verdict(&r.verdict)
+            ));
+            let blockers: Vec<&gapwatch_analysis::BenchmarkCheck> = r
+                .per_benchmark
+                .iter()
+                .filter(|c| c.met != Some(true))
+                .collect();
+            if r.verdict == Verdict::Open && !blockers.is_empty() {
+                let names: Vec<String> = blockers
+                    .iter()
+                    .map(|c| match (&c.row, c.shortfall) {
+                        (Some(k), Some(short)) => {
+                            format!("{} ({} short)", prose::row(k), prose::amount(short, c.unit))
+                        }
+                        (Some(k), None) => format!("{} (not measured on both sides)", prose::row(k)),
+                        (None, _) => c.benchmark.clone(),
+                    })
+                    .collect();
+                p = p.t(format!(", held back by {}", prose::join(&names)));
+                let ids: Vec<i64> = blockers
+                    .iter()
+                    .flat_map(|c| [&c.incumbent, &c.challenger])
+                    .flatten()
+                    .map(|e| e.claim_id)
+                    .collect();
+                p = p.cite(citer, &ids);
+            } else {
+                p = p.cite(citer, &r.deciding_claim_ids);
+            }
+        }
+        blocks.push(paragraph(p.t(".").line()));
+    }
+    let s = &a.summary;
+    let ahead: Vec<&ParityRow> = headline(a)
+        .filter(|r| s.challenger_leads.contains(&r.key) || s.at_parity.contains(&r.key))
+        .collect();
+    let behind: Vec<&ParityRow> = headline(a).filter(|r| s.behind.contains(&r.key)).collect();
+    if !ahead.is_empty() || !behind.is_empty() {
+        let mut p = Sentence::default().t(format!(
+            "For teams choosing between {} and {} models: ",
+            labels.challenger, labels.incumbent
+        ));
+        if !ahead.is_empty() {
+            let names: Vec<String> = ahead.iter().map(|r| prose::row(&r.key)).collect();
+            p = p
+                .t(format!(
+                    "{} models are at parity or ahead on {}",
+                    labels.challenger,
+                    prose::join(&names)
+                ))
+                .cite(citer, &ahead.iter().flat_map(|r| r.claim_ids()).collect::<Vec<_>>());
+        }
+        if !behind.is_empty() {
+            let names: Vec<String> = behind.iter().map(|r| prose::row(&r.key)).collect();
+            p = p.t(if ahead.is_empty() { "" } else { "; " }).t(format!(
+                "they still trail on {}",
+                prose::join(&names)
+            ));
+        }
+        blocks.push(paragraph(p.t(".").line()));
+    }
+    // How solid it is.
+    let mut solid = Vec::new();
+    let on_basis = |b: Evaluator| -> Vec<String> {
+        headline(a)
+            .filter(|r| r.comparable && r.incumbent.as_ref().is_some_and(|i| i.basis == b))
+            .map(|r| prose::row(&r.key))
+            .collect()
+    };
+    let labs = on_basis(Evaluator::SelfReported);
+    let independent = on_basis(Evaluator::ThirdParty);
+    if !s.comparable.is_empty() {
+        solid.push(format!(
+            "{} of the {} comparable rows rest on independent runs on both sides",
+            independent.len(),
+            s.comparable.len()
+        ));
+        if !labs.is_empty() {
+            solid.push(format!("{} on labs' own figures ({})", labs.len(), prose::join(&labs)));
+        }
+    }
+    let stale: Vec<String> = s
+        .not_comparable
+        .iter()
+        .filter_map(|(k, n)| match n {
+            NotComparable::Stale { cohort, since } => Some(format!(
+                "{} ({} side, newest {})",
+                prose::row(k),
+                labels.cohort(*cohort),
+                prose::month(*since)
+            )),
+            _ => None,
+        })
+        .collect();
+    if !stale.is_empty() {
+        solid.push(format!("stale sides keep {} out of the count", prose::join(&stale)));
+    }
+    let mixed: Vec<String> = s
+        .not_comparable
+        .iter()
+        .filter(|(_, n)| matches!(n, NotComparable::BasesDiffer { .. }))
+        .map(|(k, _)| prose::row(k))
+        .collect();
+    if !mixed.is_empty() {
+        solid.push(format!(
+            "{} set a lab's figure against an independent run and are not counted",
+            prose::join(&mixed)
+        ));
+    }
+    if !solid.is_empty() {
+        blocks.push(paragraph(vec![text(format!(
+            "How solid this is: {}.",
+            solid.join("; ")
+        ))]));
+    }
+    if blocks.is_empty() {
+        blocks.push(paragraph(vec![text(
+            "There is not yet enough comparable evidence to say what it implies.",
+        )]));
+    }
+    section("why-it-matters", "Why it matters", blocks)
+}
+
+// --------------------------------------------------------------------------- Open questions
+
+fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
+    let a = input.analysis;
+    let mut items: Vec<Line> = Vec::new();
+    // Forecasts within reach: an open reading held back by one benchmark.
+    for f in &a.forecasts {
+        for r in &f.readings {
+            if r.verdict != Verdict::Open {
+                continue;
+            }
+            let blockers: Vec<&gapwatch_analysis::BenchmarkCheck> = r
+                .per_benchmark
+                .iter()
+                .filter(|c| c.met != Some(true))
+                .collect();
+            if let [c] = blockers.as_slice()
+                && let (Some(k), Some(needed), Some(short), Some(ch)) =
+                    (&c.row, c.needed, c.shortfall, &c.challenger)
+            {
+                items.push(
+                    Sentence::default()
+                        .t(format!(
+                            "Will a {} model reach {} on {}, {} above {}? That alone would resolve the {} reading of \u{201c}{}\u{201d} as yes",
+                            labels.challenger,
+                            prose::value_apart_from(needed, ch.value, c.unit),
+                            prose::row(k),
+                            prose::amount(short, c.unit),
+                            prose::entry(ch),
+                            prose::margin(&r.margin),
+                            f.question
+                        ))
+                        .cite(
+                            citer,
+                            &[&c.incumbent, &c.challenger]
+                                .into_iter()
+                                .flatten()
+                                .map(|e| e.claim_id)
+                                .collect::<Vec<_>>(),
+                        )
+                        .t(".")
+                        .line(),
+                );
+            }
+        }
+    }
+    // Stale sides.
+    for r in headline(a) {
+        for (cohort, side) in [
+            (Cohort::Incumbent, &r.incumbent),
+            (Cohort::Challenger, &r.challenger),
+        ] {
+            if let Some(side) = side.as_ref().filter(|s| s.stale) {
+                items.push(
+                    Sentence::default()
+                        .t(format!(
+                            "Will {} models be measured on {} again? The newest {} result is from {}",
+                            labels.cohort(cohort),
+                            prose::row(&r.key),
+                            labels.cohort(cohort),
+                            prose::month(side.newest)
+                        ))
+                        .cite(citer, &[side.best.claim_id])
+                        .t(".")
+                        .line(),
+                );
+            }
+        }
+    }
+    // Models of unknown access that would change a row.
+    for r in headline(a) {
+        for u in &r.unknown_access {
+            let cohort = if u.would_lead_challenger {
+                &labels.challenger
+            } else {
+                &labels.incumbent
+            };
+            items.push(
+                Sentence::default()
+                    .t(format!(
+                        "Is {} {}? Its {} on {}",
+                        prose::subject(&u.entry),
+                        cohort,
+                        prose::value(u.entry.value, u.entry.unit),
+                        prose::row(&r.key)
+                    ))
+                    .cite(citer, &[u.entry.claim_id])
+                    .t(format!(
+                        " would lead the {cohort} side; the registry does not say who can download it."
+                    ))
+                    .line(),
+            );
+        }
+    }
+    // Rows on one source, or on labs' own figures.
+    let single: Vec<&ParityRow> = headline(a)
+        .filter(|r| r.comparable && r.alternatives.is_empty())
+        .filter(|r| {
+            let sources: Vec<&str> = [&r.incumbent, &r.challenger]
+                .into_iter()
+                .flatten()
+                .map(|s| s.best.source_id.as_str())
+                .collect();
+            sources.windows(2).all(|w| w[0] == w[1])
+        })
+        .collect();
+    if !single.is_empty() {
+        let names: Vec<String> = single.iter().map(|r| prose::row(&r.key)).collect();
+        items.push(
+            Sentence::default()
+                .t(format!(
+                    "Would another source confirm {}? Each rests on a single source",
+                    prose::join(&names)
+                ))
+                .cite(citer, &single.iter().flat_map(|r| r.claim_ids()).collect::<Vec<_>>())
+                .t(".")
+                .line(),
+        );
+    }
+    let mixed: Vec<&ParityRow> = headline(a)
+        .filter(|r| {
+            matches!(r.not_comparable(), Some(NotComparable::BasesDiffer { .. }))
+        })
+        .collect();
+    for r in mixed.iter().take(2) {
+        if let (Some(i), Some(c)) = (&r.incumbent, &r.challenger) {
+            items.push(
+                Sentence::default()
+                    .t(format!(
+                        "Will {} get the same kind of evidence on both sides? Today the {} best is a {} and the {} best a {}",
+                        prose::row(&r.key),
+                        labels.incumbent,
+                        prose::basis(i.basis),
+                        labels.challenger,
+                        prose::basis(c.basis)
+                    ))
+                    .cite(citer, &r.claim_ids())
+                    .t(".")
+                    .line(),
+            );
+        }
+    }
+    // Disagreements that touch a row.
+    for t in a
+        .tensions
+        .iter()
+        .filter(|t| t.touches_row && t.kind != TensionKind::ImpossibleDate)
+        .filter(|t| t.row.as_ref().is_some_and(|r| r.role == RowRole::Headline))
+        .take(2)
+    {
+        let mut line = vec![text("Which figure is right? ")];
+        line.extend(tension_line(t, labels, input, citer));
+        items.push(line);
+    }
+    let blocks = if items.is_empty() {
+        vec![paragraph(vec![text(
+            "None stands out: every comparable row has fresh evidence of one kind on both sides.",
+        )])]
+    } else {
+        vec![bullets(items)]
+    };
+    section("open-questions", "Open questions", blocks)
+}
+
+// ------------------------------------------------------------------------------ Parity map
+
+/// A side's cell: `GLM-4.5 70.8% [n]`.
+fn side_cell(side: Option<&CohortSide>, unit: Unit, citer: &mut Citer<'_>) -> Line {
+    let Some(s) = side else {
+        return vec![text("no result")];
+    };
+    Sentence::default()
+        .t(format!(
+            "{} {}",
+            prose::subject(&s.best),
+            prose::value(s.best.value, unit)
+        ))
+        .cite(citer, &[s.best.claim_id])
+        .line()
+}
+
+/// A result's month for a table: `Nov 2025`, or `~Nov 2025` when the source gives no date.
+fn age(e: &Entry) -> String {
+    let approximate = e.date_basis != gapwatch_analysis::DateBasis::Reported;
+    format!("{}{}", if approximate { "~" } else { "" }, prose::month(e.date))
+}
+
+fn short_basis(e: Evaluator) -> &'static str {
+    match e {
+        Evaluator::ThirdParty => "independent",
+        Evaluator::SelfReported => "lab's own",
+        Evaluator::Competitor => "rival lab's",
+        Evaluator::Unknown => "runner unstated",
+    }
+}
+
+/// The evidence column: the kind of evidence, each side's month, unstated settings.
+fn evidence_cell(r: &ParityRow, labels: &Labels) -> Line {
+    let (Some(i), Some(c)) = (&r.incumbent, &r.challenger) else {
+        let one = r.incumbent.as_ref().or(r.challenger.as_ref());
+        return vec![text(one.map_or_else(String::new, |s| {
+            format!("{}, {}", short_basis(s.basis), age(&s.best))
+        }))];
+    };
+    let mut parts = vec![if i.basis == c.basis {
+        format!("{}; {} / {}", short_basis(i.basis), age(&i.best), age(&c.best))
+    } else {
+        format!(
+            "{} {} ({}) / {} {} ({})",
+            labels.incumbent,
+            short_basis(i.basis),
+            age(&i.best),
+            labels.challenger,
+            short_basis(c.basis),
+            age(&c.best)
+        )
+    }];
+    let mut unstated: Vec<String> = i
+        .unstated
+        .iter()
+        .chain(&c.unstated)
+        .map(|k| prose::setting_key(k))
+        .collect();
+    unstated.sort();
+    unstated.dedup();
+    if !unstated.is_empty() {
+        parts.push(format!("{} unstated", prose::join(&unstated)));
+    }
+    vec![text(parts.join("; "))]
+}
+
+fn parity_cells(r: &ParityRow, labels: &Labels, citer: &mut Citer<'_>) -> Vec<Line> {
+    let gap = match r.gap {
+        None => vec![text("—")],
+        Some(g) => {
+            let t = if g.points < 0.0 {
+                format!("{} ahead by {}", labels.challenger, prose::gap(&g, r.unit))
+            } else {
+                prose::gap(&g, r.unit)
+            };
+            vec![text(t)]
+        }
+    };
+    let parity = match (r.not_comparable(), r.parity, r.challenger_leads) {
+        (None, _, true) => format!("{} leads", labels.challenger),
+        (None, Some(true), _) => "yes".to_owned(),
+        (None, _, _) => "no".to_owned(),
+        (Some(NotComparable::NoResults), _, _) => "—".to_owned(),
+        (Some(n), _, _) => format!("not comparable: {}", prose::not_comparable(&n, labels)),
+    };
+    let lag = match &r.lag {
+        Some(l) if r.comparable => vec![text(format!(
+            "{}{}",
+            if l.approximate { "~" } else { "" },
+            prose::months(l.months)
+        ))],
+        None if r.comparable && r.challenger_leads => vec![text("none: ahead")],
+        _ => vec![text("—")],
+    };
+    vec![
+        vec![text(prose::row(&r.key))],
+        side_cell(r.incumbent.as_ref(), r.unit, citer),
+        side_cell(r.challenger.as_ref(), r.unit, citer),
+        gap,
+        vec![text(parity)],
+        lag,
+        evidence_cell(r, labels),
+    ]
+}
+
+fn parity_headers(input: &DigestInput<'_>) -> Vec<String> {
+    vec![
+        "Benchmark".into(),
+        format!("Best {}", prose::in_sentence(&input.story.incumbent.label)),
+        format!("Best {}", prose::in_sentence(&input.story.challenger.label)),
+        "Gap".into(),
+        "Parity?".into(),
+        "Lag".into(),
+        "Evidence".into(),
+    ]
+}
+
+fn parity_map(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
+    let a = input.analysis;
+    let mut rows = Vec::new();
+    let mut empty = Vec::new();
+    for r in headline(a) {
+        if r.incumbent.is_none() && r.challenger.is_none() {
+            empty.push(prose::row(&r.key));
+            continue;
+        }
+        rows.push(parity_cells(r, labels, citer));
+    }
+    let mut blocks = vec![paragraph(vec![text(format!(
+        "Headline comparisons: one attempt, no subtitles, the board's default view. Parity: {} within {}, or ahead. Lag: how much earlier the {} frontier reached today's best {} score. Evidence: who ran the tests and each result's month (~: no date given; the model's release or the first sighting stands in).",
+        labels.challenger,
+        input.story.parity.describe(),
+        labels.incumbent,
+        labels.challenger
+    ))])];
+    blocks.push(Block::Table {
+        headers: parity_headers(input),
+        rows,
+    });
+    let mut notes: Vec<String> = Vec::new();
+    if !empty.is_empty() {
+        notes.push(format!("No results yet for {}.", prose::join(&empty)));
+    }
+    let others = a
+        .parity
+        .iter()
+        .filter(|r| r.key.role != RowRole::Headline && (r.incumbent.is_some() || r.challenger.is_some()))
+        .count();
+    if others > 0 {
+        notes.push(format!(
+            "{} (other splits, sub-scores, other settings such as several attempts) are in the appendix.",
+            prose::capitalized(&prose::count(others, "other comparison", "other comparisons"))
+        ));
+    }
+    let cov = &a.coverage;
+    let unresolved: u64 = cov.unresolved.values().sum();
+    if unresolved > 0 || cov.unknown_access > 0 {
+        notes.push(format!(
+            "Not counted: {} about {} the registry does not know, and {} about models of unknown access.",
+            prose::count(unresolved as usize, "result", "results"),
+            prose::count(cov.unresolved.len(), "model name", "model names"),
+            prose::count(cov.unknown_access, "result", "results")
+        ));
+    }
+    if !notes.is_empty() {
+        blocks.push(paragraph(vec![text(notes.join(" "))]));
+    }
+    section("parity-map", "Parity map", blocks)
+}
+
+// ------------------------------------------------------------------------------- Forecasts
+
+fn forecasts(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
+    let mut blocks = Vec::new();
+    for f in &input.analysis.forecasts {
+        let deadline = f.deadline.to_string();
+        let question = if f.question.contains(&deadline) {
+            format!("\u{201c}{}\u{201d}", f.question)
+        } else {
+            format!("\u{201c}{}\u{201d} (deadline {deadline})", f.question)
+        };
+        blocks.push(paragraph(vec![text(question)]));
+        let mut items = Vec::new();
+        for r in &f.readings {
+            let mut s = Sentence::default().t(format!(
+                "Within {}: {}. ",
+                prose::margin(&r.margin),
+                prose::verdict(&r.verdict)
+            ));
+            for (n, c) in r.per_benchmark.iter().enumerate() {
+                if n > 0 {
+                    s = s.t("; ");
+                }
+                let name = c
+                    .row
+                    .as_ref()
+                    .map_or_else(|| c.benchmark.clone(), prose::row);
+                let state = match (c.met, c.gap, c.shortfall, c.needed) {
+                    (Some(true), Some(g), _, _) if g.points < 0.0 => {
+                        format!("{name}: {} ahead by {}", labels.challenger, prose::amount(g.points, c.unit))
+                    }
+                    (Some(true), Some(g), _, _) => {
+                        format!("{name}: within, {} behind", prose::amount(g.points, c.unit))
+                    }
+                    (Some(false), _, Some(short), Some(needed)) => format!(
+                        "{name}: {} short (needs {})",
+                        prose::amount(short, c.unit),
+                        prose::value_apart_from(
+                            needed,
+                            c.challenger.as_ref().map_or(needed, |e| e.value),
+                            c.unit
+                        )
+                    ),
+                    _ if c.row.is_none() => format!("{name}: not tracked by this story"),
+                    _ => format!("{name}: not measured on both sides"),
+                };
+                s = s.t(state);
+                if let Some(caveat) = &c.caveat {
+                    s = s.t(format!(" ({})", prose::not_comparable(caveat, labels)));
+                }
+                let ids: Vec<i64> = [&c.incumbent, &c.challenger]
+                    .into_iter()
+                    .flatten()
+                    .map(|e| e.claim_id)
+                    .collect();
+                s = s.cite(citer, &ids);
+            }
+            items.push(s.t(".").line());
+        }
+        blocks.push(bullets(items));
+    }
+    if blocks.is_empty() {
+        blocks.push(paragraph(vec![text("This story declares no forecasts.")]));
+    }
+    section("forecasts", "Forecasts", blocks)
+}
+
+// -------------------------------------------------------------------------------- Timeline
+
+fn turning_point_score(e: &TimelineEvent) -> u32 {
+    match e.kind {
+        TimelineKind::ChallengerLeads if e.first_time => 100,
+        TimelineKind::ChallengerLeads => 70,
+        TimelineKind::ParityReached => 80,
+        TimelineKind::IncumbentLeads => 65,
+        TimelineKind::ParityLost => 60,
+        TimelineKind::FirstCohortResult if e.cohort == Some(Cohort::Challenger) => 35,
+        TimelineKind::LeaderChange if e.record && e.cohort == Some(Cohort::Challenger) => {
+            30 + e.gap.map_or(0, |g| (20.0 - g.points.abs().min(20.0)) as u32)
+        }
+        TimelineKind::LeaderChange if e.record => 25,
+        TimelineKind::FirstData => 20,
+        _ => 0,
+    }
+}
+
+/// At most this many turning points per benchmark, so that one busy board does not fill
+/// the timeline.
+const TURNING_POINTS_PER_ROW: usize = 3;
+
+/// The turning points: first leads, parity reached or lost, frontier records, the recent
+/// ones first in importance; at most [`TURNING_POINTS`], in date order.
+fn turning_points(a: &Analysis) -> Vec<&TimelineEvent> {
+    let now = a.as_of.days_since_epoch();
+    let mut scored: Vec<(u32, usize, &TimelineEvent)> = a
+        .timeline
+        .iter()
+        .enumerate()
+        .filter(|(_, e)| e.row.role == RowRole::Headline)
+        .map(|(i, e)| {
+            let age = now - e.date.days_since_epoch();
+            let recency = if age <= 365 {
+                50
+            } else if age <= 730 {
+                25
+            } else {
+                0
+            };
+            let base = turning_point_score(e);
+            (if base == 0 { 0 } else { base + recency }, i, e)
+        })
+        .filter(|(s, _, _)| *s > 0)
+        .collect();
+    scored.sort_by_key(|(s, i, _)| (std::cmp::Reverse(*s), std::cmp::Reverse(*i)));
+    let mut per_row: BTreeMap<&RowKey, usize> = BTreeMap::new();
+    scored.retain(|(_, _, e)| {
+        let n = per_row.entry(&e.row).or_default();
+        *n += 1;
+        *n <= TURNING_POINTS_PER_ROW
+    });
+    scored.truncate(TURNING_POINTS);
+    scored.sort_by_key(|(_, i, _)| *i);
+    scored.into_iter().map(|(_, _, e)| e).collect()
+}
+
+fn event_line(e: &TimelineEvent, labels: &Labels, margin: &str, citer: &mut Citer<'_>) -> Line {
+    let name = prose::row(&e.row);
+    let unit = [&e.entry, &e.incumbent, &e.challenger]
+        .into_iter()
+        .flatten()
+        .next()
+        .map_or(Unit::Percent, |x| x.unit);
+    let sentence = match (e.kind, &e.entry, &e.incumbent, &e.challenger) {
+        (TimelineKind::FirstData, _, i, c) => {
+            let present: Vec<String> = [(Cohort::Incumbent, i), (Cohort::Challenger, c)]
+                .into_iter()
+                .filter_map(|(k, x)| {
+                    x.as_ref()
+                        .map(|x| format!("{} ({})", prose::entry(x), labels.cohort(k)))
+                })
+                .collect();
+            format!("first result on {name}: {}", prose::join(&present))
+        }
+        (TimelineKind::FirstCohortResult, Some(x), _, _) => format!(
+            "first {} result on {name}: {}",
+            labels.cohort(e.cohort.unwrap_or(Cohort::Challenger)),
+            prose::entry(x)
+        ),
+        (TimelineKind::LeaderChange, Some(x), _, _) => {
+            let cohort = labels.cohort(e.cohort.unwrap_or(Cohort::Challenger));
+            match (&e.previous, e.record) {
+                (Some(p), true) => format!(
+                    "{} sets the {cohort} best on {name}, passing {}",
+                    prose::entry(x),
+                    prose::entry(p)
+                ),
+                (Some(p), false) => format!(
+                    "{} becomes the {cohort} best on {name} after {}'s result was revised",
+                    prose::entry(x),
+                    prose::subject(p)
+                ),
+                (None, _) => format!("{} leads the {cohort} side on {name}", prose::entry(x)),
+            }
+        }
+        (TimelineKind::ChallengerLeads, _, Some(i), Some(c)) => format!(
+            "{} leads {name}{}, ahead of {}",
+            prose::entry(c),
+            if e.first_time {
+                " for the first time"
+            } else {
+                " again"
+            },
+            prose::entry(i)
+        ),
+        (TimelineKind::IncumbentLeads, _, Some(i), Some(c)) => format!(
+            "{} moves back ahead of {} on {name}",
+            prose::entry(i),
+            prose::entry(c)
+        ),
+        (TimelineKind::ParityReached, _, Some(i), Some(c)) => format!(
+            "{} comes within {margin} of {} on {name}{}",
+            prose::entry(c),
+            prose::entry(i),
+            e.gap
+                .map(|g| format!(", {} behind", prose::amount(g.points, unit)))
+                .unwrap_or_default()
+        ),
+        (TimelineKind::ParityLost, _, Some(i), Some(c)) => format!(
+            "{name} falls out of parity: {} against {}{}",
+            prose::entry(i),
+            prose::entry(c),
+            e.gap
+                .map(|g| format!(", {} apart", prose::amount(g.points, unit)))
+                .unwrap_or_default()
+        ),
+        _ => format!("{name} changes"),
+    };
+    Sentence::default()
+        .t(format!("{}: {}", e.date, prose::capitalized(&sentence)))
+        .cite(citer, &e.claim_ids())
+        .t(".")
+        .line()
+}
+
+fn timeline(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
+    let margin = input.story.parity.describe();
+    let points = turning_points(input.analysis);
+    let mut blocks = Vec::new();
+    if points.is_empty() {
+        blocks.push(paragraph(vec![text("No turning points yet.")]));
+    } else {
+        let total = input.analysis.timeline.len();
+        blocks.push(paragraph(vec![text(format!(
+            "Turning points on the headline comparisons: first results, leads, parity reached or lost, frontier records. All {} are in the appendix.",
+            prose::count(total, "event", "events")
+        ))]));
+        let items = points
+            .into_iter()
+            .map(|e| event_line(e, labels, &margin, citer))
+            .collect();
+        blocks.push(bullets(items));
+    }
+    section("timeline", "Timeline", blocks)
+}
+
+// -------------------------------------------------------------------------------- Tensions
+
+fn source_name(input: &DigestInput<'_>, id: &str) -> String {
+    input
+        .sources
+        .iter()
+        .find(|s| s.id == id)
+        .map_or_else(|| id.to_owned(), source_label)
+}
+
+fn tension_line(
+    t: &Tension,
+    labels: &Labels,
+    input: &DigestInput<'_>,
+    citer: &mut Citer<'_>,
+) -> Line {
+    let _ = labels;
+    let on = t
+        .row
+        .as_ref()
+        .map(|r| format!(" on {}", prose::row(r)))
+        .unwrap_or_default();
+    let subject = if t.settings.is_empty() {
+        t.subject.clone()
+    } else {
+        let parts: Vec<String> = t.settings.iter().map(|(k, v)| prose::setting(k, v)).collect();
+        format!("{} ({})", t.subject, parts.join(", "))
+    };
+    let ids = t.claim_ids();
+    match t.kind {
+        TensionKind::SourcesDisagree | TensionKind::SelfReportedVsThirdParty => {
+            let values: Vec<String> = t
+                .items
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} from {} ({})",
+                        i.value.map_or_else(String::new, |v| prose::value(v, t.unit)),
+                        source_name(input, &i.source_id),
+                        prose::basis(i.evaluator)
+                    )
+                })
+                .collect();
+            let counts = t
+                .items
+                .first()
+                .and_then(|i| i.value)
+                .map(|v| prose::value(v, t.unit))
+                .unwrap_or_default();
+            Sentence::default()
+                .t(format!(
+                    "{subject}{on}: {}; the {counts} counts",
+                    prose::join(&values)
+                ))
+                .cite(citer, &ids)
+                .t(".")
+                .line()
+        }
+        TensionKind::AccessFlagVsRegistry => {
+            let flags: Vec<String> = t
+                .items
+                .iter()
+                .map(|i| {
+                    format!(
+                        "{} flags it as {}",
+                        source_name(input, &i.source_id),
+                        i.access.map_or_else(String::new, |a| a.to_string())
+                    )
+                })
+                .collect();
+            Sentence::default()
+                .t(format!(
+                    "{subject}: {}, but the registry lists it as {}, which counts",
+                    prose::join(&flags),
+                    t.registry_access
+                        .map_or_else(String::new, |a| a.to_string())
+                ))
+                .cite(citer, &ids)
+                .t(".")
+                .line()
+        }
+        TensionKind::ImpossibleDate => {
+            let (reported, earliest, what) = t.bound.as_ref().map_or_else(
+                || (String::new(), String::new(), ""),
+                |b| {
+                    (
+                        b.reported.to_string(),
+                        b.earliest.to_string(),
+                        match b.reason {
+                            gapwatch_analysis::DateBoundReason::ModelRelease => {
+                                "the model's release"
+                            }
+                            gapwatch_analysis::DateBoundReason::BenchmarkIntroduced => {
+                                "the benchmark's publication"
+                            }
+                        },
+                    )
+                },
+            );
+            let source = t
+                .items
+                .first()
+                .map_or_else(String::new, |i| source_name(input, &i.source_id));
+            let seen = t.items.first().map_or_else(String::new, |i| i.date.to_string());
+            Sentence::default()
+                .t(format!(
+                    "{source} dates {subject}'s result{on} {reported}, before {what} ({earliest}); it counts from {seen}, when it was first seen"
+                ))
+                .cite(citer, &ids)
+                .t(".")
+                .line()
+        }
+    }
+}
+
+fn tension_rank(t: &Tension) -> (bool, bool, u8) {
+    (
+        !t.touches_row,
+        !t.row.as_ref().is_none_or(|r| r.role == RowRole::Headline),
+        match t.kind {
+            TensionKind::SelfReportedVsThirdParty => 0,
+            TensionKind::SourcesDisagree => 1,
+            TensionKind::AccessFlagVsRegistry => 2,
+            TensionKind::ImpossibleDate => 3,
+        },
+    )
+}
+
+fn tensions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
+    let a = input.analysis;
+    let mut touching: Vec<&Tension> = a.tensions.iter().filter(|t| t.touches_row).collect();
+    touching.sort_by_key(|t| tension_rank(t));
+    let shown = touching.len().min(TENSIONS);
+    let mut blocks = Vec::new();
+    if touching.is_empty() {
+        blocks.push(paragraph(vec![text(format!(
+            "No disagreement touches a row or a forecast. {} elsewhere are in the appendix.",
+            prose::capitalized(&prose::count(a.tensions.len(), "disagreement", "disagreements"))
+        ))]));
+    } else {
+        blocks.push(paragraph(vec![text(format!(
+            "Disagreements that touch a row's best result{}. All {} are in the appendix.",
+            if touching.len() > shown {
+                format!(" (the {shown} that matter most)")
+            } else {
+                String::new()
+            },
+            prose::count(a.tensions.len(), "disagreement", "disagreements")
+        ))]));
+        let items = touching[..shown]
+            .iter()
+            .map(|t| tension_line(t, labels, input, citer))
+            .collect();
+        blocks.push(bullets(items));
+    }
+    section("tensions", "Tensions", blocks)
+}
+
+// --------------------------------------------------------------------------------- Sources
+
+/// At most this many snapshots are listed per source in Sources; all are in Evidence.
+const SNAPSHOTS_LISTED: usize = 3;
+
+pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Section {
+    let mut items = Vec::new();
+    let mut anchors = Vec::new();
+    let mut appendix_only = Vec::new();
+    for s in sources {
+        let main: Vec<_> = s.snapshots.iter().filter(|x| x.in_main_story).collect();
+        if main.is_empty() {
+            appendix_only.push(format!("[{}] {}", s.number, source_label(&s.meta)));
+            continue;
+        }
+        let mut line = vec![
+            Inline::Cite {
+                source: s.number,
+                claims: Vec::new(),
+            },
+            text(format!(" {}. ", source_label(&s.meta))),
+        ];
+        if !s.meta.url.is_empty() {
+            line.push(Inline::Link {
+                text: s.meta.url.clone(),
+                href: s.meta.url.clone(),
+            });
+            line.push(text(". "));
+        }
+        line.push(text(if main.len() == 1 {
+            "Snapshot "
+        } else {
+            "Snapshots "
+        }));
+        // The newest first: what the story rests on now.
+        for (n, snap) in main.iter().rev().take(SNAPSHOTS_LISTED).enumerate() {
+            if n > 0 {
+                line.push(text(", "));
+            }
+            line.push(Inline::Link {
+                text: prose::short_sha(&snap.sha256).to_owned(),
+                href: format!("#snapshot-{}", snap.sha256),
+            });
+            line.push(text(format!(" ({})", snap.observed_on)));
+        }
+        if main.len() > SNAPSHOTS_LISTED {
+            line.push(text(format!(" and {} more", main.len() - SNAPSHOTS_LISTED)));
+        }
+        line.push(text("."));
+        items.push(line);
+        anchors.push(format!("source-{}", s.number));
+    }
+    let mut blocks = vec![Block::Bullets { items, anchors }];
+    let mut rest = Vec::new();
+    if !appendix_only.is_empty() {
+        rest.push(format!("Cited only in the appendix: {}.", prose::join(&appendix_only)));
+    }
+    if !uncited.is_empty() {
+        let names: Vec<String> = uncited
+            .iter()
+            .map(|(n, name)| format!("[{n}] {name}"))
+            .collect();
+        rest.push(format!(
+            "Numbered in earlier versions, not cited in this one: {}.",
+            prose::join(&names)
+        ));
+    }
+    rest.push(
+        "Every cited claim, with its snapshot and row, is listed under Evidence in the appendix.".to_owned(),
+    );
+    blocks.push(paragraph(vec![text(rest.join(" "))]));
+    section("sources", "Sources", blocks)
+}
+
+/// A source for people: its publisher and, in parentheses, the file it is.
+fn source_label(meta: &crate::SourceMeta) -> String {
+    let file = meta
+        .title
+        .rfind('(')
+        .and_then(|i| meta.title[i..].strip_suffix(')').map(|t| t.trim_start_matches('(')));
+    match file {
+        Some(f) if !meta.publisher.contains(f) => format!("{} ({f})", meta.publisher),
+        _ => meta.publisher.clone(),
+    }
+}
+
+// -------------------------------------------------------------------------------- Appendix
+
+fn appendix_section(id: &str, title: &str, blocks: Vec<Block>) -> Section {
+    Section {
+        id: id.into(),
+        title: title.into(),
+        appendix: true,
+        blocks,
+    }
+}
+
+pub(crate) fn appendix(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Section> {
+    let a = input.analysis;
+    let labels = Labels::of(input.story);
+    let margin = input.story.parity.describe();
+    let mut out = Vec::new();
+    // Every comparison.
+    let mut headers = parity_headers(input);
+    headers.push("Comparison".into());
+    let rows: Vec<Vec<Line>> = a
+        .parity
+        .iter()
+        .filter(|r| r.incumbent.is_some() || r.challenger.is_some())
+        .map(|r| {
+            let mut cells = parity_cells(r, &labels, citer);
+            cells.push(vec![text(prose::role(r.key.role))]);
+            cells
+        })
+        .collect();
+    let mut blocks = vec![Block::Table { headers, rows }];
+    let alternatives: Vec<Line> = a
+        .parity
+        .iter()
+        .flat_map(|r| r.alternatives.iter().map(move |alt| (r, alt)))
+        .map(|(r, alt)| {
+            Sentence::default()
+                .t(format!(
+                    "{} on {}: {} {} against {} {}, {}",
+                    prose::row(&r.key),
+                    prose::basis_plural(alt.basis),
+                    labels.incumbent,
+                    prose::entry(&alt.incumbent.best),
+                    labels.challenger,
+                    prose::entry(&alt.challenger.best),
+                    prose::gap(&alt.gap, r.unit)
+                ))
+                .cite(
+                    citer,
+                    &[alt.incumbent.best.claim_id, alt.challenger.best.claim_id],
+                )
+                .t(alternative_caveat(alt, &labels))
+                .line()
+        })
+        .collect();
+    if !alternatives.is_empty() {
+        blocks.push(paragraph(vec![text(
+            "The same comparisons on other kinds of evidence:",
+        )]));
+        blocks.push(bullets(alternatives));
+    }
+    out.push(appendix_section("all-comparisons", "Every comparison", blocks));
+    // Every change.
+    if !input.changes.is_empty() {
+        let items: Vec<Line> = input
+            .changes
+            .iter()
+            .map(|c| change_bullet(&[c], a, &labels, input, citer))
+            .collect();
+        out.push(appendix_section(
+            "all-changes",
+            &format!("Every change in v{}", input.version),
+            vec![bullets(items)],
+        ));
+    }
+    // The full timeline and every tension.
+    let items: Vec<Line> = a
+        .timeline
+        .iter()
+        .map(|e| event_line(e, &labels, &margin, citer))
+        .collect();
+    if !items.is_empty() {
+        out.push(appendix_section("full-timeline", "Full timeline", vec![bullets(items)]));
+    }
+    let mut all: Vec<&Tension> = a.tensions.iter().collect();
+    all.sort_by_key(|t| tension_rank(t));
+    let items: Vec<Line> = all
+        .into_iter()
+        .map(|t| {
+            let mut line = vec![text(format!("{}: ", prose::capitalized(prose::tension_kind(t.kind))))];
+            line.extend(tension_line(t, &labels, input, citer));
+            line
+        })
+        .collect();
+    if !items.is_empty() {
+        out.push(appendix_section("all-tensions", "Every tension", vec![bullets(items)]));
+    }
+    out
+}
+
+/// The evidence cited: per source and snapshot, each claim with its row.
+pub(crate) fn evidence(sources: &[CitedSource]) -> Section {
+    let mut blocks = Vec::new();
+    for s in sources {
+        for snap in &s.snapshots {
+            let mut line = vec![text(format!(
+                "[{}] {}, snapshot {} observed {}",
+                s.number,
+                s.meta.publisher,
+                snap.sha256,
+                snap.observed_on
+            ))];
+            if let Some(origin) = &snap.origin {
+                line.push(text(format!(" from {origin}")));
+            }
+            line.push(text(":"));
+            blocks.push(Block::Bullets {
+                items: vec![line],
+                anchors: vec![format!("snapshot-{}", snap.sha256)],
+            });
+            let items: Vec<Line> = snap
+                .claims
+                .iter()
+                .map(|c| {
+                    vec![text(format!(
+                        "claim {}: {} — row {}",
+                        c.claim_id, c.summary, c.locator
+                    ))]
+                })
+                .collect();
+            let anchors = snap
+                .claims
+                .iter()
+                .map(|c| format!("claim-{}", c.claim_id))
+                .collect();
+            blocks.push(Block::Bullets { items, anchors });
+        }
+    }
+    appendix_section("evidence", "Evidence", blocks)
+}
+
+/// The text of a line, without citations: for terminals.
+pub(crate) fn plain(line: &Line) -> String {
+    let mut s = String::new();
+    for inline in line {
+        match inline {
+            Inline::Text { value } => s.push_str(value),
+            Inline::Link { text, .. } => s.push_str(text),
+            Inline::Cite { .. } => {}
+        }
+    }
+    s.replace(" .", ".").replace(" ,", ",").replace(" ;", ";").replace(" :", ":")
+}
+
+/// One-off sentences for the command line, from the same builders as the digest.
+pub(crate) struct Plain<'a> {
+    pub(crate) analysis: &'a Analysis,
+    pub(crate) story: &'a gapwatch_model::Story,
+    pub(crate) sources: &'a [crate::SourceMeta],
+}
+
+impl Plain<'_> {
+    fn with<T>(&self, f: impl FnOnce(&DigestInput<'_>, &Labels, &mut Citer<'_>) -> T) -> T {
+        let claims = gapwatch_model::ClaimSet::new();
+        let origins = BTreeMap::new();
+        let numbers = BTreeMap::new();
+        let input = DigestInput {
+            story: self.story,
+            version: 0,
+            published_on: self.analysis.as_of,
+            analysis: self.analysis,
+            changes: &[],
+            claims: &claims,
+            sources: self.sources,
+            origins: &origins,
+            numbers: &numbers,
+        };
+        let mut citer = Citer::for_plain(&input);
+        f(&input, &Labels::of(self.story), &mut citer)
+    }
+
+    pub(crate) fn change(&self, c: &Change) -> String {
+        self.with(|input, labels, citer| {
+            plain(&change_bullet(&[c], self.analysis, labels, input, citer))
+        })
+    }
+
+    pub(crate) fn tension(&self, t: &Tension) -> String {
+        self.with(|input, labels, citer| plain(&tension_line(t, labels, input, citer)))
+    }
+
+    pub(crate) fn event(&self, e: &TimelineEvent) -> String {
+        let margin = self.story.parity.describe();
+        self.with(|_, labels, citer| plain(&event_line(e, labels, &margin, citer)))
+    }
+
+    pub(crate) fn reading(&self, f: &gapwatch_analysis::ForecastStatus, r: &gapwatch_analysis::ReadingVerdict) -> String {
+        let _ = f;
+        self.with(|input, labels, citer| {
+            let _ = input;
+            let mut out = Vec::new();
+            for c in &r.per_benchmark {
+                let name = c.row.as_ref().map_or_else(|| c.benchmark.clone(), prose::row);
+                let state = match (c.met, c.gap, c.shortfall, c.needed) {
+                    (Some(true), Some(g), _, _) if g.points < 0.0 => format!(
+                        "{name}: {} ahead by {}",
+                        labels.challenger,
+                        prose::amount(g.points, c.unit)
+                    ),
+                    (Some(true), Some(g), _, _) => {
+                        format!("{name}: within, {} behind", prose::amount(g.points, c.unit))
+                    }
+                    (Some(false), _, Some(short), Some(needed)) => format!(
+                        "{name}: {} short (needs {})",
+                        prose::amount(short, c.unit),
+                        prose::value_apart_from(
+                            needed,
+                            c.challenger.as_ref().map_or(needed, |e| e.value),
+                            c.unit
+                        )
+                    ),
+                    _ if c.row.is_none() => format!("{name}: not tracked by this story"),
+                    _ => format!("{name}: not measured on both sides"),
+                };
+                let caveat = c
+                    .caveat
+                    .as_ref()
+                    .map(|x| format!(" ({})", prose::not_comparable(x, labels)))
+                    .unwrap_or_default();
+                out.push(format!("{state}{caveat}"));
+            }
+            let _ = citer;
+            out.join("; ")
+        })
+    }
+}
+
+/// Why an alternative comparison cannot be read as it stands, as the end of a sentence.
+fn alternative_caveat(alt: &gapwatch_analysis::Alternative, labels: &Labels) -> String {
+    if let Some(since) = alt.dormant {
+        return format!("; neither side measured since {}.", prose::month(since));
+    }
+    for (cohort, side) in [
+        (Cohort::Incumbent, &alt.incumbent),
+        (Cohort::Challenger, &alt.challenger),
+    ] {
+        if side.stale {
+            return format!(
+                "; no newer {} result since {}, so it is no lead.",
+                labels.cohort(cohort),
+                prose::month(side.newest)
+            );
+        }
+    }
+    ".".to_owned()
+}
