@@ -104,10 +104,9 @@ pub enum Command {
     /// commits. A version the source cannot read is kept with a warning, and the run goes on.
     /// No network is used: clone first, with the system `git`. Exits 3 when a version needs
     /// attention.
-    ///
-    /// Example:
-    ///   git clone https://github.com/SWE-bench/swe-bench.github.io
-    ///   gapwatch backfill --source swebench --repo swe-bench.github.io --path data/leaderboards.json
+    #[command(
+        after_long_help = "EXAMPLE:\n  git clone https://github.com/SWE-bench/swe-bench.github.io\n  gapwatch backfill --source swebench --repo swe-bench.github.io --path data/leaderboards.json"
+    )]
     Backfill(BackfillArgs),
     /// Fetch the configured sources, store what changed, and report on each.
     ///
