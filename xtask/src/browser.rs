@@ -146,7 +146,7 @@ pub fn run(root: &Path) -> Result<ExitCode> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn build_gapwatch(root: &Path) -> Result<PathBuf> {
+pub(crate) fn build_gapwatch(root: &Path) -> Result<PathBuf> {
     run_ok(
         Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()))
             .current_dir(root)

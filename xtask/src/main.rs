@@ -1,6 +1,7 @@
-//! Automation for the gapwatch workspace, in Rust: `cargo xtask ci` and
-//! `cargo xtask conformance [DIR] [--json]`.
+//! Automation for the gapwatch workspace, in Rust: `cargo xtask ci`,
+//! `cargo xtask conformance [DIR] [--json]`, `cargo xtask backfill-check [DIR]` and more.
 
+mod backfill_check;
 mod bench;
 mod browser;
 mod conformance;
@@ -28,6 +29,10 @@ commands:
                             ../shared/real-sources) into a new database as conformance --db
                             does, publish the default story after each snapshot date in
                             order, and write every version's digests and the site into --out
+  backfill-check [DIR]      commit the real SWE-bench leaderboards.json versions of DIR
+                            (default ../shared/real-sources) into a fresh git repository on
+                            their dates, backfill it, and check that `gap --as-of` answers
+                            as importing the same files with --observed-at does
   extract SOURCE FILE       print what a default source extracts from a file, as JSON
   bench [--check] [--quick] [--only w1,w2,w3,w4]
                             run the benchmarks (in release) against the peers in
@@ -134,6 +139,15 @@ fn run() -> Result<ExitCode> {
             };
             story::run(&root, &args)
         }
+        "backfill-check" => {
+            let root = workspace_root();
+            let dir = match args.get(1..).unwrap_or_default() {
+                [] => real_sources(&root)?,
+                [dir] if !dir.starts_with('-') => PathBuf::from(dir),
+                _ => bail!("usage: cargo xtask backfill-check [DIR]"),
+            };
+            backfill_check::run(&root, &dir)
+        }
         "extract" => {
             let [_, id, file] = args.as_slice() else {
                 bail!("usage: cargo xtask extract SOURCE FILE");
@@ -150,6 +164,18 @@ fn run() -> Result<ExitCode> {
             Ok(ExitCode::from(2))
         }
     }
+}
+
+/// The default folder of real leaderboard files, beside the workspace.
+fn real_sources(root: &Path) -> Result<PathBuf> {
+    let d = root.join("../shared/real-sources");
+    if !d.is_dir() {
+        bail!(
+            "no DIR given and {} does not exist; pass the folder of real leaderboard files",
+            d.display()
+        );
+    }
+    Ok(d)
 }
 
 /// The workspace root: the parent of this crate's folder.

@@ -94,6 +94,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Import a source's history from a clone of the git repository it is published from.
+    ///
+    /// For every commit that changed the file (each --path, renames followed), the file as
+    /// that commit left it is imported as a snapshot of the source, exactly as `import`
+    /// would, observed on the commit's committer date in UTC, oldest first. Each snapshot
+    /// records REPOSITORY@COMMIT:PATH as its origin (REPOSITORY is the `origin` remote's URL,
+    /// or the clone's folder). Running it again adds nothing; later, it imports only the new
+    /// commits. A version the source cannot read is kept with a warning, and the run goes on.
+    /// No network is used: clone first, with the system `git`. Exits 3 when a version needs
+    /// attention.
+    #[command(
+        after_long_help = "EXAMPLE:\n  git clone https://github.com/SWE-bench/swe-bench.github.io\n  gapwatch backfill --source swebench --repo swe-bench.github.io --path data/leaderboards.json"
+    )]
+    Backfill(BackfillArgs),
     /// Fetch the configured sources, store what changed, and report on each.
     ///
     /// Each source's snapshot and claims are written together or not at all; a failed
@@ -287,6 +301,30 @@ pub struct IngestArgs {
     #[arg(long, default_value_t = 4, value_name = "N")]
     pub attempts: u32,
     /// Print the run as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct BackfillArgs {
+    /// The configured source the file is a copy of (see `gapwatch sources list`).
+    #[arg(long, value_name = "ID")]
+    pub source: String,
+    /// A clone of the publisher's repository (its folder or any folder inside it).
+    #[arg(long, value_name = "DIR")]
+    pub repo: PathBuf,
+    /// The file in the repository, relative to its top folder, as in data/leaderboards.json.
+    /// Repeat it for a file that git does not see as renamed (moved and rewritten at once).
+    #[arg(long = "path", value_name = "PATH", required = true,
+          value_parser = crate::backfill::parse_repo_path)]
+    pub paths: Vec<String>,
+    /// Only commits made on or after this date (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub since: Option<Date>,
+    /// Only commits made on or before this date (UTC).
+    #[arg(long, value_name = "YYYY-MM-DD")]
+    pub until: Option<Date>,
+    /// Print the run as JSON (per-version lines then go to stderr).
     #[arg(long)]
     pub json: bool,
 }

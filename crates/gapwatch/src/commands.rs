@@ -83,6 +83,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 ExitCode::SUCCESS
             })
         }
+        Command::Backfill(args) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let config = ws
+                .sources
+                .get(&args.source)
+                .with_context(|| unknown_source(&ws, &args.source))?;
+            crate::backfill::command(&ws, config, &args, &progress)
+        }
         Command::Ingest(args) => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let runtime = runtime()?;

@@ -18,6 +18,7 @@ macro_rules! out {
     }};
 }
 
+mod backfill;
 mod cli;
 mod commands;
 mod demo;

@@ -3,7 +3,9 @@
 
 use anyhow::{Context, Result};
 use gapwatch_fetch::decode_text;
-use gapwatch_ingest::{ADAPTER_VERSION, SourceConfig, Structure, compare_row_counts, extract};
+use gapwatch_ingest::{
+    ADAPTER_VERSION, IngestError, SourceConfig, Structure, compare_row_counts, extract,
+};
 use gapwatch_model::Date;
 use gapwatch_store::{NewSnapshot, SourceInfo, Store};
 use serde::Serialize;
@@ -75,13 +77,7 @@ pub fn import_bytes(
     let (text, _encoding) = decode_text(bytes, incoming.content_type);
     let extraction = extract(source, text.as_bytes())
         .with_context(|| format!("source {}: cannot extract from {origin}", source.id))?;
-    store.upsert_source(&SourceInfo {
-        id: source.id.clone(),
-        publisher: source.publisher.clone(),
-        title: source.title.clone(),
-        url: source.url.clone(),
-        format: source.format.as_str().to_owned(),
-    })?;
+    store.upsert_source(&source_info(source))?;
     let previous_rows = store
         .runs(Some(&source.id))?
         .iter()
@@ -126,6 +122,69 @@ pub fn import_bytes(
         warnings,
         needs_attention,
     })
+}
+
+/// Like [`import_bytes`], but bytes the source's adapter cannot read at all (not valid JSON,
+/// over the size limit) are kept too: stored as a snapshot with no rows and no claims, the
+/// reason as its warning, and flagged for attention. A history is imported whole this way,
+/// and the stored bytes can be extracted again once the source's entry reads them.
+///
+/// Other errors (an invalid source entry, a store that cannot be written) are returned.
+pub fn import_keeping_unreadable(
+    store: &mut Store,
+    source: &SourceConfig,
+    incoming: &Incoming<'_>,
+) -> Result<ImportOutcome> {
+    let err = match import_bytes(store, source, incoming) {
+        Ok(outcome) => return Ok(outcome),
+        Err(err) => err,
+    };
+    let Some(IngestError::Unreadable { message, .. }) = err.downcast_ref::<IngestError>() else {
+        return Err(err);
+    };
+    let warnings = vec![format!(
+        "not read as {}: {message}; no claims extracted",
+        source.format.as_str()
+    )];
+    store.upsert_source(&source_info(source))?;
+    let outcome = store.record_snapshot(&NewSnapshot {
+        source_id: &source.id,
+        bytes: incoming.bytes,
+        observed_on: incoming.observed_on,
+        fetched_at: incoming.fetched_at,
+        origin: incoming.origin,
+        http_status: incoming.http_status,
+        etag: incoming.etag,
+        last_modified: incoming.last_modified,
+        claims: &[],
+        rows: 0,
+        warnings: &warnings,
+        adapter: ADAPTER_VERSION,
+    })?;
+    Ok(ImportOutcome {
+        source: source.id.clone(),
+        observed_on: incoming.observed_on,
+        origin: incoming.origin.to_owned(),
+        snapshot_id: outcome.snapshot_id,
+        sha256: outcome.sha256,
+        new_snapshot: outcome.new_snapshot,
+        rows: 0,
+        claims_extracted: 0,
+        claims_inserted: 0,
+        warnings,
+        needs_attention: true,
+    })
+}
+
+/// What the store keeps about a configured source.
+fn source_info(source: &SourceConfig) -> SourceInfo {
+    SourceInfo {
+        id: source.id.clone(),
+        publisher: source.publisher.clone(),
+        title: source.title.clone(),
+        url: source.url.clone(),
+        format: source.format.as_str().to_owned(),
+    }
 }
 
 impl ImportOutcome {

@@ -17,6 +17,11 @@ impl Progress {
         }
     }
 
+    /// Whether bars are drawn; when not, long commands print a line per step instead.
+    pub fn enabled(&self) -> bool {
+        self.enabled
+    }
+
     /// A bar of `len` steps, hidden when progress is off.
     pub fn bar(&self, len: u64, prefix: &str) -> ProgressBar {
         if !self.enabled {
