@@ -49,6 +49,9 @@
 //! says why in [`Structure::Empty`], and [`compare_row_counts`] flags a row count that fell
 //! by more than half since the last good snapshot.
 
+mod card;
+mod card_config;
+mod card_doc;
 mod config;
 mod csv_table;
 mod error;
@@ -60,6 +63,10 @@ mod record;
 mod tree;
 mod value;
 
+pub use card_config::{
+    AccessColumn, CardConfig, CardMarker, CardTable, CardTarget, ColumnRef, MarkPlace, ModelAxis,
+    OneOrMany, SettingColumn, TargetSpec,
+};
 pub use config::{
     AccessRule, BenchmarkTarget, DEFAULT_MAX_BYTES, DateRule, FieldRef, FieldSpec, Format,
     GroupLabel, Marker, ScoreRule, SettingRule, SkipRule, SourceConfig, SourcesFile, SubjectKind,
