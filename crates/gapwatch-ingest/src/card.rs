@@ -581,7 +581,7 @@ impl Reader<'_> {
                 layers.push(spec.settings.clone());
                 let cell = CellRef {
                     rich: cell_rich(row, *c),
-                    locator: format!("{locator} column {:?}", l.columns[*c].shown),
+                    locator: format!("{locator} column {:?}", model.subject.name),
                 };
                 self.cell_claims(
                     &cell,

@@ -130,7 +130,11 @@ fn every_fixture_extracts_cleanly_with_its_default_source() {
         let x = extract(config, bytes).unwrap_or_else(|e| panic!("{source}/{date}: {e}"));
         assert_eq!(x.structure, Structure::Data, "{source}/{date}");
         // A model card tracks a few rows of each table; a leaderboard many.
-        let min_rows = if config.format == Format::ModelCard { 2 } else { 8 };
+        let min_rows = if config.format == Format::ModelCard {
+            2
+        } else {
+            8
+        };
         assert!(
             x.score_rows() >= min_rows,
             "{source}/{date}: {} score rows",
