@@ -1040,3 +1040,156 @@ benchmarks = {{ "GPQA Diamond" = "gpqa-diamond" }}
         71.1
     );
 }
+
+/// The `model-card` section of `docs/sources.md`: its entry, and its worked examples as
+/// (title, input, entry).
+fn documented() -> (String, Vec<(String, String, String)>) {
+    let text = std::fs::read_to_string(common::workspace().join("docs/sources.md")).unwrap();
+    let cards = text.split("\n## Model cards\n").nth(1).unwrap();
+    let blocks = |section: &str| -> Vec<(String, String)> {
+        section
+            .split("```")
+            .skip(1)
+            .step_by(2)
+            .map(|b| {
+                let (lang, body) = b.split_once('\n').unwrap();
+                (lang.trim().to_owned(), body.to_owned())
+            })
+            .collect()
+    };
+    let entry = cards.split("\n### An entry\n").nth(1).unwrap();
+    let entry = blocks(entry)[0].1.clone();
+    let worked = cards.split("\n### Worked examples\n").nth(1).unwrap();
+    let worked = worked.split("\n### Checking a card").next().unwrap();
+    let examples = worked
+        .split("\n#### ")
+        .skip(1)
+        .map(|section| {
+            let title = section.lines().next().unwrap().to_owned();
+            let b = blocks(section);
+            let toml = b.iter().find(|(l, _)| l == "toml").unwrap().1.clone();
+            (title, b[0].1.clone(), toml)
+        })
+        .collect();
+    (entry, examples)
+}
+
+#[test]
+fn the_documented_entry_reads_and_the_worked_examples_extract_what_the_text_says() {
+    let (entry, examples) = documented();
+    let file = SourcesFile::from_toml_str(&entry, "docs/sources.md").unwrap();
+    let card = file.sources[0].card.as_ref().unwrap();
+    assert_eq!(
+        card.markers[0].settings["figure_source"],
+        "competitor's report"
+    );
+
+    assert_eq!(examples.len(), 8, "one per table shape");
+    for (title, input, toml) in examples {
+        let file = SourcesFile::from_toml_str(&toml, &title).unwrap_or_else(|e| panic!("{e}"));
+        let x = extract(&file.sources[0], input.as_bytes()).unwrap();
+        assert_eq!(x.structure, Structure::Data, "{title}");
+        assert!(x.warnings.is_empty(), "{title}: {:?}", x.warnings);
+        let value = |name: &str, benchmark: &str| -> Vec<f64> {
+            of(&x, name, benchmark)
+                .iter()
+                .map(|(_, s)| s.value)
+                .collect()
+        };
+        let who = |name: &str| -> Evaluator {
+            scores(&x)
+                .into_iter()
+                .find(|(c, _)| c.subject.name == name)
+                .unwrap()
+                .0
+                .evaluator
+        };
+        match title.split(',').next().unwrap() {
+            "Benchmarks as rows" => {
+                assert_eq!(
+                    value("Claude-3.5-Sonnet-1022", "swe-bench-verified"),
+                    vec![50.8]
+                );
+                assert_eq!(one(&x, "GPT-4o 0513", "mmlu").1.metric, "EM");
+                assert_eq!(who("DeepSeek V3"), Evaluator::SelfReported);
+                assert_eq!(who("GPT-4o 0513"), Evaluator::Competitor);
+                assert_eq!(x.rows.len(), 4);
+            }
+            "Models as rows" => {
+                assert_eq!(value("GPT-4-Turbo (Nov 2023)", "humaneval"), vec![85.4]);
+                assert_eq!(who("CodeQwen1.5-Chat 7B"), Evaluator::SelfReported);
+                assert_eq!(x.rows.len(), 2);
+            }
+            "HTML with a rowspan" => {
+                assert_eq!(
+                    value("Kimi K2 Instruct", "swe-bench-verified"),
+                    vec![65.8, 71.6]
+                );
+                let opus = of(
+                    &x,
+                    "Claude Opus 4 (w/o extended thinking)",
+                    "swe-bench-verified",
+                );
+                assert_eq!(opus.len(), 2);
+                assert!(
+                    opus.iter()
+                        .all(|(c, s)| c.evaluator == Evaluator::Competitor
+                            && s.settings["figure_source"] == "competitor's report")
+                );
+                assert_eq!(opus[1].1.settings["attempts"], "2+");
+            }
+            "A settings row" => {
+                let (_, o3) = one(&x, "OpenAI-o3", "gpqa-diamond");
+                assert_eq!(
+                    (o3.value, o3.settings["thinking_budget"].as_str()),
+                    (83.3, "100k")
+                );
+                let (_, hle) = one(&x, "MiniMax-M1-80K", "hle");
+                assert_eq!(
+                    (hle.value, hle.settings["subset"].as_str()),
+                    (8.4, "text-only")
+                );
+            }
+            "Paired values and an annotation" => {
+                assert_eq!(value("Qwen2.5-VL-72B", "video-mme"), vec![73.3, 79.1]);
+                assert_eq!(
+                    one(&x, "GPT-4o", "android-world").1.settings["annotation"],
+                    "SoM"
+                );
+            }
+            "Models as rows inside `<details>`" => {
+                assert_eq!(value("GPT-4V", "mmmu"), vec![56.8, 55.7]);
+                assert_eq!(x.rows.len(), 2);
+                assert!(x.claims.iter().any(|c| c.subject.name == "GPT-4V"
+                    && matches!(
+                        c.fact,
+                        Fact::Access {
+                            access: Access::Closed,
+                            ..
+                        }
+                    )));
+            }
+            "An open/closed column in a table of models" => {
+                assert_eq!(value("erniebot-4.0-202404", "alignbench"), vec![7.89]);
+                assert_eq!(who("DeepSeek-V2 Chat (RL)"), Evaluator::SelfReported);
+                assert!(
+                    x.claims
+                        .iter()
+                        .any(|c| c.subject.name == "gpt-4-1106-preview"
+                            && matches!(
+                                c.fact,
+                                Fact::Access {
+                                    access: Access::Closed,
+                                    ..
+                                }
+                            ))
+                );
+            }
+            "A multi-row HTML header" => {
+                assert_eq!(value("InternVL-Chat-V1.2", "mmmu"), vec![51.6, 46.2]);
+                assert_eq!(value("Gemini Ultra", "mmmu"), vec![59.4]);
+            }
+            other => panic!("no check for the example {other:?}"),
+        }
+    }
+}
