@@ -1,5 +1,6 @@
 //! Source adapters for gapwatch: configuration-driven extraction of claims from leaderboard
-//! bytes in HTML tables, JSON embedded in HTML, JSON (JSONPath), CSV, YAML and Markdown.
+//! bytes in HTML tables, JSON embedded in HTML, JSON (JSONPath), CSV, YAML and Markdown, and
+//! from labs' model cards (see `docs/sources.md`, "Model cards").
 //!
 //! ```
 //! use gapwatch_ingest::{SourcesFile, Structure, extract};
