@@ -8,6 +8,8 @@ use scraper::{ElementRef, Html, Selector};
 
 /// Longest `colspan` honoured.
 const MAX_COLSPAN: usize = 64;
+/// Longest tag, in bytes, looked for after a `<`.
+const TAG_WINDOW: usize = 2048;
 /// Longest `rowspan` honoured.
 const MAX_ROWSPAN: usize = 1000;
 
@@ -48,13 +50,12 @@ impl Row {
     /// The texts of the cells this row itself holds (not carried down, each spanning cell
     /// once) that are not empty.
     pub(crate) fn own_texts(&self) -> Vec<&str> {
-        let mut seen: Vec<(usize, usize)> = Vec::new();
+        let mut seen: std::collections::HashSet<(usize, usize)> = std::collections::HashSet::new();
         let mut out = Vec::new();
         for c in &self.cells {
-            if c.carried || seen.contains(&c.id) {
+            if c.carried || !seen.insert(c.id) {
                 continue;
             }
-            seen.push(c.id);
             if !c.rich.text.is_empty() {
                 out.push(c.rich.text.as_str());
             }
@@ -184,12 +185,15 @@ pub(crate) fn tables(text: &str) -> Vec<DocTable> {
         }
         if let Some(start) = lower.find("<table") {
             // From `<table` to the matching `</table>`, over as many lines as it takes.
-            let mut source = String::from(&line[start..]);
+            // `lower` is `t` lowercased: the same byte offsets.
+            let mut source = String::from(&t[start..]);
+            let mut closed = lower[start..].contains("</table");
             let mut j = i;
-            while !source.to_ascii_lowercase().contains("</table") && j + 1 < lines.len() {
+            while !closed && j + 1 < lines.len() {
                 j += 1;
                 source.push('\n');
                 source.push_str(lines[j]);
+                closed = lines[j].to_ascii_lowercase().contains("</table");
             }
             let rows = html_rows(&source, i + 1);
             out.push(DocTable {
@@ -421,12 +425,16 @@ fn html_rows(source: &str, first_line: usize) -> Vec<Row> {
 /// The line of each `<tr` of an HTML table's source, outside comments.
 fn tr_lines(source: &str, first_line: usize) -> Vec<usize> {
     let lower = source.to_ascii_lowercase();
+    let bytes = lower.as_bytes();
     let mut out = Vec::new();
+    let mut line = first_line;
     let mut i = 0;
-    while i < lower.len() {
+    while i < bytes.len() {
         let rest = &lower[i..];
         if rest.starts_with("<!--") {
-            i += rest.find("-->").map_or(rest.len(), |e| e + 3);
+            let skip = rest.find("-->").map_or(rest.len(), |e| e + 3);
+            line += rest[..skip].matches('\n').count();
+            i += skip;
             continue;
         }
         if rest.starts_with("<tr")
@@ -435,8 +443,12 @@ fn tr_lines(source: &str, first_line: usize) -> Vec<usize> {
                 .next()
                 .is_some_and(|c| c == '>' || c.is_whitespace())
         {
-            out.push(first_line + lower[..i].matches('\n').count());
+            out.push(line);
         }
+        if bytes[i] == b'\n' {
+            line += 1;
+        }
+        // Step over one character: `<`, `\n` and the letters looked for are ASCII.
         i += rest.chars().next().map_or(1, char::len_utf8);
     }
     out
@@ -481,6 +493,8 @@ pub(crate) fn render(src: &str, markdown: bool) -> Rich {
         }
     };
     let chars: Vec<char> = src.chars().collect();
+    // The byte offset of each character, to look ahead in `src` without copying it.
+    let offsets: Vec<usize> = src.char_indices().map(|(b, _)| b).collect();
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -490,14 +504,14 @@ pub(crate) fn render(src: &str, markdown: bool) -> Rich {
                 i += 2;
             }
             '<' => {
-                let rest: String = chars[i..].iter().collect();
+                let rest = &src[offsets[i]..];
                 if rest.starts_with("<!--") {
                     i += rest
                         .find("-->")
                         .map_or(chars.len() - i, |e| rest[..e + 3].chars().count());
                     continue;
                 }
-                match parse_tag(&rest) {
+                match parse_tag(rest) {
                     Some((name, closing, len)) => {
                         flush(&mut text, &mut pieces);
                         match name.as_str() {
@@ -714,7 +728,13 @@ fn parse_tag(rest: &str) -> Option<(String, bool, usize)> {
     if !after.starts_with(|c: char| c == '>' || c == '/' || c.is_whitespace()) {
         return None;
     }
-    let end = rest.find('>')?;
+    // A tag ends within a few hundred bytes; a `<` with no `>` soon after is text.
+    let mut cut = rest.len().min(TAG_WINDOW);
+    while !rest.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let window = &rest[..cut];
+    let end = window.find('>')?;
     // Attributes hold no other tag.
     if rest[1..end].contains('<') {
         return None;
@@ -824,6 +844,25 @@ mod tests {
             "HumanEval 0-shot"
         );
         assert_eq!(t("<0.5"), "<0.5");
+    }
+
+    #[test]
+    fn hostile_text_neither_panics_nor_takes_quadratic_time() {
+        // A table start after multi-byte text on an indented line.
+        let ts = tables("  中文<table><tr><td>a</td><td>1</td></tr></table>\n");
+        assert_eq!(ts.len(), 1);
+        assert_eq!(ts[0].rows[0].cells[1].rich.text, "1");
+        // Many `<` with no `>`, and a table that never closes.
+        let long = "<a".repeat(100_000);
+        assert_eq!(render(&long, false).text.len(), long.len());
+        let mut doc = String::from("<table>\n");
+        for _ in 0..50_000 {
+            doc.push_str("<tr><td>x</td></tr>\n");
+        }
+        let started = std::time::Instant::now();
+        assert_eq!(tables(&doc)[0].rows.len(), 50_000);
+        assert!(started.elapsed().as_secs() < 10);
+        assert_eq!(render("<b>é</b>", false).text, "é");
     }
 
     #[test]
