@@ -396,6 +396,8 @@ impl SourceConfig {
             ("`script`", self.script.is_some()),
             ("`rows`", self.rows.is_some()),
             ("`groups`", self.groups.is_some()),
+            ("`group_name`", self.group_name.is_some()),
+            ("`keyed`", self.keyed),
             ("`delimiter`", self.delimiter.is_some()),
         ];
         for (key, set) in misplaced {
