@@ -31,6 +31,9 @@ struct Entry {
     /// Rows expected (the total over a pattern's files), counted by hand.
     #[serde(default)]
     rows: Option<usize>,
+    /// Claims expected (scores and access statements), counted by hand; checked when given.
+    #[serde(default)]
+    claims: Option<usize>,
     /// `empty`: the file holds no data (a page filled by a script).
     #[serde(default)]
     expect: Option<String>,
@@ -52,6 +55,7 @@ struct Line {
     rows_expected: Option<usize>,
     expect: Option<String>,
     claims: usize,
+    claims_expected: Option<usize>,
     score_rows: usize,
     score_rows_resolved: usize,
     unresolved: Vec<String>,
@@ -209,6 +213,7 @@ pub(crate) fn run(
     .with_context(|| format!("cannot parse {}", table_path.display()))?;
     let registry = Registry::builtin().context("cannot load the builtin registry")?;
     let unknown = unknown_benchmarks(&sources, &registry);
+    let conflicts = direction_conflicts(&sources, &registry);
 
     let mut all_files = Vec::new();
     walk(dir, dir, &mut all_files).with_context(|| format!("cannot list {}", dir.display()))?;
@@ -246,6 +251,7 @@ pub(crate) fn run(
                 rows_expected: None,
                 expect: None,
                 claims: 0,
+                claims_expected: None,
                 score_rows: 0,
                 score_rows_resolved: 0,
                 unresolved: Vec::new(),
@@ -281,11 +287,47 @@ pub(crate) fn run(
             );
         }
     }
-    Ok(if report.failures == 0 {
+    for c in &conflicts {
+        eprintln!("error: {c}");
+    }
+    Ok(if report.failures == 0 && conflicts.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Card rows declared less-is-better that lead to a benchmark the registry says is
+/// more-is-better, or the other way round: such a mapping would turn a gap around.
+fn direction_conflicts(sources: &SourcesFile, registry: &Registry) -> Vec<String> {
+    let mut out = Vec::new();
+    for source in &sources.sources {
+        for table in source.card.iter().flat_map(|c| &c.tables) {
+            for (label, target) in &table.benchmarks {
+                let Some(b) = registry.benchmark(target.benchmark()) else {
+                    continue;
+                };
+                if b.higher_is_better == target.lower_is_better() {
+                    out.push(format!(
+                        "{}: {label:?} is declared {} but the registry's {} is {}",
+                        source.id,
+                        if target.lower_is_better() {
+                            "less-is-better"
+                        } else {
+                            "more-is-better"
+                        },
+                        b.id,
+                        if b.higher_is_better {
+                            "more-is-better"
+                        } else {
+                            "less-is-better"
+                        }
+                    ));
+                }
+            }
+        }
+    }
+    out
 }
 
 /// Benchmark ids named by the sources that the registry does not know.
@@ -298,6 +340,9 @@ fn unknown_benchmarks(sources: &SourcesFile, registry: &Registry) -> Vec<String>
                 BenchmarkTarget::Id(id) => id.clone(),
                 BenchmarkTarget::WithVariant { benchmark, .. } => benchmark.clone(),
             }));
+        }
+        for table in source.card.iter().flat_map(|c| &c.tables) {
+            ids.extend(table.benchmarks.values().map(|t| t.benchmark().to_owned()));
         }
     }
     ids.into_iter()
@@ -322,6 +367,7 @@ fn check(
         rows_expected: entry.rows,
         expect: entry.expect.clone(),
         claims: 0,
+        claims_expected: entry.claims,
         score_rows: 0,
         score_rows_resolved: 0,
         unresolved: Vec::new(),
@@ -393,21 +439,28 @@ fn check(
                 continue;
             }
             line.score_rows += 1;
-            let Some(subject) = row_claims.iter().find_map(|c| match c.fact {
-                Fact::Score(_) => Some(&c.subject),
-                Fact::Access { .. } => None,
-            }) else {
-                continue;
-            };
-            let mut all = !subject.models.is_empty();
-            for m in &subject.models {
-                if registry.resolve_model_name(m).id().is_none() {
-                    all = false;
-                    unresolved.insert(m.clone());
+            // A row of a model card holds many models, one per column: every subject of the
+            // row's scores must resolve for the row to count as resolved.
+            let mut subjects: Vec<&gapwatch_model::Subject> = Vec::new();
+            for c in &row_claims {
+                if let Fact::Score(_) = c.fact
+                    && !subjects.contains(&&c.subject)
+                {
+                    subjects.push(&c.subject);
                 }
             }
-            if subject.models.is_empty() {
-                unresolved.insert(format!("{} (no model named)", subject.name));
+            let mut all = true;
+            for subject in subjects {
+                if subject.models.is_empty() {
+                    all = false;
+                    unresolved.insert(format!("{} (no model named)", subject.name));
+                }
+                for m in &subject.models {
+                    if registry.resolve_model_name(m).id().is_none() {
+                        all = false;
+                        unresolved.insert(m.clone());
+                    }
+                }
             }
             if all {
                 line.score_rows_resolved += 1;
@@ -430,6 +483,11 @@ fn check(
                 "{} rows found, {expected} expected",
                 line.rows_found
             ));
+        } else if let Some(claims) = entry.claims
+            && claims != line.claims
+        {
+            line.status = Status::Mismatch;
+            line.message = Some(format!("{} claims found, {claims} expected", line.claims));
         }
     } else {
         line.status = Status::Error;

@@ -67,6 +67,9 @@ pub enum Format {
     Yaml,
     /// A GitHub-flavoured Markdown table in a document.
     Markdown,
+    /// A lab's model card: Markdown with GFM and HTML tables of its own and competitors'
+    /// scores, read as `[source.card]` says.
+    ModelCard,
 }
 
 impl Format {
@@ -79,6 +82,7 @@ impl Format {
             Format::Csv => "csv",
             Format::Yaml => "yaml",
             Format::Markdown => "markdown",
+            Format::ModelCard => "model-card",
         }
     }
 }
@@ -148,7 +152,9 @@ pub struct SourceConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<char>,
 
-    /// How a row names what it is about.
+    /// How a row names what it is about. Not used by `model-card` sources, whose tables
+    /// name their models in headers or row labels.
+    #[serde(default, skip_serializing_if = "SubjectRule::is_unset")]
     pub subject: SubjectRule,
     /// The scores a row carries (`[[source.score]]`).
     #[serde(default, rename = "score", skip_serializing_if = "Vec::is_empty")]
@@ -168,6 +174,10 @@ pub struct SourceConfig {
     /// Rows that are not models: human experts, random baselines (`[[source.skip]]`).
     #[serde(default, rename = "skip", skip_serializing_if = "Vec::is_empty")]
     pub skips: Vec<SkipRule>,
+
+    /// Model cards: the tables to read and what the card's marks mean (`[source.card]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub card: Option<crate::card_config::CardConfig>,
 }
 
 fn third_party() -> Evaluator {
@@ -240,6 +250,13 @@ impl SourceConfig {
                 }
             },
             Format::Json | Format::Yaml | Format::Csv | Format::Markdown => {}
+            Format::ModelCard => return self.validate_card().map_err(fail),
+        }
+        if self.card.is_some() {
+            return Err(fail(format!(
+                "[source.card] applies to a model-card source, not a {} source",
+                self.format
+            )));
         }
         let tree = matches!(
             self.format,
@@ -364,6 +381,47 @@ impl SourceConfig {
             }
         }
         Ok(())
+    }
+
+    /// A `model-card` source: `[source.card]` says everything; the keys that read rows of
+    /// other formats do not apply, except `[[source.setting]]` rules with a `name_suffix`,
+    /// which read settings at the end of model names.
+    fn validate_card(&self) -> Result<(), String> {
+        let Some(card) = &self.card else {
+            return Err("a model-card source needs [source.card]".to_owned());
+        };
+        let misplaced = [
+            ("[source.subject]", !self.subject.is_unset()),
+            ("[[source.score]]", !self.scores.is_empty()),
+            ("[[source.table]]", !self.tables.is_empty()),
+            ("[source.date]", self.date.is_some()),
+            ("[source.access]", self.access.is_some()),
+            ("[source.self_reported]", self.self_reported.is_some()),
+            ("[[source.skip]]", !self.skips.is_empty()),
+            ("`heading`", self.heading.is_some()),
+            ("`script`", self.script.is_some()),
+            ("`rows`", self.rows.is_some()),
+            ("`groups`", self.groups.is_some()),
+            ("`group_name`", self.group_name.is_some()),
+            ("`keyed`", self.keyed),
+            ("`delimiter`", self.delimiter.is_some()),
+        ];
+        for (key, set) in misplaced {
+            if set {
+                return Err(format!(
+                    "{key} does not apply to a model-card source: [source.card] says how to read its tables"
+                ));
+            }
+        }
+        for (i, s) in self.settings.iter().enumerate() {
+            if s.name_suffix.is_none() || s.field.is_some() || s.tag.is_some() {
+                return Err(format!(
+                    "setting {}: a model-card source reads settings from model names only (`name_suffix`)",
+                    i + 1
+                ));
+            }
+        }
+        card.check()
     }
 
     fn field_specs(&self) -> Vec<&FieldSpec> {
@@ -553,7 +611,7 @@ pub struct GroupLabel {
 }
 
 /// How a row names its subject, and how a system is split from its models.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Default, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectRule {
     /// The field holding the name as shown.
@@ -593,6 +651,13 @@ pub struct SubjectRule {
     /// Drop emoji and other symbols before the first letter or digit (`🥇 🤠 Agent`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub strip_leading_symbols: bool,
+}
+
+impl SubjectRule {
+    /// True when nothing is configured (a `model-card` source).
+    pub fn is_unset(&self) -> bool {
+        *self == SubjectRule::default()
+    }
 }
 
 /// Whether a row is about a model or a system.

@@ -198,6 +198,19 @@ pub fn extract(source: &SourceConfig, bytes: &[u8]) -> Result<Extraction, Ingest
             let rows = markdown::records(&text, source.heading.as_deref());
             Ok(finish(source, rows.records, rows.empty_reason, warnings))
         }
+        Format::ModelCard => {
+            let text = lossy_utf8(bytes, &mut warnings);
+            // Checked by `validate`: a model-card source has its card.
+            let Some(card) = &source.card else {
+                return Err(unreadable(
+                    "a model-card source needs [source.card]".to_owned(),
+                ));
+            };
+            Ok(finish_card(
+                crate::card::extract(source, card, &text),
+                warnings,
+            ))
+        }
     }
 }
 
@@ -304,6 +317,37 @@ fn finish(
         });
     }
     extraction
+}
+
+/// Sums up a model card's rows, as [`finish`] does for the other formats.
+fn finish_card(card: crate::card::CardRows, mut warnings: Vec<Warning>) -> Extraction {
+    warnings.extend(card.warnings);
+    let structure = match card.empty_reason {
+        Some(reason) if card.rows.is_empty() => {
+            warnings.push(Warning {
+                locator: None,
+                message: reason.clone(),
+            });
+            Structure::Empty { reason }
+        }
+        _ => Structure::Data,
+    };
+    let unexplained = card.rows.iter().any(|r| r.skipped.is_none());
+    if card.claims.is_empty() && unexplained {
+        warnings.push(Warning {
+            locator: None,
+            message: format!(
+                "{} rows and no claims: the mapping may no longer fit the card",
+                card.rows.len()
+            ),
+        });
+    }
+    Extraction {
+        claims: card.claims,
+        rows: card.rows,
+        warnings,
+        structure,
+    }
 }
 
 /// For tables: warns once when a mapped column is in no header, which is how a renamed

@@ -1,5 +1,6 @@
 //! Source adapters for gapwatch: configuration-driven extraction of claims from leaderboard
-//! bytes in HTML tables, JSON embedded in HTML, JSON (JSONPath), CSV, YAML and Markdown.
+//! bytes in HTML tables, JSON embedded in HTML, JSON (JSONPath), CSV, YAML and Markdown, and
+//! from labs' model cards (see `docs/sources.md`, "Model cards").
 //!
 //! ```
 //! use gapwatch_ingest::{SourcesFile, Structure, extract};
@@ -49,6 +50,9 @@
 //! says why in [`Structure::Empty`], and [`compare_row_counts`] flags a row count that fell
 //! by more than half since the last good snapshot.
 
+mod card;
+mod card_config;
+mod card_doc;
 mod config;
 mod csv_table;
 mod error;
@@ -60,6 +64,10 @@ mod record;
 mod tree;
 mod value;
 
+pub use card_config::{
+    AccessColumn, CardConfig, CardMarker, CardTable, CardTarget, ColumnRef, MarkPlace, ModelAxis,
+    OneOrMany, SettingColumn, TargetSpec,
+};
 pub use config::{
     AccessRule, BenchmarkTarget, DEFAULT_MAX_BYTES, DateRule, FieldRef, FieldSpec, Format,
     GroupLabel, Marker, ScoreRule, SettingRule, SkipRule, SourceConfig, SourcesFile, SubjectKind,
