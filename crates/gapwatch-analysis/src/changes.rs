@@ -112,18 +112,20 @@ fn row_changes(before: &ParityRow, row: &ParityRow, m: &Materiality, out: &mut V
             old: old.cloned(),
         });
     }
-    for (cohort, old, new) in [
-        (Cohort::Incumbent, &before.incumbent, &row.incumbent),
-        (Cohort::Challenger, &before.challenger, &row.challenger),
-    ] {
-        if let (Some(old), Some(new)) = (old, new)
-            && old.stale != new.stale
-        {
-            out.push(Change::Staleness {
+    // Comparability, when both sides were and are present: a side that went stale, a row
+    // that went dormant, or one that can be compared again.
+    if before.incumbent.is_some()
+        && before.challenger.is_some()
+        && row.incumbent.is_some()
+        && row.challenger.is_some()
+    {
+        let (was, now) = (before.not_comparable(), row.not_comparable());
+        let kind = |n: &Option<crate::NotComparable>| n.as_ref().map(std::mem::discriminant);
+        if kind(&was) != kind(&now) {
+            out.push(Change::Comparability {
                 row: row.key.clone(),
-                cohort,
-                stale: new.stale,
-                newest: new.newest,
+                before: was,
+                after: now,
                 claim_ids: row.claim_ids(),
             });
         }

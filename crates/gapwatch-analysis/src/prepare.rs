@@ -292,13 +292,28 @@ pub(crate) fn snapshot_rank(rec: &ClaimRow) -> (Date, i64, Reverse<i64>) {
     (rec.observed_on, rec.snapshot_id, Reverse(rec.id))
 }
 
+/// A setting's value as compared with the headline's: case, punctuation and a trailing
+/// "shot" do not matter (`5-shot` is `5`; `2+` stays `2+`).
+fn setting_key_value(v: &str) -> String {
+    let folded: String = v
+        .chars()
+        .filter(|c| c.is_alphanumeric() || *c == '+')
+        .flat_map(char::to_lowercase)
+        .collect();
+    folded
+        .strip_suffix("shots")
+        .or_else(|| folded.strip_suffix("shot"))
+        .filter(|rest| !rest.is_empty())
+        .map_or(folded.clone(), str::to_owned)
+}
+
 /// The class of a result: the headline settings whose value it states differently.
 fn class_of(entry: &BenchmarkEntry, settings: &Settings) -> Settings {
     let mut class = Settings::new();
     for (key, headline) in &entry.headline.settings {
         // An empty headline value: results that state any value stand apart.
         if let Some(v) = settings.get(key)
-            && v != headline
+            && setting_key_value(v) != setting_key_value(headline)
             && !v.is_empty()
         {
             class.insert(key.clone(), v.clone());
@@ -1264,6 +1279,9 @@ mod tests {
                 .collect()
         };
         assert!(class_of(&entry, &s(&[])).is_empty());
+        assert_eq!(setting_key_value("5-shot"), "5");
+        assert_eq!(setting_key_value("2+"), "2+");
+        assert_eq!(setting_key_value("True"), "true");
         assert!(class_of(&entry, &s(&[("attempts", "1"), ("mode", "FC")])).is_empty());
         assert_eq!(
             class_of(&entry, &s(&[("attempts", "2+")])),

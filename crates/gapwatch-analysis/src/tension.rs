@@ -137,13 +137,20 @@ fn score_tensions(ctx: &Ctx<'_>, options: &AnalysisOptions, bests: &Bests) -> Ve
                 let self_vs_third = by(Evaluator::SelfReported)
                     .any(|s| by(Evaluator::ThirdParty).any(|t| (s - t).abs() > tol + EPSILON));
                 let side = claims[per_source[0]].side;
+                // A value beats a side's best only on the side's own basis.
+                let lanes = ctx.pairs[row].lanes;
                 let touches_row = bests.by_row.contains(&(row, subject))
                     || [INCUMBENT, CHALLENGER].into_iter().any(|s| {
                         side == s
-                            && last[s].is_none_or(|b| {
-                                per_source.iter().any(|&c| {
-                                    better(info.higher_is_better, claims[c].value, ctx.value(b))
-                                })
+                            && per_source.iter().any(|&c| {
+                                Some(claims[c].lane) == lanes[s]
+                                    && last[s].is_none_or(|b| {
+                                        better(
+                                            info.higher_is_better,
+                                            claims[c].value,
+                                            ctx.value(b),
+                                        )
+                                    })
                             })
                     });
                 let first = per_source[0];

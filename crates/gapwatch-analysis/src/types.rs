@@ -399,7 +399,7 @@ pub struct Summary {
 }
 
 /// Why a headline row cannot be compared.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum NotComparable {
     /// No result from either cohort.
@@ -727,16 +727,15 @@ pub enum Change {
         /// The bests now, incumbent then challenger.
         claim_ids: Vec<i64>,
     },
-    /// A side became stale, or fresh again.
-    Staleness {
+    /// A row that could be compared no longer can (a side went stale, the row went
+    /// dormant), or the reason changed, or it can be compared again.
+    Comparability {
         /// The row.
         row: RowKey,
-        /// The cohort.
-        cohort: Cohort,
-        /// True when it became stale.
-        stale: bool,
-        /// Its newest result.
-        newest: Date,
+        /// Why it could not be compared before; `None` when it could.
+        before: Option<NotComparable>,
+        /// Why it cannot be compared now; `None` when it can.
+        after: Option<NotComparable>,
         /// The bests now.
         claim_ids: Vec<i64>,
     },
@@ -790,7 +789,7 @@ impl Change {
             | Change::NewLeader { row, .. }
             | Change::ParityFlip { row, .. }
             | Change::GapMoved { row, .. }
-            | Change::Staleness { row, .. } => Some(row),
+            | Change::Comparability { row, .. } => Some(row),
             Change::TensionAppeared { tension } | Change::TensionSettled { tension } => {
                 tension.row.as_ref()
             }
@@ -821,7 +820,7 @@ impl Change {
                 ..
             } => vec![incumbent.claim_id, challenger.claim_id],
             Change::GapMoved { claim_ids, .. }
-            | Change::Staleness { claim_ids, .. }
+            | Change::Comparability { claim_ids, .. }
             | Change::ForecastChanged { claim_ids, .. } => claim_ids.clone(),
             Change::TensionAppeared { tension } | Change::TensionSettled { tension } => {
                 tension.claim_ids()

@@ -228,7 +228,7 @@ pub fn role(r: RowRole) -> &'static str {
 /// preview)`.
 pub fn subject(e: &Entry) -> String {
     let Some(system) = &e.system else {
-        return e.subject.clone();
+        return plain_name(&e.subject);
     };
     let key = |s: &str| -> String {
         s.chars()
@@ -255,7 +255,23 @@ pub fn subject(e: &Entry) -> String {
     if e.models.is_empty() {
         return system.clone();
     }
-    format!("{system} with {}", e.models.join(" + "))
+    let models: Vec<String> = e.models.iter().map(|m| plain_name(m)).collect();
+    format!("{system} with {}", models.join(" + "))
+}
+
+/// A registry display name without the registry's own remark that a source left the exact
+/// snapshot, version or size unsaid (`Claude 3.5 Sonnet (unspecified snapshot)`): the reader
+/// needs the model's name; the evidence keeps the remark.
+pub fn plain_name(name: &str) -> String {
+    let mut out = name.to_owned();
+    for remark in [
+        " (unspecified snapshot)",
+        " (unspecified version)",
+        " (unspecified size)",
+    ] {
+        out = out.replace(remark, "");
+    }
+    out
 }
 
 /// `GLM-4.5 at 70.8%`.
@@ -332,6 +348,19 @@ pub fn not_comparable(n: &NotComparable, labels: &Labels) -> String {
         NotComparable::Dormant { since } => {
             format!("neither side measured since {}", month(*since))
         }
+    }
+}
+
+/// Why a row cannot be compared, in a few words for a table cell: `dormant since Sep 2025`.
+pub fn not_comparable_short(n: &NotComparable, labels: &Labels) -> String {
+    match n {
+        NotComparable::NoResults => "no results".to_owned(),
+        NotComparable::MissingCohort { cohort } => format!("no {} result", labels.cohort(*cohort)),
+        NotComparable::BasesDiffer { .. } => "mixed evidence".to_owned(),
+        NotComparable::Stale { cohort, since } => {
+            format!("{} side stale since {}", labels.cohort(*cohort), month(*since))
+        }
+        NotComparable::Dormant { since } => format!("dormant since {}", month(*since)),
     }
 }
 
@@ -413,6 +442,8 @@ mod tests {
         assert_eq!(subject(&e), "GLM-4.5");
         let e = entry("UI-TARS (UI-TARS)", Some("UI-TARS"), &["UI-TARS"]);
         assert_eq!(subject(&e), "UI-TARS");
+        let e = entry("Claude 3.5 Sonnet (unspecified snapshot)", None, &[]);
+        assert_eq!(subject(&e), "Claude 3.5 Sonnet");
     }
 
     #[test]

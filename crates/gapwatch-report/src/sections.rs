@@ -16,9 +16,11 @@ use crate::prose::{self, Labels};
 /// At most this many bullets in What's new.
 const NEWS: usize = 5;
 /// At most this many turning points in the main timeline.
-const TURNING_POINTS: usize = 20;
+const TURNING_POINTS: usize = 12;
+/// The main timeline looks back this many days, unless that leaves too few turning points.
+const TURNING_POINT_WINDOW_DAYS: i64 = 730;
 /// At most this many tensions in the main story.
-const TENSIONS: usize = 12;
+const TENSIONS: usize = 6;
 
 /// A sentence under construction: text and citations.
 #[derive(Debug, Default)]
@@ -116,7 +118,7 @@ fn importance(c: &Change) -> u32 {
         Change::GapMoved { before, after, .. } => {
             60 + ((after.points - before.points).abs().min(20.0) as u32)
         }
-        Change::Staleness { .. } => 55,
+        Change::Comparability { .. } => 55,
         Change::NewRow { .. } | Change::FirstVersion { .. } => 50,
         Change::TensionAppeared { .. } => 35,
         Change::TensionSettled { .. } => 30,
@@ -403,31 +405,34 @@ fn change_bullet(
             .cite(citer, claim_ids)
             .t(".")
             .line(),
-        Change::Staleness {
+        Change::Comparability {
             row,
-            cohort,
-            stale,
-            newest,
+            after,
             claim_ids,
+            ..
         } => {
             let name = prose::row(row);
-            let s = if *stale {
-                s.t(format!(
+            let s = match after {
+                None => s.t(format!("{name} can be compared like for like again")),
+                Some(NotComparable::Stale { cohort, since }) => s.t(format!(
                     "{} results on {name} have stopped arriving: the newest is from {}",
                     prose::capitalized(labels.cohort(*cohort)),
-                    prose::month(*newest)
-                ))
-            } else {
-                s.t(format!(
-                    "{} results on {name} are arriving again",
-                    prose::capitalized(labels.cohort(*cohort))
-                ))
+                    prose::month(*since)
+                )),
+                Some(NotComparable::Dormant { since }) => s.t(format!(
+                    "Neither side of {name} has a result newer than {}",
+                    prose::month(*since)
+                )),
+                Some(other) => s.t(format!(
+                    "{name} cannot be compared like for like: {}",
+                    prose::not_comparable(other, labels)
+                )),
             };
             s.cite(citer, claim_ids)
-                .t(if *stale {
-                    ", so the row no longer counts toward the headline."
+                .t(if after.is_none() {
+                    "; it counts toward the headline again."
                 } else {
-                    ", so the row counts toward the headline again."
+                    "; it no longer counts toward the headline."
                 })
                 .line()
         }
@@ -615,31 +620,24 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
         };
     }
     if !s.not_comparable.is_empty() {
-        let mut reasons: BTreeMap<&str, usize> = BTreeMap::new();
-        for (_, n) in &s.not_comparable {
-            *reasons
+        let mut reasons: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for (key, n) in &s.not_comparable {
+            reasons
                 .entry(match n {
-                    NotComparable::NoResults => "have no results",
+                    NotComparable::NoResults => "have no results yet",
                     NotComparable::MissingCohort { .. } => "lack one side",
-                    NotComparable::BasesDiffer { .. } => "compare different kinds of evidence",
+                    NotComparable::BasesDiffer { .. } => "set a lab's figure against an independent run",
                     NotComparable::Stale { .. } => "have a side that stopped being measured",
-                    NotComparable::Dormant { .. } => "have not been measured on either side for months",
+                    NotComparable::Dormant { .. } => "have not been measured on either side for over six months",
                 })
-                .or_default() += 1;
+                .or_default()
+                .push(prose::row(key));
         }
         let parts: Vec<String> = reasons
             .iter()
-            .map(|(why, n)| format!("{n} {why}"))
+            .map(|(why, names)| format!("{} {why}", prose::join(names)))
             .collect();
-        p = p.t(format!(
-            " {} cannot be compared: {}.",
-            prose::capitalized(&prose::count(
-                s.not_comparable.len(),
-                "more headline row",
-                "more headline rows"
-            )),
-            prose::join(&parts)
-        ));
+        p = p.t(format!(" Not counted: {}.", parts.join("; ")));
     }
     blocks.push(paragraph(p.line()));
     section("what", "What", blocks)
@@ -670,9 +668,19 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                 let names: Vec<String> = blockers
                     .iter()
                     .map(|c| match (&c.row, c.shortfall) {
-                        (Some(k), Some(short)) => {
-                            format!("{} ({} short)", prose::row(k), prose::amount(short, c.unit))
-                        }
+                        (Some(k), Some(short)) => match &c.caveat {
+                            Some(caveat) => format!(
+                                "{} ({} short, {})",
+                                prose::row(k),
+                                prose::amount(short, c.unit),
+                                prose::not_comparable_short(caveat, labels)
+                            ),
+                            None => format!(
+                                "{} ({} short)",
+                                prose::row(k),
+                                prose::amount(short, c.unit)
+                            ),
+                        },
                         (Some(k), None) => format!("{} (not measured on both sides)", prose::row(k)),
                         (None, _) => c.benchmark.clone(),
                     })
@@ -893,8 +901,9 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
         items.push(
             Sentence::default()
                 .t(format!(
-                    "Would another source confirm {}? Each rests on a single source",
-                    prose::join(&names)
+                    "Would another source confirm {}? {} on a single source",
+                    prose::join(&names),
+                    if names.len() == 1 { "It rests" } else { "Each rests" }
                 ))
                 .cite(citer, &single.iter().flat_map(|r| r.claim_ids()).collect::<Vec<_>>())
                 .t(".")
@@ -1030,7 +1039,7 @@ fn parity_cells(r: &ParityRow, labels: &Labels, citer: &mut Citer<'_>) -> Vec<Li
         (None, Some(true), _) => "yes".to_owned(),
         (None, _, _) => "no".to_owned(),
         (Some(NotComparable::NoResults), _, _) => "—".to_owned(),
-        (Some(n), _, _) => format!("not comparable: {}", prose::not_comparable(&n, labels)),
+        (Some(n), _, _) => format!("not comparable: {}", prose::not_comparable_short(&n, labels)),
     };
     let lag = match &r.lag {
         Some(l) if r.comparable => vec![text(format!(
@@ -1076,8 +1085,7 @@ fn parity_map(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -
         rows.push(parity_cells(r, labels, citer));
     }
     let mut blocks = vec![paragraph(vec![text(format!(
-        "Headline comparisons: one attempt, no subtitles, the board's default view. Parity: {} within {}, or ahead. Lag: how much earlier the {} frontier reached today's best {} score. Evidence: who ran the tests and each result's month (~: no date given; the model's release or the first sighting stands in).",
-        labels.challenger,
+        "Headline comparisons (one attempt, no subtitles, the board's default view). Parity: within {}. Lag: how much earlier the {} frontier reached today's best {} score. Evidence: who ran the tests, and each result's month (~ when the source gives none). Dormant: neither side measured for six months; stale: one side not measured while the other moved; mixed: a lab's figure against an independent run.",
         input.story.parity.describe(),
         labels.incumbent,
         labels.challenger
@@ -1211,11 +1219,26 @@ const TURNING_POINTS_PER_ROW: usize = 3;
 /// ones first in importance; at most [`TURNING_POINTS`], in date order.
 fn turning_points(a: &Analysis) -> Vec<&TimelineEvent> {
     let now = a.as_of.days_since_epoch();
+    let recent = a
+        .timeline
+        .iter()
+        .filter(|e| {
+            e.row.role == RowRole::Headline
+                && now - e.date.days_since_epoch() <= TURNING_POINT_WINDOW_DAYS
+                && turning_point_score(e) > 0
+        })
+        .count();
+    let window = if recent >= TURNING_POINTS / 2 {
+        TURNING_POINT_WINDOW_DAYS
+    } else {
+        i64::MAX
+    };
     let mut scored: Vec<(u32, usize, &TimelineEvent)> = a
         .timeline
         .iter()
         .enumerate()
         .filter(|(_, e)| e.row.role == RowRole::Headline)
+        .filter(|(_, e)| now - e.date.days_since_epoch() <= window)
         .map(|(i, e)| {
             let age = now - e.date.days_since_epoch();
             let recency = if age <= 365 {
@@ -1364,11 +1387,12 @@ fn tension_line(
         .as_ref()
         .map(|r| format!(" on {}", prose::row(r)))
         .unwrap_or_default();
+    let name = prose::plain_name(&t.subject);
     let subject = if t.settings.is_empty() {
-        t.subject.clone()
+        name
     } else {
         let parts: Vec<String> = t.settings.iter().map(|(k, v)| prose::setting(k, v)).collect();
-        format!("{} ({})", t.subject, parts.join(", "))
+        format!("{name} ({})", parts.join(", "))
     };
     let ids = t.claim_ids();
     match t.kind {
@@ -1378,7 +1402,7 @@ fn tension_line(
                 .iter()
                 .map(|i| {
                     format!(
-                        "{} from {} ({})",
+                        "{} ({}, {})",
                         i.value.map_or_else(String::new, |v| prose::value(v, t.unit)),
                         source_name(input, &i.source_id),
                         prose::basis(i.evaluator)
@@ -1393,7 +1417,7 @@ fn tension_line(
                 .unwrap_or_default();
             Sentence::default()
                 .t(format!(
-                    "{subject}{on}: {}; the {counts} counts",
+                    "{subject}{on}: {}; {counts} counts",
                     prose::join(&values)
                 ))
                 .cite(citer, &ids)
@@ -1448,7 +1472,7 @@ fn tension_line(
             let seen = t.items.first().map_or_else(String::new, |i| i.date.to_string());
             Sentence::default()
                 .t(format!(
-                    "{source} dates {subject}'s result{on} {reported}, before {what} ({earliest}); it counts from {seen}, when it was first seen"
+                    "{source} dates {subject}'s result{on} {reported}, before {what} ({earliest}); it counts from {seen} instead"
                 ))
                 .cite(citer, &ids)
                 .t(".")
@@ -1520,20 +1544,15 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
                 source: s.number,
                 claims: Vec::new(),
             },
-            text(format!(" {}. ", source_label(&s.meta))),
+            text(format!(" {}: ", source_label(&s.meta))),
         ];
         if !s.meta.url.is_empty() {
             line.push(Inline::Link {
                 text: s.meta.url.clone(),
                 href: s.meta.url.clone(),
             });
-            line.push(text(". "));
+            line.push(text(", "));
         }
-        line.push(text(if main.len() == 1 {
-            "Snapshot "
-        } else {
-            "Snapshots "
-        }));
         // The newest first: what the story rests on now.
         for (n, snap) in main.iter().rev().take(SNAPSHOTS_LISTED).enumerate() {
             if n > 0 {
@@ -1546,7 +1565,7 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
             line.push(text(format!(" ({})", snap.observed_on)));
         }
         if main.len() > SNAPSHOTS_LISTED {
-            line.push(text(format!(" and {} more", main.len() - SNAPSHOTS_LISTED)));
+            line.push(text(format!(" +{}", main.len() - SNAPSHOTS_LISTED)));
         }
         line.push(text("."));
         items.push(line);
@@ -1555,7 +1574,10 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
     let mut blocks = vec![Block::Bullets { items, anchors }];
     let mut rest = Vec::new();
     if !appendix_only.is_empty() {
-        rest.push(format!("Cited only in the appendix: {}.", prose::join(&appendix_only)));
+        rest.push(format!(
+            "{} more cited only in the appendix are listed under Evidence.",
+            prose::capitalized(&prose::count(appendix_only.len(), "source", "sources"))
+        ));
     }
     if !uncited.is_empty() {
         let names: Vec<String> = uncited
@@ -1567,22 +1589,29 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
             prose::join(&names)
         ));
     }
-    rest.push(
-        "Every cited claim, with its snapshot and row, is listed under Evidence in the appendix.".to_owned(),
-    );
+    rest.push("Every cited claim, with its snapshot and row, is under Evidence.".to_owned());
     blocks.push(paragraph(vec![text(rest.join(" "))]));
     section("sources", "Sources", blocks)
 }
 
-/// A source for people: its publisher and, in parentheses, the file it is.
+/// A source for people: its publisher and, in parentheses, the file it is when its title
+/// names one (`Epoch AI (benchmarks_runs.csv)`), so that one publisher's sources are told
+/// apart.
 fn source_label(meta: &crate::SourceMeta) -> String {
+    if meta.publisher.contains('(') {
+        return meta.publisher.clone();
+    }
     let file = meta
         .title
         .rfind('(')
-        .and_then(|i| meta.title[i..].strip_suffix(')').map(|t| t.trim_start_matches('(')));
+        .and_then(|i| meta.title[i + 1..].strip_suffix(')'))
+        .map(|inner| inner.split([',', ':']).next().unwrap_or(inner).trim())
+        .map(|first| first.split(' ').next().unwrap_or(first))
+        .map(|word| word.rsplit('/').next().unwrap_or(word))
+        .filter(|f| f.contains('.') && !f.starts_with('.'));
     match file {
-        Some(f) if !meta.publisher.contains(f) => format!("{} ({f})", meta.publisher),
-        _ => meta.publisher.clone(),
+        Some(f) => format!("{} ({f})", meta.publisher),
+        None => meta.publisher.clone(),
     }
 }
 
@@ -1689,13 +1718,25 @@ pub(crate) fn appendix(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Se
 pub(crate) fn evidence(sources: &[CitedSource]) -> Section {
     let mut blocks = Vec::new();
     for s in sources {
+        let mut head = vec![
+            Inline::Cite {
+                source: s.number,
+                claims: Vec::new(),
+            },
+            text(format!(" {}: {}", s.meta.publisher, s.meta.title)),
+        ];
+        if !s.meta.url.is_empty() {
+            head.push(text(", "));
+            head.push(Inline::Link {
+                text: s.meta.url.clone(),
+                href: s.meta.url.clone(),
+            });
+        }
+        blocks.push(Block::Paragraph { line: head });
         for snap in &s.snapshots {
             let mut line = vec![text(format!(
-                "[{}] {}, snapshot {} observed {}",
-                s.number,
-                s.meta.publisher,
-                snap.sha256,
-                snap.observed_on
+                "Snapshot {} observed {}",
+                snap.sha256, snap.observed_on
             ))];
             if let Some(origin) = &snap.origin {
                 line.push(text(format!(" from {origin}")));
