@@ -114,6 +114,13 @@ pub enum Command {
     /// Inspect model names and the registry.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// The registry of models and benchmarks that names resolve against: the built-in
+    /// entries and the workspace's registry.toml, each with the file and line it comes from.
+    ///
+    /// A workspace entry with a new id adds a model or benchmark; one with `extends = "ID"`
+    /// changes only the fields it sets of an existing one (see docs/sources.md).
+    #[command(subcommand)]
+    Registry(RegistryCommand),
     /// The parity map: per benchmark, the best closed and best open model, the gap and the lag.
     Gap(QueryArgs),
     /// Forecast verdicts, each reading separately, with the deciding claims.
@@ -185,6 +192,35 @@ pub enum ModelsCommand {
     /// Model names in stored claims that the registry does not resolve, with counts,
     /// sources and suggestions for a person to confirm.
     Unresolved {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// List benchmarks and models with where each comes from (builtin file and line, a
+    /// Hugging Face repository line of hub.tsv, or the workspace's registry.toml).
+    List {
+        /// Only models.
+        #[arg(long, conflicts_with = "benchmarks")]
+        models: bool,
+        /// Only benchmarks.
+        #[arg(long)]
+        benchmarks: bool,
+        /// Only entries the workspace's registry.toml adds, replaces or extends.
+        #[arg(long)]
+        workspace_only: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one model or benchmark by id or by any name that resolves to it, with every
+    /// field, its aliases, and the files that define and extend it.
+    Show {
+        /// An id (`gpt-4o-2024-05-13`, `video-mme`) or a name a source writes.
+        id: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,

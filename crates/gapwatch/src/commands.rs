@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use crate::EXIT_ATTENTION;
 use crate::cli::{
-    Cli, Command, IngestArgs, ModelsCommand, QueryArgs, SourcesCommand, StoryCommand,
+    Cli, Command, IngestArgs, ModelsCommand, QueryArgs, RegistryCommand, SourcesCommand,
+    StoryCommand,
 };
 use crate::ingest::{IngestPlan, SourceRun, ingest_once, now_rfc3339, summary_table};
 use crate::lock::RunLock;
@@ -130,6 +131,24 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
         Command::Models(ModelsCommand::Unresolved { json }) => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             models_unresolved(&ws, json)
+        }
+        Command::Registry(RegistryCommand::List {
+            models,
+            benchmarks,
+            workspace_only,
+            json,
+        }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let filter = crate::registry_cmd::ListFilter {
+                models,
+                benchmarks,
+                workspace_only,
+            };
+            crate::registry_cmd::list(&ws.registry, filter, json)
+        }
+        Command::Registry(RegistryCommand::Show { id, json }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            crate::registry_cmd::show(&ws.registry, &id, json)
         }
         Command::Gap(q) => query(&dir, cli.db.as_deref(), today, &q, print_gap),
         Command::Forecast(q) => query(&dir, cli.db.as_deref(), today, &q, print_forecasts),

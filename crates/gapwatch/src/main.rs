@@ -26,6 +26,7 @@ mod lock;
 mod pipeline;
 mod progress;
 mod publish;
+mod registry_cmd;
 mod site;
 mod table;
 mod workspace;
