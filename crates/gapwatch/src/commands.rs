@@ -6,7 +6,6 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use gapwatch_analysis::{Analysis, AnalysisOptions, Verdict, analyze};
-use gapwatch_ingest::extract;
 use gapwatch_model::{Date, Resolution};
 use gapwatch_report::{format_gap, format_value};
 use gapwatch_store::Store;
@@ -65,11 +64,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let mut store = Store::open(&ws.database)?;
             let origin = file.display().to_string();
-            let outcome = import_bytes(
+            let mut outcome = import_bytes(
                 &mut store,
                 config,
                 &Incoming::file(&bytes, observed_at, &origin),
             )?;
+            // Claims on a benchmark the registry lacks would count nowhere.
+            let unknown = gapwatch_ingest::check_benchmarks(config, &ws.registry);
+            if !unknown.is_empty() {
+                outcome.needs_attention = true;
+                outcome
+                    .warnings
+                    .extend(unknown.iter().map(ToString::to_string));
+            }
             if json {
                 outln!("{}", serde_json::to_string_pretty(&outcome)?);
             } else {
@@ -446,8 +453,16 @@ fn sources_list(ws: &Workspace, json: bool) -> Result<ExitCode> {
 fn sources_test(ws: &Workspace, id: &str, file: &Path, json: bool) -> Result<ExitCode> {
     let config = ws.sources.get(id).with_context(|| unknown_source(ws, id))?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let extraction = extract(config, &bytes)
+    let origin = file.display().to_string();
+    let options = gapwatch_ingest::ExtractOptions {
+        file_name: crate::pipeline::file_name_of(&origin),
+    };
+    let mut extraction = gapwatch_ingest::extract_with(config, &bytes, &options)
         .with_context(|| format!("source {id}: cannot extract from {}", file.display()))?;
+    // A benchmark id the registry lacks (a typo) would make every claim count nowhere.
+    extraction
+        .warnings
+        .extend(gapwatch_ingest::check_benchmarks(config, &ws.registry));
     if json {
         outln!("{}", serde_json::to_string_pretty(&extraction)?);
     } else {

@@ -95,10 +95,12 @@ impl Workspace {
             let registry_path = settings.registry.as_ref().map(|r| dir.join(r));
             let (sources, registry) = side_by_side(
                 || {
-                    Ok(SourcesFile::from_toml_str(
+                    let mut sources = SourcesFile::from_toml_str(
                         &read(&sources_path)?,
                         &sources_path.display().to_string(),
-                    )?)
+                    )?;
+                    load_groups_files(&mut sources, &sources_path)?;
+                    Ok(sources)
                 },
                 || {
                     let mut registry = Registry::builtin()?;
@@ -232,6 +234,38 @@ fn side_by_side(
         (sources, registry)
     });
     Ok((sources?, registry?))
+}
+
+/// Reads the groups files of derived scores (`groups_file`, relative to the sources file)
+/// into their entries, so that extraction stays free of I/O.
+fn load_groups_files(sources: &mut SourcesFile, sources_path: &Path) -> Result<()> {
+    let base = sources_path.parent().unwrap_or_else(|| Path::new("."));
+    for source in &mut sources.sources {
+        for (i, derived) in source.derived.iter_mut().enumerate() {
+            let Some(file) = derived.groups_file.clone() else {
+                continue;
+            };
+            let path = base.join(&file);
+            let text = read(&path).with_context(|| {
+                format!(
+                    "{}: source {:?}: derived score {}",
+                    sources_path.display(),
+                    source.id,
+                    i + 1
+                )
+            })?;
+            derived.load_groups(&text).map_err(|m| {
+                anyhow::anyhow!(
+                    "{}: source {:?}: derived score {}: {}: {m}",
+                    sources_path.display(),
+                    source.id,
+                    i + 1,
+                    path.display()
+                )
+            })?;
+        }
+    }
+    Ok(())
 }
 
 fn read(path: &Path) -> Result<String> {
