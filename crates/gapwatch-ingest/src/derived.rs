@@ -54,6 +54,11 @@ pub struct DerivedScore {
     /// Fixed settings recorded with the score.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub settings: BTreeMap<String, String>,
+    /// Only for files whose constant settings (the source's `settings` and its
+    /// `[[source.file_setting]]` values) include all of these: one rule per release when
+    /// releases group their tasks differently (`when = { release = "2024_11_25" }`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub when: BTreeMap<String, String>,
 }
 
 fn percent() -> Unit {
@@ -120,6 +125,11 @@ impl DerivedScore {
             .iter()
             .chain(self.groups.values().flatten())
             .map(String::as_str)
+    }
+
+    /// Whether the rule applies to a file with these constant settings.
+    pub(crate) fn applies(&self, constants: &Settings) -> bool {
+        self.when.iter().all(|(k, v)| constants.get(k) == Some(v))
     }
 
     fn weight(&self, key: &str) -> f64 {

@@ -284,15 +284,10 @@ fn finish(
         Some(Cells::Table { header, .. }) => Some(header.as_ref()),
         _ => None,
     };
-    let context = MapContext {
-        constants: crate::file_settings::file_constants(
-            source,
-            options.file_name,
-            header,
-            &mut warnings,
-        ),
-        derived: usable_derived(source, header, &mut warnings),
-    };
+    let constants =
+        crate::file_settings::file_constants(source, options.file_name, header, &mut warnings);
+    let derived = usable_derived(source, header, &constants, &mut warnings);
+    let context = MapContext { constants, derived };
     let mut paths = PathCache::default();
     let mut claims = Vec::new();
     let mut rows = Vec::with_capacity(records.len());
@@ -423,10 +418,11 @@ fn check_header(source: &SourceConfig, records: &[Record<'_>], warnings: &mut Ve
 fn usable_derived<'s>(
     source: &'s SourceConfig,
     header: Option<&crate::record::Header>,
+    constants: &Settings,
     warnings: &mut Vec<Warning>,
 ) -> Vec<&'s crate::DerivedScore> {
     let mut usable = Vec::new();
-    for d in &source.derived {
+    for d in source.derived.iter().filter(|d| d.applies(constants)) {
         if d.columns.is_empty() && d.groups.is_empty() {
             warnings.push(Warning {
                 locator: None,

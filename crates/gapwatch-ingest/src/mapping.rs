@@ -88,8 +88,21 @@ pub(crate) fn map_record(
         };
     };
 
-    // The name as shown, cleaned: symbols, markers and setting suffixes come off.
+    // The name as shown, cleaned: organizations, symbols, markers and setting suffixes come
+    // off; organizations before a qualifier is appended, so that `Qwen2-VL Alibaba` with
+    // `72B` gives `Qwen2-VL 72B`.
     let mut name = collapse(&raw_name);
+    let own_text = source
+        .subject
+        .strip
+        .as_ref()
+        .and_then(|s| s.field.as_ref())
+        .and_then(|f| rec.get(f, paths))
+        .and_then(|f| f.text())
+        .filter(|t| !is_missing(t));
+    if let Some(strip) = &source.subject.strip {
+        while strip.apply_once(&mut name, own_text.as_deref()) {}
+    }
     if let Some(q) = &source.subject.qualifier
         && let Some(q) = rec.get(q, paths).and_then(|f| f.text())
     {
@@ -103,14 +116,6 @@ pub(crate) fn map_record(
     }
     let mut settings = Settings::new();
     let mut row_self_reported = false;
-    let own_text = source
-        .subject
-        .strip
-        .as_ref()
-        .and_then(|s| s.field.as_ref())
-        .and_then(|f| rec.get(f, paths))
-        .and_then(|f| f.text())
-        .filter(|t| !is_missing(t));
     strip_suffixes(
         source,
         &mut name,

@@ -370,3 +370,50 @@ export const modelLinks = {
         "{err}"
     );
 }
+
+#[test]
+fn a_derived_score_may_apply_to_one_release_only() {
+    let src = source(
+        "csv",
+        r#"
+[[source.file_setting]]
+key = "release"
+file_name = "table_{}.csv"
+
+[source.subject]
+name = "model"
+
+[[source.derived]]
+benchmark = "livebench"
+metric = "global average"
+when = { release = "2024_11_25" }
+groups = { Reasoning = ["web_of_lies_v2", "zebra_puzzle"], Language = ["connections"] }
+
+[[source.derived]]
+benchmark = "livebench"
+metric = "global average"
+when = { release = "2025_04_25" }
+groups = { Reasoning = ["web_of_lies_v2", "zebra_puzzle", "spatial"], Language = ["connections"] }
+"#,
+    );
+    let named = |name| ExtractOptions {
+        file_name: Some(name),
+    };
+    // The older release has no `spatial` column: only its own rule runs, without a warning.
+    let x = extract_with(
+        &src,
+        LIVEBENCH_CSV.as_bytes(),
+        &named("table_2024_11_25.csv"),
+    )
+    .unwrap();
+    assert!(x.warnings.is_empty(), "{:?}", x.warnings);
+    let s = scores(&x);
+    assert_eq!(s.len(), 2);
+    assert_eq!(s[0].1.value, 47.5);
+    assert_eq!(s[0].1.settings["release"], "2024_11_25");
+    let newer = "model,web_of_lies_v2,zebra_puzzle,spatial,connections\ngpt-4o-2024-08-06,60.0,40.0,50.0,45.0\n";
+    let x = extract_with(&src, newer.as_bytes(), &named("table_2025_04_25.csv")).unwrap();
+    assert!(x.warnings.is_empty(), "{:?}", x.warnings);
+    assert_eq!(scores(&x)[0].1.value, 47.5, "(50 + 45) / 2");
+    assert!(scores(&x)[0].0.locator.contains("\"spatial\""));
+}
