@@ -158,6 +158,8 @@ macro_rules! data_file {
 /// The files of the builtin registry: benchmarks first, then models, one file per large
 /// organization.
 const HUB_REPOSITORIES: &str = include_str!("../data/models/hub.tsv");
+/// The builtin file of Hugging Face repositories, as entries' origins name it.
+const HUB_FILE: &str = "models/hub.tsv";
 
 const BUILTIN: &[(&str, &str)] = &[
     data_file!("registry.toml"),
@@ -228,7 +230,7 @@ impl Registry {
             HUB_REPOSITORIES,
             &EntryOrigin {
                 builtin: true,
-                file: "models/hub.tsv".to_owned(),
+                file: HUB_FILE.to_owned(),
                 line: None,
             },
             "builtin registry (models/hub.tsv)",
@@ -239,7 +241,7 @@ impl Registry {
     /// Adds open-weights models listed as Hugging Face repositories, one per line:
     /// `owner/name<TAB>parameters in billions<TAB>license` (`#` starts a comment). The
     /// repository id is the model's id and name, and the repository is the evidence of its
-    /// access. A repository the registry already resolves (a curated entry, or an earlier
+    /// access ([`Registry::access_evidence`]). A repository the registry already resolves (a curated entry, or an earlier
     /// line with the same normalized key) is skipped, so curated entries win.
     pub fn with_hub_repositories(mut self, tsv: &str, origin: &str) -> Result<Self, ModelError> {
         self.add_hub_repositories(tsv, &EntryOrigin::file(origin), origin)?;
@@ -293,9 +295,8 @@ impl Registry {
                 name: repo.to_owned(),
                 organization: owner.to_owned(),
                 access: Access::OpenWeights,
-                access_evidence: Some(format!(
-                    "weights published at https://huggingface.co/{repo}"
-                )),
+                // The repository is the evidence: see `Registry::access_evidence`.
+                access_evidence: None,
                 license,
                 parameters_b,
                 released: None,
@@ -602,6 +603,19 @@ impl Registry {
             .map(|i| &self.benchmark_provenance[i])
     }
 
+    /// What the access of the model with this id rests on: its `access_evidence`, or for a
+    /// Hugging Face repository of the builtin `models/hub.tsv`, the repository itself.
+    pub fn access_evidence(&self, id: &str) -> Option<String> {
+        let i = self.model_slot(id)?;
+        let m = &self.models[i];
+        if let Some(e) = &m.access_evidence {
+            return Some(e.clone());
+        }
+        let origin = &self.model_provenance[i].origin;
+        (origin.builtin && origin.file == HUB_FILE && m.access == Access::OpenWeights)
+            .then(|| format!("weights published at https://huggingface.co/{}", m.name))
+    }
+
     /// Every model with where it comes from, in registry order.
     pub fn models_with_provenance(&self) -> impl Iterator<Item = (&ModelEntry, &Provenance)> {
         self.models.iter().zip(&self.model_provenance)
@@ -726,14 +740,25 @@ fn resolve<'r>(
 }
 
 /// Ranks ids by how many of the name's tokens they share (Jaccard over `-` tokens), keeping
-/// those that share at least half. Suggestions only: nothing is ever merged on this basis.
+/// those that share at least half; an id that differs from the name only in where its
+/// separators fall (`videollama3-7b` for `VideoLLaMA 3 7B`) ranks first. Suggestions only:
+/// nothing is ever merged on this basis.
 fn suggest<'r>(key: &str, ids: impl Iterator<Item = &'r str>) -> Vec<&'r str> {
     let tokens: Vec<&str> = key.split('-').filter(|t| !t.is_empty()).collect();
     if tokens.is_empty() {
         return Vec::new();
     }
+    let compact: String = tokens.concat();
     let mut scored: Vec<(f64, &str)> = ids
         .filter_map(|id| {
+            let joined = id
+                .bytes()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(char::from)
+                .eq(compact.chars());
+            if joined {
+                return Some((2.0, id));
+            }
             let id_tokens: Vec<&str> = id.split('-').collect();
             let shared = tokens.iter().filter(|t| id_tokens.contains(t)).count();
             let union = tokens.len() + id_tokens.len() - shared;
@@ -797,6 +822,13 @@ unit = "percent"
             reg.resolve_model_name("LLAMA 3.1 405b instruct"),
             Resolution::Normalized("llama-3-1-405b-instruct")
         );
+        // Only the separators differ: suggested first, still never resolved.
+        match reg.resolve_model_name("llama 3.1 405binstruct") {
+            Resolution::Unresolved { suggestions } => {
+                assert_eq!(suggestions.first(), Some(&"llama-3-1-405b-instruct"));
+            }
+            other => panic!("{other:?}"),
+        }
         // A dated snapshot the registry lacks stays unresolved even though it is close.
         let r = reg.resolve_model_name("claude-3-5-sonnet-20250101");
         assert_eq!(r.id(), None);
@@ -1182,12 +1214,17 @@ mod builtin_tests {
             .unwrap();
         assert!(line.to_lowercase().starts_with(&id), "{line} {id}");
         let m = reg.model(&id).unwrap();
-        assert!(
-            m.access_evidence
-                .as_deref()
-                .unwrap()
-                .contains("https://huggingface.co/"),
-            "{m:?}"
+        assert_eq!(m.access_evidence, None);
+        assert_eq!(
+            reg.access_evidence(&id),
+            Some(format!(
+                "weights published at https://huggingface.co/{}",
+                m.name
+            ))
+        );
+        assert_eq!(
+            reg.access_evidence("gpt-4o-2024-05-13"),
+            reg.model("gpt-4o-2024-05-13").unwrap().access_evidence
         );
     }
 

@@ -136,6 +136,9 @@ enum Shown<'r> {
         /// How the name given found the entry: `id`, `alias` or `normalized`.
         matched: &'static str,
         entry: &'r ModelEntry,
+        /// What the access rests on (the entry's own evidence, or its weights repository).
+        #[serde(skip_serializing_if = "Option::is_none")]
+        access_evidence: Option<String>,
         provenance: &'r Provenance,
     },
     Benchmark {
@@ -163,6 +166,7 @@ pub fn show(registry: &Registry, name: &str, json: bool) -> Result<ExitCode> {
         shown.push(Shown::Model {
             matched: how,
             entry,
+            access_evidence: registry.access_evidence(id),
             provenance,
         });
     }
@@ -212,15 +216,13 @@ pub fn show(registry: &Registry, name: &str, json: bool) -> Result<ExitCode> {
             Shown::Model {
                 matched,
                 entry: m,
+                access_evidence,
                 provenance,
             } => {
                 t.row(["name", m.name.as_str()]);
                 t.row(["organization", m.organization.as_str()]);
                 t.row(["access", m.access.as_str()]);
-                t.row([
-                    "access evidence",
-                    m.access_evidence.as_deref().unwrap_or("—"),
-                ]);
+                t.row(["access evidence", access_evidence.as_deref().unwrap_or("—")]);
                 t.row(["license", m.license.as_deref().unwrap_or("—")]);
                 t.row([
                     "parameters".to_owned(),

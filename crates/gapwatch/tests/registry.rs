@@ -138,6 +138,14 @@ fn list_shows_what_the_workspace_adds_and_extends() {
         .find(|l| l.starts_with("0-hero/matter-0.2-7b-dpo "))
         .unwrap();
     assert!(line.contains("builtin models/hub.tsv:"), "{line}");
+    // A repository is the evidence of its model's access.
+    let out = stdout(gapwatch(dir.path()).args(["registry", "show", "0-hero/Matter-0.2-7B-DPO"]));
+    assert!(
+        out.contains(
+            "access evidence  weights published at https://huggingface.co/0-hero/Matter-0.2-7B-DPO"
+        ),
+        "{out}"
+    );
 }
 
 #[test]
