@@ -189,12 +189,28 @@ pub enum SourcesCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
-    /// Model names in stored claims that the registry does not resolve, with counts,
-    /// sources and suggestions for a person to confirm.
+    /// What the analysis leaves out: model names the registry does not resolve, and models
+    /// of unknown access, with the claims each keeps out (counted as the digest counts them),
+    /// the access sources state about each model, and similar registry ids.
+    ///
+    /// Access is suggested only from what a source says about a model itself (a license
+    /// column, an open-weights flag in a model list), never from a system's flag, and never
+    /// where sources disagree. With --toml, writes `[[model]]` entries citing that evidence,
+    /// for a person to review and add to registry.toml.
     Unresolved {
         /// Print JSON.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "toml")]
         json: bool,
+        /// Print ready-to-edit registry entries (`gapwatch models unresolved --toml >> review.toml`).
+        #[arg(long)]
+        toml: bool,
+        /// The story whose benchmarks and cohorts decide what is left out (default: the
+        /// workspace's first story).
+        #[arg(long, value_name = "ID")]
+        story: Option<String>,
+        /// Only evidence observed by this date (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<Date>,
     },
 }
 

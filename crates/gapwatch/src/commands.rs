@@ -1,15 +1,14 @@
 //! Each subcommand: gather inputs, call the libraries, print for people or machines.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use gapwatch_analysis::{Analysis, AnalysisOptions, Verdict, analyze};
-use gapwatch_model::{Date, Resolution};
+use gapwatch_model::Date;
 use gapwatch_report::{format_gap, format_value};
 use gapwatch_store::Store;
-use serde::Serialize;
 
 use crate::EXIT_ATTENTION;
 use crate::cli::{
@@ -135,9 +134,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             sources_test(&ws, &id, &file, json)
         }
-        Command::Models(ModelsCommand::Unresolved { json }) => {
+        Command::Models(ModelsCommand::Unresolved {
+            json,
+            toml,
+            story,
+            as_of,
+        }) => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
-            models_unresolved(&ws, json)
+            let story = ws.story(story.as_deref())?;
+            let store = open_existing(&ws.database)?;
+            let report = crate::unresolved::build(&ws, &store, story, as_of.unwrap_or(today))?;
+            if toml {
+                out!("{}", crate::unresolved::to_toml(&report, &ws.registry));
+                Ok(ExitCode::SUCCESS)
+            } else {
+                crate::unresolved::print(&report, json)
+            }
         }
         Command::Registry(RegistryCommand::List {
             models,
@@ -501,56 +513,6 @@ fn sources_test(ws: &Workspace, id: &str, file: &Path, json: bool) -> Result<Exi
     } else {
         ExitCode::SUCCESS
     })
-}
-
-#[derive(Debug, Serialize)]
-struct Unresolved {
-    name: String,
-    claims: u64,
-    sources: BTreeSet<String>,
-    suggestions: Vec<String>,
-}
-
-fn models_unresolved(ws: &Workspace, json: bool) -> Result<ExitCode> {
-    let store = open_existing(&ws.database)?;
-    let mut found: BTreeMap<String, Unresolved> = BTreeMap::new();
-    for record in store.claims(None)? {
-        for name in &record.claim.subject.models {
-            if let Resolution::Unresolved { suggestions } = ws.registry.resolve_model_name(name) {
-                let entry = found.entry(name.clone()).or_insert_with(|| Unresolved {
-                    name: name.clone(),
-                    claims: 0,
-                    sources: BTreeSet::new(),
-                    suggestions: suggestions.iter().map(|s| (*s).to_owned()).collect(),
-                });
-                entry.claims += 1;
-                entry.sources.insert(record.source_id.clone());
-            }
-        }
-    }
-    let mut rows: Vec<Unresolved> = found.into_values().collect();
-    rows.sort_by(|a, b| b.claims.cmp(&a.claims).then(a.name.cmp(&b.name)));
-    if json {
-        outln!("{}", serde_json::to_string_pretty(&rows)?);
-    } else if rows.is_empty() {
-        outln!("every model name in the store resolves to a registry model");
-    } else {
-        let mut t = Table::new(["name", "claims", "sources", "suggestions"]);
-        for r in &rows {
-            t.row([
-                r.name.clone(),
-                r.claims.to_string(),
-                r.sources.iter().cloned().collect::<Vec<_>>().join(", "),
-                r.suggestions.join(", "),
-            ]);
-        }
-        out!("{}", t.render());
-        outln!(
-            "{} unresolved names; add them as aliases or models in the workspace's registry.toml",
-            rows.len()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 type Printer = fn(&Analysis, &QueryArgs) -> Result<()>;

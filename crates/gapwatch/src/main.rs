@@ -29,6 +29,7 @@ mod publish;
 mod registry_cmd;
 mod site;
 mod table;
+mod unresolved;
 mod workspace;
 
 use std::process::ExitCode;
