@@ -174,3 +174,55 @@ fn an_extension_of_a_missing_entry_names_the_file_and_line() {
                 .and(predicate::str::contains("no model has this id")),
         );
 }
+
+/// The TOML blocks of docs/sources.md's section on the registry.
+fn documented_registry_blocks() -> Vec<String> {
+    let docs = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("../../docs/sources.md"),
+    )
+    .unwrap();
+    let section = docs
+        .split("## The registry: models and benchmarks")
+        .nth(1)
+        .unwrap();
+    section
+        .split("```")
+        .skip(1)
+        .step_by(2)
+        .filter_map(|b| b.strip_prefix("toml\n").map(str::to_owned))
+        .collect()
+}
+
+#[test]
+fn the_documented_registry_entries_load() {
+    let blocks = documented_registry_blocks();
+    assert_eq!(blocks.len(), 3, "a model, a benchmark, extensions");
+    // A new model and a benchmark, as a workspace would add them.
+    let registry =
+        gapwatch_model::Registry::from_toml_str(&format!("{}\n{}", blocks[0], blocks[1]), "docs")
+            .unwrap();
+    let m = registry.model("my-model-7b").unwrap();
+    assert_eq!(
+        m.access_evidence.as_deref(),
+        Some("https://huggingface.co/me/my-model-7b")
+    );
+    let b = registry.benchmark("video-mme").unwrap();
+    assert_eq!(b.subscores, ["long"]);
+    assert_eq!(b.headline.settings["subtitles"], "without");
+    assert_eq!(b.introduced, Some("2024-05-31".parse().unwrap()));
+    // The extensions apply to the builtin entries they name.
+    let extended = gapwatch_model::Registry::builtin()
+        .unwrap()
+        .extend_with_toml(&blocks[2], "docs")
+        .unwrap();
+    assert_eq!(
+        extended.resolve_model_name("GPT-4o May").id(),
+        Some("gpt-4o-2024-05-13")
+    );
+    assert_eq!(
+        extended.model("bytevideollm-14b").unwrap().access,
+        gapwatch_model::Access::OpenWeights
+    );
+    let livebench = extended.benchmark("livebench").unwrap();
+    assert!(livebench.subscores.contains(&"coding".to_owned()));
+}
