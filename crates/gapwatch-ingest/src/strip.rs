@@ -66,7 +66,7 @@ pub(crate) fn strip_suffix(name: &str, suffix: &str) -> Option<String> {
 pub(crate) fn strip_prefix(name: &str, prefix: &str) -> Option<String> {
     let prefix = prefix.trim();
     let trimmed = name.trim_start();
-    if prefix.is_empty() || !trimmed.is_char_boundary(prefix.len().min(trimmed.len())) {
+    if prefix.is_empty() {
         return None;
     }
     let head = trimmed.get(..prefix.len())?;

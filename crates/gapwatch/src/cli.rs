@@ -201,7 +201,8 @@ pub enum ModelsCommand {
         /// Print JSON.
         #[arg(long, conflicts_with = "toml")]
         json: bool,
-        /// Print ready-to-edit registry entries (`gapwatch models unresolved --toml >> review.toml`).
+        /// Print ready-to-edit registry entries (`gapwatch models unresolved --toml > review.toml`),
+        /// to review and then add to registry.toml.
         #[arg(long)]
         toml: bool,
         /// The story whose benchmarks and cohorts decide what is left out (default: the
