@@ -151,6 +151,33 @@ pub struct SourceConfig {
     /// CSV: the field delimiter. Default `,`.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delimiter: Option<char>,
+    /// JSON and html-embedded-json: the text is a JavaScript object literal (unquoted keys,
+    /// single quotes, trailing commas, comments, `export const x = …`), read as the JSON it
+    /// means.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub javascript: bool,
+    /// Tables: what becomes of a row with more or fewer cells than the header. Default
+    /// `skip`: its cells cannot be matched to columns by position.
+    #[serde(default, skip_serializing_if = "RaggedRows::is_default")]
+    pub ragged_rows: RaggedRows,
+    /// Settings recorded with every score of every file: `settings = { release = "v4" }`.
+    #[serde(
+        default,
+        rename = "settings",
+        skip_serializing_if = "BTreeMap::is_empty"
+    )]
+    pub constant_settings: BTreeMap<String, String>,
+    /// Settings a file's name or header decides (`[[source.file_setting]]`).
+    #[serde(
+        default,
+        rename = "file_setting",
+        skip_serializing_if = "Vec::is_empty"
+    )]
+    pub file_settings: Vec<crate::FileSettingRule>,
+    /// Scores computed from other fields: means of columns or of groups' means
+    /// (`[[source.derived]]`).
+    #[serde(default, rename = "derived", skip_serializing_if = "Vec::is_empty")]
+    pub derived: Vec<crate::DerivedScore>,
 
     /// How a row names what it is about. Not used by `model-card` sources, whose tables
     /// name their models in headers or row labels.
@@ -182,6 +209,24 @@ pub struct SourceConfig {
 
 fn third_party() -> Evaluator {
     Evaluator::ThirdParty
+}
+
+/// What becomes of a table row whose number of cells differs from the header's
+/// (`ragged_rows`). Either way the row is reported with a warning.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum RaggedRows {
+    /// Not read: its cells cannot be matched to columns by position.
+    #[default]
+    Skip,
+    /// Read by position: cells past the header's end are ignored, missing ones are empty.
+    Keep,
+}
+
+impl RaggedRows {
+    fn is_default(&self) -> bool {
+        *self == RaggedRows::Skip
+    }
 }
 
 fn is_false(b: &bool) -> bool {
@@ -238,6 +283,9 @@ impl SourceConfig {
                     if let Some(label) = &t.group_label {
                         check_selector("group_label selector", &label.selector)?;
                     }
+                    for (column, sel) in &t.cells {
+                        check_selector(&format!("cell selector of {column:?}"), sel)?;
+                    }
                 }
             }
             Format::HtmlEmbeddedJson => match &self.script {
@@ -283,6 +331,11 @@ impl SourceConfig {
                 "`delimiter`",
                 self.delimiter.is_some(),
                 self.format == Format::Csv,
+            ),
+            (
+                "`javascript`",
+                self.javascript,
+                matches!(self.format, Format::Json | Format::HtmlEmbeddedJson),
             ),
         ];
         for (key, set, fits) in misplaced {
@@ -366,11 +419,26 @@ impl SourceConfig {
                 )));
             }
         }
-        if self.scores.is_empty() && self.access.is_none() {
+        if self.scores.is_empty() && self.derived.is_empty() && self.access.is_none() {
             return Err(fail(
                 "the source maps no score and no access: add [[source.score]] or [source.access]"
                     .to_owned(),
             ));
+        }
+        for (i, d) in self.derived.iter().enumerate() {
+            d.check()
+                .map_err(|m| fail(format!("derived score {}: {m}", i + 1)))?;
+        }
+        for (i, f) in self.file_settings.iter().enumerate() {
+            f.check()
+                .map_err(|m| fail(format!("file setting {}: {m}", i + 1)))?;
+        }
+        for (k, v) in &self.constant_settings {
+            if k.trim().is_empty() || v.trim().is_empty() {
+                return Err(fail(format!(
+                    "`settings` needs a name and a value for each setting, not {k:?} = {v:?}"
+                )));
+            }
         }
         for (i, s) in self.skips.iter().enumerate() {
             if s.equals.is_empty() && s.starts_with.is_empty() && s.contains.is_empty() {
@@ -449,6 +517,7 @@ impl SourceConfig {
         }
         v.extend(self.self_reported.iter().flat_map(|m| m.field.iter()));
         v.extend(self.skips.iter().flat_map(|s| s.field.iter()));
+        v.extend(self.subject.strip.iter().flat_map(|s| s.field.iter()));
         v
     }
 }
@@ -598,6 +667,11 @@ pub struct TableSpec {
     /// Do not warn when the selector matches nothing (a board that older pages lack).
     #[serde(default, skip_serializing_if = "is_false")]
     pub optional: bool,
+    /// Column header → CSS selector of the element within each cell of that column whose
+    /// text is the cell's value (`{ Model = "a" }` keeps the link's text and drops a badge
+    /// beside it). A cell where nothing matches keeps its whole text.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub cells: BTreeMap<String, String>,
 }
 
 /// Names a table's group from the text of an element elsewhere on the page.
@@ -651,6 +725,10 @@ pub struct SubjectRule {
     /// Drop emoji and other symbols before the first letter or digit (`🥇 🤠 Agent`).
     #[serde(default, skip_serializing_if = "is_false")]
     pub strip_leading_symbols: bool,
+    /// Organization names (or other texts) of any length removed from the start or end of
+    /// the name (`[source.subject.strip]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub strip: Option<crate::NameStrip>,
 }
 
 impl SubjectRule {
@@ -721,6 +799,9 @@ pub struct ScoreRule {
     /// Fixed settings recorded with this score.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub settings: BTreeMap<String, String>,
+    /// The column may be absent from a file (a task some releases lack): no warning then.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub optional: bool,
 }
 
 fn percent() -> Unit {

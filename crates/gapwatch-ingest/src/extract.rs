@@ -9,7 +9,7 @@ use gapwatch_model::{Claim, Fact, Settings, Subject};
 use serde::{Deserialize, Serialize};
 
 use crate::config::{FieldRef, Format, SourceConfig};
-use crate::mapping::map_record;
+use crate::mapping::{MapContext, NO_MODEL, map_record};
 use crate::record::{Cells, PathCache, Record};
 use crate::{IngestError, csv_table, html, markdown, tree};
 
@@ -110,13 +110,36 @@ pub fn compare_row_counts(previous_rows: Option<usize>, current_rows: usize) -> 
     })
 }
 
+/// What an extraction may know about the file besides its bytes.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ExtractOptions<'a> {
+    /// The file's name (an imported file's, or the last segment of the URL fetched), read by
+    /// `[[source.file_setting]]` rules with a `file_name` pattern.
+    pub file_name: Option<&'a str>,
+}
+
 /// Extracts rows and claims from one snapshot of a source.
 ///
 /// An error means the bytes cannot be read in the source's format at all (invalid JSON,
 /// over the size limit) or the configuration is invalid; problems with single rows are
 /// warnings, and a snapshot without rows is [`Structure::Empty`] with its reason.
 pub fn extract(source: &SourceConfig, bytes: &[u8]) -> Result<Extraction, IngestError> {
+    extract_with(source, bytes, &ExtractOptions::default())
+}
+
+/// [`extract`], knowing the file's name (for settings that depend on it).
+pub fn extract_with(
+    source: &SourceConfig,
+    bytes: &[u8],
+    options: &ExtractOptions<'_>,
+) -> Result<Extraction, IngestError> {
     source.validate()?;
+    let finish = |source: &SourceConfig,
+                  records: Vec<Record<'_>>,
+                  empty_reason: Option<String>,
+                  warnings: Vec<Warning>| {
+        finish(source, records, empty_reason, warnings, options)
+    };
     let unreadable = |message: String| IngestError::Unreadable {
         source_id: source.id.clone(),
         message,
@@ -138,6 +161,13 @@ pub fn extract(source: &SourceConfig, bytes: &[u8]) -> Result<Extraction, Ingest
     match source.format {
         Format::Json | Format::Yaml => {
             let text = strict_utf8(bytes).map_err(unreadable)?;
+            let converted;
+            let text = if source.javascript {
+                converted = crate::js_literal::to_json(text).map_err(unreadable)?;
+                converted.as_str()
+            } else {
+                text
+            };
             let root = if source.format == Format::Json {
                 tree::parse_json(text)
             } else {
@@ -165,8 +195,12 @@ pub fn extract(source: &SourceConfig, bytes: &[u8]) -> Result<Extraction, Ingest
                 return Ok(finish(source, Vec::new(), Some(reason), warnings));
             };
             drop(doc);
-            let root = tree::parse_script_json(&script)
-                .map_err(|e| unreadable(format!("{selector}: {e}")))?;
+            let root = if source.javascript {
+                crate::js_literal::to_json(&script).and_then(|json| tree::parse_json(&json))
+            } else {
+                tree::parse_script_json(&script)
+            }
+            .map_err(|e| unreadable(format!("{selector}: {e}")))?;
             let rows = tree::records(source, &root).map_err(unreadable)?;
             for w in rows.warnings {
                 file_warning(&mut warnings, w);
@@ -243,6 +277,7 @@ fn finish(
     records: Vec<Record<'_>>,
     empty_reason: Option<String>,
     mut warnings: Vec<Warning>,
+    options: &ExtractOptions<'_>,
 ) -> Extraction {
     if records.is_empty() {
         let reason = empty_reason.unwrap_or_else(|| "0 rows".to_owned());
@@ -258,12 +293,32 @@ fn finish(
         };
     }
     check_header(source, &records, &mut warnings);
+    let header = match records.first().map(|r| &r.cells) {
+        Some(Cells::Table { header, .. }) => Some(header.as_ref()),
+        _ => None,
+    };
+    let constants =
+        crate::file_settings::file_constants(source, options.file_name, header, &mut warnings);
+    let derived = usable_derived(source, header, &constants, &mut warnings);
+    let context = MapContext { constants, derived };
     let mut paths = PathCache::default();
     let mut claims = Vec::new();
     let mut rows = Vec::with_capacity(records.len());
     let mut seen: HashMap<(Subject, String, String, Settings), String> = HashMap::new();
+    let mut without_models: Vec<(String, String)> = Vec::new();
     for rec in &records {
-        let mut outcome = map_record(source, rec, &mut paths);
+        let mut outcome = map_record(source, rec, &mut paths, &context);
+        if outcome
+            .report
+            .warnings
+            .iter()
+            .any(|w| w.starts_with(NO_MODEL))
+        {
+            without_models.push((
+                rec.locator.clone(),
+                outcome.report.subject.clone().unwrap_or_default(),
+            ));
+        }
         for claim in &outcome.claims {
             if let Fact::Score(s) = &claim.fact {
                 let key = (
@@ -284,12 +339,13 @@ fn finish(
                 }
             }
         }
-        // Row problems are run warnings too; a duplicate is a note on the row only.
+        // Row problems are run warnings too; a duplicate is a note on the row only, and
+        // systems without models are summed up in one warning below.
         for w in outcome
             .report
             .warnings
             .iter()
-            .filter(|w| !w.starts_with(DUPLICATE))
+            .filter(|w| !w.starts_with(DUPLICATE) && !w.starts_with(NO_MODEL))
         {
             warnings.push(Warning {
                 locator: Some(rec.locator.clone()),
@@ -298,6 +354,18 @@ fn finish(
         }
         claims.append(&mut outcome.claims);
         rows.push(outcome.report);
+    }
+    if let Some((locator, name)) = without_models.first() {
+        let systems = rows.iter().filter(|r| r.skipped.is_none()).count();
+        warnings.push(Warning {
+            locator: None,
+            message: format!(
+                "{} of {systems} rows are systems that name no model (the first: {locator} {name:?}): \
+                 their results count only if the registry knows the system by that name; \
+                 `system_separator`, `models`, `model_tags` or `parenthesized_model` find a system's models",
+                without_models.len()
+            ),
+        });
     }
     let extraction = Extraction {
         claims,
@@ -361,7 +429,7 @@ fn check_header(source: &SourceConfig, records: &[Record<'_>], warnings: &mut Ve
         return;
     };
     let mut wanted = vec![("name", &source.subject.name)];
-    for s in &source.scores {
+    for s in source.scores.iter().filter(|s| !s.optional) {
         wanted.push(("score", &s.field));
     }
     for (what, spec) in wanted {
@@ -386,4 +454,50 @@ fn check_header(source: &SourceConfig, records: &[Record<'_>], warnings: &mut Ve
             });
         }
     }
+}
+
+/// The derived scores that can be computed from this file: their groups are loaded and, in a
+/// table, every input column is in the header. Each one that cannot is one warning, rather
+/// than a note on every row.
+fn usable_derived<'s>(
+    source: &'s SourceConfig,
+    header: Option<&crate::record::Header>,
+    constants: &Settings,
+    warnings: &mut Vec<Warning>,
+) -> Vec<&'s crate::DerivedScore> {
+    let mut usable = Vec::new();
+    for d in source.derived.iter().filter(|d| d.applies(constants)) {
+        if d.columns.is_empty() && d.groups.is_empty() {
+            warnings.push(Warning {
+                locator: None,
+                message: format!(
+                    "derived {} score: its groups_file {:?} was not loaded, so it is not computed",
+                    d.benchmark,
+                    d.groups_file.as_deref().unwrap_or_default()
+                ),
+            });
+            continue;
+        }
+        if let Some(header) = header {
+            let missing: Vec<String> = d
+                .inputs()
+                .filter(|c| !header.has(c))
+                .map(|c| format!("{c:?}"))
+                .collect();
+            if !missing.is_empty() {
+                warnings.push(Warning {
+                    locator: None,
+                    message: format!(
+                        "derived {} score not computed: no column matches {}; the header is: {}",
+                        d.benchmark,
+                        missing.join(", "),
+                        header.names().join(" | ")
+                    ),
+                });
+                continue;
+            }
+        }
+        usable.push(d);
+    }
+    usable
 }

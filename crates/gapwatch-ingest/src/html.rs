@@ -27,6 +27,9 @@ pub(crate) struct HtmlRows {
 
 struct RawCell {
     text: String,
+    /// The text of the element each cell selector picks within the cell, when one matches,
+    /// in the order of the table's `cells` map.
+    picked: Vec<Option<String>>,
     colspan: usize,
     rowspan: usize,
     th: bool,
@@ -160,7 +163,7 @@ fn describe(table: ElementRef<'_>, spec: &TableSpec, nth: Option<usize>) -> Stri
     }
 }
 
-fn raw_rows(table: ElementRef<'_>) -> Vec<RawRow> {
+fn raw_rows(table: ElementRef<'_>, pickers: &[Selector]) -> Vec<RawRow> {
     let mut rows = Vec::new();
     let push = |tr: ElementRef<'_>, in_thead: bool, rows: &mut Vec<RawRow>| {
         let cells = tr
@@ -168,6 +171,10 @@ fn raw_rows(table: ElementRef<'_>) -> Vec<RawRow> {
             .filter(|c| matches!(c.value().name(), "td" | "th"))
             .map(|c| RawCell {
                 text: element_text(c),
+                picked: pickers
+                    .iter()
+                    .map(|sel| c.select(sel).next().map(element_text))
+                    .collect(),
                 colspan: span(c.value().attr("colspan"), MAX_COLSPAN),
                 rowspan: span(c.value().attr("rowspan"), MAX_ROWSPAN),
                 th: c.value().name() == "th",
@@ -203,23 +210,23 @@ fn span(attr: Option<&str>, max: usize) -> usize {
 }
 
 fn fill_pending<'r>(
-    pending: &mut [Option<(usize, &'r str)>],
+    pending: &mut [Option<(usize, &'r RawCell)>],
     col: &mut usize,
-    out: &mut Vec<&'r str>,
+    out: &mut Vec<&'r RawCell>,
 ) {
-    while let Some(Some((left, text))) = pending.get(*col).copied() {
-        out.push(text);
-        pending[*col] = (left > 1).then_some((left - 1, text));
+    while let Some(Some((left, cell))) = pending.get(*col).copied() {
+        out.push(cell);
+        pending[*col] = (left > 1).then_some((left - 1, cell));
         *col += 1;
     }
 }
 
 /// Lays rows out on a grid, repeating a cell over the columns and rows it spans.
-fn expand<'r>(rows: &[&'r RawRow], notes: &mut Vec<(usize, String)>) -> Vec<Vec<&'r str>> {
-    let mut pending: Vec<Option<(usize, &'r str)>> = Vec::new();
+fn expand<'r>(rows: &[&'r RawRow], notes: &mut Vec<(usize, String)>) -> Vec<Vec<&'r RawCell>> {
+    let mut pending: Vec<Option<(usize, &'r RawCell)>> = Vec::new();
     let mut grid = Vec::with_capacity(rows.len());
     for row in rows {
-        let mut out: Vec<&'r str> = Vec::with_capacity(row.cells.len());
+        let mut out: Vec<&'r RawCell> = Vec::with_capacity(row.cells.len());
         let mut col = 0usize;
         let mut clipped = false;
         for cell in &row.cells {
@@ -229,12 +236,12 @@ fn expand<'r>(rows: &[&'r RawRow], notes: &mut Vec<(usize, String)>) -> Vec<Vec<
                     clipped = true;
                     break;
                 }
-                out.push(cell.text.as_str());
+                out.push(cell);
                 if cell.rowspan > 1 {
                     if pending.len() <= col {
                         pending.resize(col + 1, None);
                     }
-                    pending[col] = Some((cell.rowspan - 1, cell.text.as_str()));
+                    pending[col] = Some((cell.rowspan - 1, cell));
                 }
                 col += 1;
             }
@@ -258,7 +265,12 @@ fn read_table(
     group: Option<&str>,
     out: &mut HtmlRows,
 ) {
-    let rows = raw_rows(table);
+    let pickers: Vec<Selector> = spec
+        .cells
+        .values()
+        .filter_map(|sel| Selector::parse(sel).ok())
+        .collect();
+    let rows = raw_rows(table, &pickers);
     if rows.is_empty() {
         return;
     }
@@ -283,16 +295,36 @@ fn read_table(
         .map(|c| {
             let mut parts: Vec<&str> = Vec::new();
             for row in &head_grid {
-                if let Some(t) = row.get(c)
-                    && !t.is_empty()
-                    && parts.last() != Some(t)
+                if let Some(cell) = row.get(c)
+                    && !cell.text.is_empty()
+                    && parts.last() != Some(&cell.text.as_str())
                 {
-                    parts.push(t);
+                    parts.push(&cell.text);
                 }
             }
             parts.join(" / ")
         })
         .collect();
+    // Which cell selector, if any, reads each column.
+    let picker_of: Vec<Option<usize>> = names
+        .iter()
+        .map(|n| {
+            let full = fold(n);
+            let leaf = full.rsplit(" / ").next().unwrap_or(&full).to_owned();
+            spec.cells
+                .keys()
+                .position(|k| fold(k) == full)
+                .or_else(|| spec.cells.keys().position(|k| fold(k) == leaf))
+        })
+        .collect();
+    for (k, key) in spec.cells.keys().enumerate() {
+        if !picker_of.contains(&Some(k)) {
+            out.warnings.push(format!(
+                "{name}: the cell selector for {key:?} names no column; the header is: {}",
+                names.join(" | ")
+            ));
+        }
+    }
     let header = Rc::new(Header::new(names));
     let body_rows: Vec<&RawRow> = body
         .iter()
@@ -303,23 +335,29 @@ fn read_table(
         .collect();
     let body_grid = expand(&body_rows, &mut notes);
     for (row, cells) in body_rows.iter().zip(body_grid) {
-        let mut row_notes: Vec<String> = notes
+        // A row of another width than the header's is judged when it is mapped.
+        let row_notes: Vec<String> = notes
             .iter()
             .filter(|(i, _)| *i == row.index)
             .map(|(_, n)| n.clone())
             .collect();
-        if width > 0 && cells.len() != width {
-            row_notes.push(format!(
-                "{} cells where the header has {width}",
-                cells.len()
-            ));
-        }
         out.records.push(Record {
             locator: format!("{name} tr[{}]", row.index),
             group: group.map(str::to_owned),
             cells: Cells::Table {
                 header: Rc::clone(&header),
-                cells: cells.into_iter().map(str::to_owned).collect(),
+                cells: cells
+                    .into_iter()
+                    .enumerate()
+                    .map(|(c, cell)| {
+                        picker_of
+                            .get(c)
+                            .copied()
+                            .flatten()
+                            .and_then(|k| cell.picked.get(k).cloned().flatten())
+                            .unwrap_or_else(|| cell.text.clone())
+                    })
+                    .collect(),
             },
             style: row.style.clone(),
             class: row.class.clone(),

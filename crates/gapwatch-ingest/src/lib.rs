@@ -55,12 +55,17 @@ mod card_config;
 mod card_doc;
 mod config;
 mod csv_table;
+mod derived;
 mod error;
 mod extract;
+mod file_settings;
 mod html;
+mod js_literal;
 mod mapping;
 mod markdown;
 mod record;
+mod registry_check;
+mod strip;
 mod tree;
 mod value;
 
@@ -70,11 +75,16 @@ pub use card_config::{
 };
 pub use config::{
     AccessRule, BenchmarkTarget, DEFAULT_MAX_BYTES, DateRule, FieldRef, FieldSpec, Format,
-    GroupLabel, Marker, ScoreRule, SettingRule, SkipRule, SourceConfig, SourcesFile, SubjectKind,
-    SubjectRule, TableSpec, TagRule,
+    GroupLabel, Marker, RaggedRows, ScoreRule, SettingRule, SkipRule, SourceConfig, SourcesFile,
+    SubjectKind, SubjectRule, TableSpec, TagRule,
 };
+pub use derived::DerivedScore;
 pub use error::IngestError;
 pub use extract::{
-    ADAPTER_VERSION, Extraction, RowReport, Structure, Warning, compare_row_counts, extract,
+    ADAPTER_VERSION, ExtractOptions, Extraction, RowReport, Structure, Warning, compare_row_counts,
+    extract, extract_with,
 };
+pub use file_settings::FileSettingRule;
+pub use registry_check::check_benchmarks;
+pub use strip::NameStrip;
 pub use value::{ParsedScore, is_missing, parse_score};

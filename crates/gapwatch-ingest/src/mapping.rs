@@ -4,12 +4,26 @@
 use gapwatch_model::{Access, Claim, Date, Evaluator, Fact, Score, Settings, Subject, Unit};
 
 use crate::RowReport;
-use crate::config::{AccessRule, Marker, ScoreRule, SettingRule, SourceConfig, SubjectKind};
+use crate::config::{
+    AccessRule, Marker, RaggedRows, ScoreRule, SettingRule, SourceConfig, SubjectKind,
+};
 use crate::html::{canonical_color, style_background};
-use crate::record::{Found, PathCache, Record, fold};
+use crate::record::{Cells, Found, PathCache, Record, fold};
 use crate::value::{
     is_date_or_version, is_missing, parse_date, parse_score, parse_uncertainty_text,
 };
+
+/// How a row note about a system that names no model starts; the extraction sums these up
+/// in one warning.
+pub(crate) const NO_MODEL: &str = "a system that names no model";
+
+/// What holds for every row of one file.
+pub(crate) struct MapContext<'s> {
+    /// Settings constant over the file: the source's and the file's own.
+    pub(crate) constants: Settings,
+    /// The derived scores this file's columns allow.
+    pub(crate) derived: Vec<&'s crate::DerivedScore>,
+}
 
 /// What one row gave.
 pub(crate) struct RowOutcome {
@@ -22,6 +36,7 @@ pub(crate) fn map_record(
     source: &SourceConfig,
     rec: &Record<'_>,
     paths: &mut PathCache,
+    context: &MapContext<'_>,
 ) -> RowOutcome {
     let mut notes = rec.notes.clone();
     let mut report = RowReport {
@@ -32,6 +47,37 @@ pub(crate) fn map_record(
         skipped: None,
         warnings: Vec::new(),
     };
+    if let Cells::Table { header, cells } = &rec.cells
+        && header.len() > 0
+        && cells.len() != header.len()
+    {
+        let unit = if source.format == crate::Format::Csv {
+            "fields"
+        } else {
+            "cells"
+        };
+        let found = format!(
+            "{} {unit} where the header has {}",
+            cells.len(),
+            header.len()
+        );
+        match source.ragged_rows {
+            RaggedRows::Skip => {
+                notes.push(format!(
+                    "{found}: skipped, since its cells cannot be matched to columns by position (`ragged_rows = \"keep\"` reads them)"
+                ));
+                report.skipped = Some(format!("{found} ({unit} not matched to columns)"));
+                report.warnings = notes;
+                return RowOutcome {
+                    report,
+                    claims: Vec::new(),
+                };
+            }
+            RaggedRows::Keep => notes.push(format!(
+                "{found}: read by position (`ragged_rows = \"keep\"`), so values may sit under the wrong column"
+            )),
+        }
+    }
     let raw_name = rec.get(&source.subject.name, paths).and_then(|f| f.text());
     let Some(raw_name) = raw_name else {
         report.skipped = Some(format!("no name in {}", source.subject.name));
@@ -42,8 +88,21 @@ pub(crate) fn map_record(
         };
     };
 
-    // The name as shown, cleaned: symbols, markers and setting suffixes come off.
+    // The name as shown, cleaned: organizations, symbols, markers and setting suffixes come
+    // off; organizations before a qualifier is appended, so that `Qwen2-VL Alibaba` with
+    // `72B` gives `Qwen2-VL 72B`.
     let mut name = collapse(&raw_name);
+    let own_text = source
+        .subject
+        .strip
+        .as_ref()
+        .and_then(|s| s.field.as_ref())
+        .and_then(|f| rec.get(f, paths))
+        .and_then(|f| f.text())
+        .filter(|t| !is_missing(t));
+    if let Some(strip) = &source.subject.strip {
+        while strip.apply_once(&mut name, own_text.as_deref()) {}
+    }
     if let Some(q) = &source.subject.qualifier
         && let Some(q) = rec.get(q, paths).and_then(|f| f.text())
     {
@@ -57,7 +116,13 @@ pub(crate) fn map_record(
     }
     let mut settings = Settings::new();
     let mut row_self_reported = false;
-    strip_suffixes(source, &mut name, &mut settings, &mut row_self_reported);
+    strip_suffixes(
+        source,
+        &mut name,
+        &mut settings,
+        &mut row_self_reported,
+        own_text.as_deref(),
+    );
     report.subject = Some(name.clone());
 
     for rule in &source.skips {
@@ -90,6 +155,11 @@ pub(crate) fn map_record(
     }
 
     let subject = build_subject(source, rec, paths, &name);
+    if source.subject.kind == SubjectKind::System && subject.models.is_empty() {
+        notes.push(format!(
+            "{NO_MODEL}: it counts only if the registry knows the system {name:?} itself"
+        ));
+    }
     let reported_on = date_of(source, rec, paths, &raw_name, &mut notes);
     if let Some(m) = &source.self_reported {
         row_self_reported |= marked(m, rec, paths);
@@ -108,7 +178,7 @@ pub(crate) fn map_record(
                 for (k, v) in &rule.settings {
                     score.settings.entry(k.clone()).or_insert_with(|| v.clone());
                 }
-                for (k, v) in &settings {
+                for (k, v) in settings.iter().chain(&context.constants) {
                     score.settings.entry(k.clone()).or_insert_with(|| v.clone());
                 }
                 for (benchmarks, k, v) in &scoped {
@@ -136,6 +206,28 @@ pub(crate) fn map_record(
                 untracked.get_or_insert(key);
             }
             ScoreResult::Problem(p) => notes.push(p),
+        }
+    }
+    for rule in &context.derived {
+        match rule.compute(rec, paths) {
+            Ok(scores) => {
+                for (mut score, locator) in scores {
+                    for (k, v) in settings.iter().chain(&context.constants) {
+                        score.settings.entry(k.clone()).or_insert_with(|| v.clone());
+                    }
+                    claims.push(Claim {
+                        subject: subject.clone(),
+                        fact: Fact::Score(score),
+                        reported_on,
+                        evaluator: row_evaluator,
+                        locator,
+                    });
+                }
+            }
+            Err(why) => notes.push(format!(
+                "derived {} score not computed: {why}",
+                rule.benchmark
+            )),
         }
     }
     report.scores = claims.len();
@@ -186,6 +278,7 @@ fn strip_suffixes(
     name: &mut String,
     settings: &mut Settings,
     self_reported: &mut bool,
+    own_text: Option<&str>,
 ) {
     let self_mark = source
         .self_reported
@@ -193,6 +286,9 @@ fn strip_suffixes(
         .and_then(|m| m.name_suffix.as_deref());
     loop {
         let mut changed = false;
+        if let Some(strip) = &source.subject.strip {
+            changed |= strip.apply_once(name, own_text);
+        }
         if let Some(mark) = self_mark
             && !*self_reported
             && let Some((rest, _)) = match_suffix(name, mark)

@@ -117,6 +117,11 @@ impl Header {
         self.full.len()
     }
 
+    /// Whether a column of this name (or last part of a name) is in the header.
+    pub(crate) fn has(&self, name: &str) -> bool {
+        self.find(name).is_some()
+    }
+
     fn find(&self, name: &str) -> Option<usize> {
         if let Some(hit) = self.found.borrow().get(name) {
             return *hit;

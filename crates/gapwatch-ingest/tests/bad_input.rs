@@ -45,10 +45,17 @@ fn truncated_html_keeps_the_rows_before_the_cut() {
     let x = run(&src, &PAGE.as_bytes()[..cut]);
     assert_eq!(x.structure, Structure::Data);
     assert_eq!(scores(&x).len(), 2);
-    // The last, cut row is kept with a note saying what is missing, and gives no score.
+    // The last, cut row is reported, skipped with what is missing, and gives no score.
     let last = x.rows.last().unwrap();
-    assert_eq!(last.subject.as_deref(), Some("Qwen2-72B"));
-    assert_eq!(last.warnings, vec!["1 cells where the header has 3"]);
+    assert_eq!(
+        last.skipped.as_deref(),
+        Some("1 cells where the header has 3 (cells not matched to columns)")
+    );
+    assert!(
+        last.warnings[0].starts_with("1 cells where the header has 3: skipped"),
+        "{:?}",
+        last.warnings
+    );
 }
 
 #[test]
@@ -226,35 +233,49 @@ metric = "percent correct"
 }
 
 #[test]
-fn csv_rows_with_too_few_or_too_many_fields_are_warnings() {
-    let src = source(
-        "csv",
-        r#"
+fn csv_rows_with_too_few_or_too_many_fields_are_skipped_or_kept_as_configured() {
+    let mapping = r#"
 [source.subject]
 name = "Model"
 [[source.score]]
 field = "pass@1_plus"
 benchmark = "humaneval-plus"
 metric = "pass@1"
-"#,
-    );
+"#;
     // As in EvalPlus's real mbpp.csv of 2023-12-05, a missing comma merges two fields.
     let csv = "Model,pass@1_base,pass@1_plus,prompted,link\n\
                CodeT5+-6B,51.9,40.9,FALSE,https://blog.salesforceairesearch.com/codet5/\n\
                CodeT5+-16B,54.6,44.4,FALSEhttps://blog.salesforceairesearch.com/codet5/\n\
                CodeGen-2B,44.9\n\
                CodeGen-6B,49.9,42.1,FALSE,https://arxiv.org/abs/2203.13474,extra\n";
-    let x = run(&src, csv.as_bytes());
+    // By default such rows are not read by position: skipped, each with a warning.
+    let x = run(&source("csv", mapping), csv.as_bytes());
     assert_eq!(x.rows.len(), 4);
-    assert_eq!(scores(&x).len(), 3, "rows with the field still count");
-    let warned: Vec<String> = x.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(scores(&x).len(), 1);
     assert_eq!(
-        warned,
-        vec![
-            "row 2: 4 fields where the header has 5",
-            "row 3: 2 fields where the header has 5",
-            "row 4: 6 fields where the header has 5",
-        ]
+        x.rows.iter().filter(|r| r.skipped.is_some()).count(),
+        3,
+        "{:?}",
+        x.rows
+    );
+    let warned: Vec<String> = x.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warned.len(), 3, "{warned:?}");
+    for (w, n) in warned.iter().zip(["row 2: 4", "row 3: 2", "row 4: 6"]) {
+        assert!(
+            w.starts_with(&format!("{n} fields where the header has 5: skipped")),
+            "{w}"
+        );
+    }
+
+    // Kept as configured: read by position, still each with a warning.
+    let kept = source("csv", &format!("ragged_rows = \"keep\"\n{mapping}"));
+    let x = run(&kept, csv.as_bytes());
+    assert_eq!(scores(&x).len(), 3, "rows with the field count");
+    let warned: Vec<String> = x.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(warned.len(), 3, "{warned:?}");
+    assert!(
+        warned[0].starts_with("row 2: 4 fields where the header has 5: read by position"),
+        "{warned:?}"
     );
 }
 

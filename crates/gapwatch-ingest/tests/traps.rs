@@ -126,12 +126,18 @@ fn swebench_page_cowboy_mark_is_not_an_access_claim() {
     );
     // Older pages lack the Multimodal board: an optional table, no warning. This page also
     // lacks the Lite and Test boards, which every real version has: those are warned about.
+    // Augment Agent v0 names no model: it counts only if the registry knows the system.
     let warned: Vec<String> = x.warnings.iter().map(|w| w.to_string()).collect();
-    assert_eq!(warned.len(), 2, "{warned:?}");
+    assert_eq!(warned.len(), 3, "{warned:?}");
     assert!(
-        warned
+        warned[..2]
             .iter()
             .all(|w| w.contains("matched nothing") && !w.contains("Multimodal"))
+    );
+    assert!(
+        warned[2].starts_with("1 of 3 rows are systems that name no model"),
+        "{}",
+        warned[2]
     );
 }
 
@@ -290,12 +296,22 @@ fn identical_rows_are_kept_and_noted() {
         .nth(1)
         .unwrap();
     assert!(
-        second.warnings[0].starts_with("same subject"),
+        second
+            .warnings
+            .iter()
+            .any(|w| w.starts_with("same subject")),
         "{:?}",
         second.warnings
     );
-    // A note on the row, not a problem for the run.
-    assert!(x.warnings.is_empty(), "{:?}", x.warnings);
+    // A note on the row, not a problem for the run (whose one warning is about the systems
+    // of this older file that name no model).
+    assert!(
+        x.warnings
+            .iter()
+            .all(|w| !w.message.starts_with("same subject")),
+        "{:?}",
+        x.warnings
+    );
 }
 
 #[test]

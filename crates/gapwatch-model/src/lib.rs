@@ -23,6 +23,7 @@ mod claim_set;
 mod date;
 mod error;
 mod registry;
+mod registry_file;
 mod story;
 
 pub use claim::{Access, Claim, ClaimRecord, Evaluator, Fact, Score, Settings, Subject, Unit};
@@ -30,4 +31,5 @@ pub use claim_set::{ClaimRow, ClaimSet, FactRow, ForeignId, SettingsId, StrId, S
 pub use date::{Date, DateOrder};
 pub use error::ModelError;
 pub use registry::{BenchmarkEntry, Headline, ModelEntry, Registry, Resolution, normalize_name};
+pub use registry_file::{EntryOrigin, Extension, Provenance};
 pub use story::{Cohort, Combine, Forecast, Margin, MarginUnit, Materiality, Story};

@@ -9,7 +9,8 @@ use std::collections::hash_map::Entry;
 
 use serde::{Deserialize, Serialize};
 
-use crate::{Access, Date, ModelError, Unit};
+use crate::registry_file::{self, BenchmarkPatch, Extension, ModelPatch};
+use crate::{Access, Date, EntryOrigin, ModelError, Provenance, Unit};
 
 /// A model the registry knows.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -133,20 +134,16 @@ impl<'r> Resolution<'r> {
     }
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct RegistryFile {
-    #[serde(default)]
-    model: Vec<ModelEntry>,
-    #[serde(default)]
-    benchmark: Vec<BenchmarkEntry>,
-}
-
-/// Models and benchmarks with their aliases, indexed for resolution.
+/// Models and benchmarks with their aliases, indexed for resolution, each with where it
+/// comes from ([`Provenance`]).
 #[derive(Debug, Clone, Default)]
 pub struct Registry {
     models: Vec<ModelEntry>,
     benchmarks: Vec<BenchmarkEntry>,
+    /// Where each model comes from, by position in `models`.
+    model_provenance: Vec<Provenance>,
+    /// Where each benchmark comes from, by position in `benchmarks`.
+    benchmark_provenance: Vec<Provenance>,
     model_exact: HashMap<String, usize>,
     model_normalized: HashMap<String, usize>,
     benchmark_exact: HashMap<String, usize>,
@@ -163,6 +160,8 @@ macro_rules! data_file {
 /// The files of the builtin registry: benchmarks first, then models, one file per large
 /// organization.
 const HUB_REPOSITORIES: &str = include_str!("../data/models/hub.tsv");
+/// The builtin file of Hugging Face repositories, as entries' origins name it.
+const HUB_FILE: &str = "models/hub.tsv";
 
 const BUILTIN: &[(&str, &str)] = &[
     data_file!("registry.toml"),
@@ -212,30 +211,54 @@ pub fn normalize_name(name: &str) -> String {
 }
 
 impl Registry {
-    /// The curated registry that ships with gapwatch.
+    /// The curated registry that ships with gapwatch. Each entry's [`Provenance`] names its
+    /// file under `data/` and its line.
     pub fn builtin() -> Result<Self, ModelError> {
         let mut models = Vec::new();
         let mut benchmarks = Vec::new();
+        let mut model_patches = Vec::new();
+        let mut benchmark_patches = Vec::new();
         for (path, text) in BUILTIN {
-            let file: RegistryFile = toml::from_str(text).map_err(|e| ModelError::Registry {
-                origin: format!("builtin registry ({path})"),
-                message: e.to_string(),
-            })?;
-            models.extend(file.model);
-            benchmarks.extend(file.benchmark);
+            let file =
+                registry_file::parse(text, path, true, &format!("builtin registry ({path})"))?;
+            models.extend(file.models);
+            benchmarks.extend(file.benchmarks);
+            model_patches.extend(file.model_patches);
+            benchmark_patches.extend(file.benchmark_patches);
         }
-        let curated = Self::from_entries(models, benchmarks, "builtin registry")?;
-        curated.with_hub_repositories(HUB_REPOSITORIES, "builtin registry (models/hub.tsv)")
+        let mut curated = Self::from_parsed(models, benchmarks, "builtin registry")?;
+        curated.apply_patches(&model_patches, &benchmark_patches, "builtin registry")?;
+        curated.add_hub_repositories(
+            HUB_REPOSITORIES,
+            &EntryOrigin {
+                builtin: true,
+                file: HUB_FILE.to_owned(),
+                line: None,
+            },
+            "builtin registry (models/hub.tsv)",
+        )?;
+        Ok(curated)
     }
 
     /// Adds open-weights models listed as Hugging Face repositories, one per line:
     /// `owner/name<TAB>parameters in billions<TAB>license` (`#` starts a comment). The
-    /// repository id is the model's id and name. A repository the registry already resolves
-    /// (a curated entry, or an earlier line with the same normalized key) is skipped, so
-    /// curated entries win.
+    /// repository id is the model's id and name, and the repository is the evidence of its
+    /// access ([`Registry::access_evidence`]). A repository the registry already resolves (a curated entry, or an earlier
+    /// line with the same normalized key) is skipped, so curated entries win.
     pub fn with_hub_repositories(mut self, tsv: &str, origin: &str) -> Result<Self, ModelError> {
+        self.add_hub_repositories(tsv, &EntryOrigin::file(origin), origin)?;
+        Ok(self)
+    }
+
+    fn add_hub_repositories(
+        &mut self,
+        tsv: &str,
+        file: &EntryOrigin,
+        origin: &str,
+    ) -> Result<(), ModelError> {
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut added = Vec::new();
+        let mut lines = Vec::new();
         for (n, line) in tsv.lines().enumerate() {
             if line.trim().is_empty() || line.starts_with('#') {
                 continue;
@@ -274,28 +297,164 @@ impl Registry {
                 name: repo.to_owned(),
                 organization: owner.to_owned(),
                 access: Access::OpenWeights,
+                // The repository is the evidence: see `Registry::access_evidence`.
                 access_evidence: None,
                 license,
                 parameters_b,
                 released: None,
                 aliases: Vec::new(),
             });
+            lines.push(n + 1);
         }
         // Only the new entries are indexed: the curated ones already are.
         let first = self.models.len();
         self.models.extend(added);
-        self.index_models_from(first, origin)?;
-        Ok(self)
+        self.model_provenance.extend(lines.into_iter().map(|line| {
+            Provenance::at(EntryOrigin {
+                line: Some(line),
+                ..file.clone()
+            })
+        }));
+        self.index_models_from(first, origin)
     }
 
     /// Reads a registry from TOML text with `[[model]]` and `[[benchmark]]` tables.
-    /// `origin` names the file in errors.
+    /// `origin` names the file in errors and in each entry's [`Provenance`]. A table with
+    /// `extends = "id"` changes an entry of the same text (see
+    /// [`Registry::extend_with_toml`]).
     pub fn from_toml_str(text: &str, origin: &str) -> Result<Self, ModelError> {
-        let file: RegistryFile = toml::from_str(text).map_err(|e| ModelError::Registry {
+        let file = registry_file::parse(text, origin, false, origin)?;
+        let mut reg = Self::from_parsed(file.models, file.benchmarks, origin)?;
+        reg.apply_patches(&file.model_patches, &file.benchmark_patches, origin)?;
+        Ok(reg)
+    }
+
+    /// Adds a registry file to this registry, as a workspace's `registry.toml` extends the
+    /// builtin one: a `[[model]]` or `[[benchmark]]` with a new id is added, one with the id
+    /// of an existing entry replaces it whole, and one with `extends = "id"` changes only
+    /// the fields it sets (aliases, variants and sub-scores are added to the entry's own).
+    /// `origin` names the file in errors and in each entry's [`Provenance`].
+    ///
+    /// ```
+    /// use gapwatch_model::{Access, Registry};
+    ///
+    /// let registry = Registry::builtin()?.extend_with_toml(r#"
+    /// [[model]]
+    /// extends = "gpt-4o-2024-05-13"
+    /// aliases = ["GPT-4o May"]
+    /// "#, "registry.toml")?;
+    /// assert_eq!(registry.resolve_model_name("GPT-4o May").id(), Some("gpt-4o-2024-05-13"));
+    /// // The builtin entry keeps everything else, and says who changed it.
+    /// assert_eq!(registry.model("gpt-4o-2024-05-13").map(|m| m.access), Some(Access::Closed));
+    /// let provenance = registry.model_provenance("gpt-4o-2024-05-13").unwrap();
+    /// assert!(provenance.origin.builtin);
+    /// assert_eq!(provenance.extensions[0].fields, ["aliases"]);
+    /// # Ok::<(), gapwatch_model::ModelError>(())
+    /// ```
+    pub fn extend_with_toml(self, text: &str, origin: &str) -> Result<Self, ModelError> {
+        let file = registry_file::parse(text, origin, false, origin)?;
+        let extra = Self::from_parsed(file.models, file.benchmarks, origin)?;
+        let mut reg = self.merge(extra, origin)?;
+        reg.apply_patches(&file.model_patches, &file.benchmark_patches, origin)?;
+        Ok(reg)
+    }
+
+    fn from_parsed(
+        models: Vec<(ModelEntry, EntryOrigin)>,
+        benchmarks: Vec<(BenchmarkEntry, EntryOrigin)>,
+        origin: &str,
+    ) -> Result<Self, ModelError> {
+        let (models, model_origins): (Vec<_>, Vec<_>) = models.into_iter().unzip();
+        let (benchmarks, benchmark_origins): (Vec<_>, Vec<_>) = benchmarks.into_iter().unzip();
+        let mut reg = Registry {
+            models,
+            benchmarks,
+            model_provenance: model_origins.into_iter().map(Provenance::at).collect(),
+            benchmark_provenance: benchmark_origins.into_iter().map(Provenance::at).collect(),
+            ..Registry::default()
+        };
+        reg.reindex(origin)?;
+        Ok(reg)
+    }
+
+    /// Applies extensions in order, then indexes the names they changed.
+    fn apply_patches(
+        &mut self,
+        models: &[ModelPatch],
+        benchmarks: &[BenchmarkPatch],
+        origin: &str,
+    ) -> Result<(), ModelError> {
+        if models.is_empty() && benchmarks.is_empty() {
+            return Ok(());
+        }
+        for patch in models {
+            let Some(i) = self.model_slot(&patch.target) else {
+                return Err(self.missing_target("model", &patch.target, &patch.origin, origin));
+            };
+            let fields = patch.apply(&mut self.models[i]);
+            self.model_provenance[i].extensions.push(Extension {
+                origin: patch.origin.clone(),
+                fields,
+            });
+        }
+        for patch in benchmarks {
+            let Some(i) = self.benchmark_slot(&patch.target) else {
+                return Err(self.missing_target("benchmark", &patch.target, &patch.origin, origin));
+            };
+            let fields = patch.apply(&mut self.benchmarks[i]);
+            self.benchmark_provenance[i].extensions.push(Extension {
+                origin: patch.origin.clone(),
+                fields,
+            });
+        }
+        // Names were added or changed: the whole index is rebuilt, and clashes refused.
+        self.reindex(origin)
+    }
+
+    fn missing_target(
+        &self,
+        kind: &str,
+        target: &str,
+        at: &EntryOrigin,
+        origin: &str,
+    ) -> ModelError {
+        let resolution = if kind == "model" {
+            self.resolve_model_name(target)
+        } else {
+            self.resolve_benchmark(target)
+        };
+        let hint = match resolution {
+            Resolution::Exact(id) | Resolution::Normalized(id) => {
+                format!("; it is a name of {id:?}, and `extends` takes the id")
+            }
+            Resolution::Unresolved { mut suggestions } => {
+                // `gpt-4o` for the dated `gpt-4o-2024-05-13`: ids that continue the name.
+                let key = format!("{}-", normalize_name(target));
+                let ids: Vec<&str> = if kind == "model" {
+                    self.models.iter().map(|m| m.id.as_str()).collect()
+                } else {
+                    self.benchmarks.iter().map(|b| b.id.as_str()).collect()
+                };
+                for id in ids {
+                    if suggestions.len() >= 5 {
+                        break;
+                    }
+                    if id.starts_with(&key) && !suggestions.contains(&id) {
+                        suggestions.push(id);
+                    }
+                }
+                if suggestions.is_empty() {
+                    String::new()
+                } else {
+                    format!("; did you mean {}?", suggestions.join(", "))
+                }
+            }
+        };
+        let line = at.line.map(|l| format!("line {l}: ")).unwrap_or_default();
+        ModelError::Registry {
             origin: origin.to_owned(),
-            message: e.to_string(),
-        })?;
-        Self::from_entries(file.model, file.benchmark, origin)
+            message: format!("{line}extends {target:?}: no {kind} has this id{hint}"),
+        }
     }
 
     /// Builds a registry from entries, refusing an alias that would name two things.
@@ -304,7 +463,10 @@ impl Registry {
         benchmarks: Vec<BenchmarkEntry>,
         origin: &str,
     ) -> Result<Self, ModelError> {
+        let at = || Provenance::at(EntryOrigin::file(origin));
         let mut reg = Registry {
+            model_provenance: models.iter().map(|_| at()).collect(),
+            benchmark_provenance: benchmarks.iter().map(|_| at()).collect(),
             models,
             benchmarks,
             ..Registry::default()
@@ -318,22 +480,32 @@ impl Registry {
     pub fn merge(mut self, other: Registry, origin: &str) -> Result<Self, ModelError> {
         let (first_model, first_benchmark) = (self.models.len(), self.benchmarks.len());
         let mut replaced = false;
-        for m in other.models {
+        for (m, mut p) in other.models.into_iter().zip(other.model_provenance) {
             match self.model_slot(&m.id) {
                 Some(i) => {
                     self.models[i] = m;
+                    p.replaces = Some(self.model_provenance[i].origin.clone());
+                    self.model_provenance[i] = p;
                     replaced = true;
                 }
-                None => self.models.push(m),
+                None => {
+                    self.models.push(m);
+                    self.model_provenance.push(p);
+                }
             }
         }
-        for b in other.benchmarks {
+        for (b, mut p) in other.benchmarks.into_iter().zip(other.benchmark_provenance) {
             match self.benchmark_slot(&b.id) {
                 Some(i) => {
                     self.benchmarks[i] = b;
+                    p.replaces = Some(self.benchmark_provenance[i].origin.clone());
+                    self.benchmark_provenance[i] = p;
                     replaced = true;
                 }
-                None => self.benchmarks.push(b),
+                None => {
+                    self.benchmarks.push(b);
+                    self.benchmark_provenance.push(p);
+                }
             }
         }
         if replaced {
@@ -420,6 +592,42 @@ impl Registry {
     /// All benchmarks, in registry order.
     pub fn benchmarks(&self) -> &[BenchmarkEntry] {
         &self.benchmarks
+    }
+
+    /// Where the model with this canonical id comes from.
+    pub fn model_provenance(&self, id: &str) -> Option<&Provenance> {
+        self.model_slot(id).map(|i| &self.model_provenance[i])
+    }
+
+    /// Where the benchmark with this canonical id comes from.
+    pub fn benchmark_provenance(&self, id: &str) -> Option<&Provenance> {
+        self.benchmark_slot(id)
+            .map(|i| &self.benchmark_provenance[i])
+    }
+
+    /// What the access of the model with this id rests on: its `access_evidence`, or for a
+    /// Hugging Face repository of the builtin `models/hub.tsv`, the repository itself.
+    pub fn access_evidence(&self, id: &str) -> Option<String> {
+        let i = self.model_slot(id)?;
+        let m = &self.models[i];
+        if let Some(e) = &m.access_evidence {
+            return Some(e.clone());
+        }
+        let origin = &self.model_provenance[i].origin;
+        (origin.builtin && origin.file == HUB_FILE && m.access == Access::OpenWeights)
+            .then(|| format!("weights published at https://huggingface.co/{}", m.name))
+    }
+
+    /// Every model with where it comes from, in registry order.
+    pub fn models_with_provenance(&self) -> impl Iterator<Item = (&ModelEntry, &Provenance)> {
+        self.models.iter().zip(&self.model_provenance)
+    }
+
+    /// Every benchmark with where it comes from, in registry order.
+    pub fn benchmarks_with_provenance(
+        &self,
+    ) -> impl Iterator<Item = (&BenchmarkEntry, &Provenance)> {
+        self.benchmarks.iter().zip(&self.benchmark_provenance)
     }
 
     /// The model with this canonical id.
@@ -534,14 +742,25 @@ fn resolve<'r>(
 }
 
 /// Ranks ids by how many of the name's tokens they share (Jaccard over `-` tokens), keeping
-/// those that share at least half. Suggestions only: nothing is ever merged on this basis.
+/// those that share at least half; an id that differs from the name only in where its
+/// separators fall (`videollama3-7b` for `VideoLLaMA 3 7B`) ranks first. Suggestions only:
+/// nothing is ever merged on this basis.
 fn suggest<'r>(key: &str, ids: impl Iterator<Item = &'r str>) -> Vec<&'r str> {
     let tokens: Vec<&str> = key.split('-').filter(|t| !t.is_empty()).collect();
     if tokens.is_empty() {
         return Vec::new();
     }
+    let compact: String = tokens.concat();
     let mut scored: Vec<(f64, &str)> = ids
         .filter_map(|id| {
+            let joined = id
+                .bytes()
+                .filter(|b| b.is_ascii_alphanumeric())
+                .map(char::from)
+                .eq(compact.chars());
+            if joined {
+                return Some((2.0, id));
+            }
             let id_tokens: Vec<&str> = id.split('-').collect();
             let shared = tokens.iter().filter(|t| id_tokens.contains(t)).count();
             let union = tokens.len() + id_tokens.len() - shared;
@@ -605,6 +824,13 @@ unit = "percent"
             reg.resolve_model_name("LLAMA 3.1 405b instruct"),
             Resolution::Normalized("llama-3-1-405b-instruct")
         );
+        // Only the separators differ: suggested first, still never resolved.
+        match reg.resolve_model_name("llama 3.1 405binstruct") {
+            Resolution::Unresolved { suggestions } => {
+                assert_eq!(suggestions.first(), Some(&"llama-3-1-405b-instruct"));
+            }
+            other => panic!("{other:?}"),
+        }
         // A dated snapshot the registry lacks stays unresolved even though it is close.
         let r = reg.resolve_model_name("claude-3-5-sonnet-20250101");
         assert_eq!(r.id(), None);
@@ -740,6 +966,171 @@ unit = "percent"
 }
 
 #[cfg(test)]
+mod extension_tests {
+    use super::*;
+
+    const BASE: &str = r#"
+[[model]]
+id = "gpt-4o-2024-05-13"
+name = "GPT-4o (2024-05-13)"
+organization = "OpenAI"
+access = "closed"
+access_evidence = "https://openai.com/index/hello-gpt-4o/ (API only)"
+aliases = ["gpt-4o-2024-05-13"]
+
+[[model]]
+id = "mystery-7b"
+name = "Mystery 7B"
+organization = "Someone"
+access = "unknown"
+
+[[benchmark]]
+id = "video-mme"
+name = "Video-MME"
+unit = "percent"
+"#;
+
+    fn base() -> Registry {
+        Registry::from_toml_str(BASE, "base.toml").unwrap()
+    }
+
+    #[test]
+    fn an_extension_changes_only_the_fields_it_sets_and_adds_aliases() {
+        let reg = base()
+            .extend_with_toml(
+                r#"
+[[model]]
+extends = "mystery-7b"
+access = "open-weights"
+access_evidence = "https://huggingface.co/someone/mystery-7b"
+released = "2025-01-02"
+aliases = ["Mystery-7B-Instruct"]
+
+[[benchmark]]
+extends = "video-mme"
+aliases = ["Video MME (w/o subs)"]
+subscores = ["long"]
+headline = { settings = { subtitles = "without" } }
+"#,
+                "ws/registry.toml",
+            )
+            .unwrap();
+        let m = reg.model("mystery-7b").unwrap();
+        assert_eq!(m.access, Access::OpenWeights);
+        assert_eq!(m.name, "Mystery 7B");
+        assert_eq!(m.organization, "Someone");
+        assert_eq!(m.released, Some("2025-01-02".parse().unwrap()));
+        assert_eq!(
+            reg.resolve_model_name("mystery 7b instruct").id(),
+            Some("mystery-7b")
+        );
+        // The builtin names still resolve.
+        assert_eq!(
+            reg.resolve_model_name("Mystery 7B"),
+            Resolution::Exact("mystery-7b")
+        );
+        let p = reg.model_provenance("mystery-7b").unwrap();
+        assert_eq!(p.origin.file, "base.toml");
+        assert_eq!(p.origin.line, Some(10));
+        assert_eq!(p.extensions.len(), 1);
+        assert_eq!(p.extensions[0].origin.file, "ws/registry.toml");
+        assert_eq!(p.extensions[0].origin.line, Some(2));
+        assert_eq!(
+            p.extensions[0].fields,
+            ["access", "access_evidence", "released", "aliases"]
+        );
+        assert_eq!(
+            p.to_string(),
+            "base.toml:10, extended by ws/registry.toml:2 (access, access_evidence, released, aliases)"
+        );
+        let b = reg.benchmark("video-mme").unwrap();
+        assert_eq!(b.subscores, ["long"]);
+        assert_eq!(b.headline.settings["subtitles"], "without");
+        assert_eq!(
+            reg.resolve_benchmark("video mme (w/o subs)").id(),
+            Some("video-mme")
+        );
+        // Same index as building the result from scratch.
+        let rebuilt =
+            Registry::from_entries(reg.models().to_vec(), reg.benchmarks().to_vec(), "x").unwrap();
+        assert_eq!(reg.model_exact, rebuilt.model_exact);
+        assert_eq!(reg.model_normalized, rebuilt.model_normalized);
+        assert_eq!(reg.benchmark_normalized, rebuilt.benchmark_normalized);
+    }
+
+    #[test]
+    fn a_renamed_entry_keeps_its_old_name_and_a_changed_access_drops_old_evidence() {
+        let reg = base()
+            .extend_with_toml(
+                "[[model]]\nextends = \"gpt-4o-2024-05-13\"\nname = \"GPT-4o (May 2024)\"\naccess = \"limited\"\n",
+                "w.toml",
+            )
+            .unwrap();
+        let m = reg.model("gpt-4o-2024-05-13").unwrap();
+        assert_eq!(m.name, "GPT-4o (May 2024)");
+        assert_eq!(m.access, Access::Limited);
+        assert_eq!(m.access_evidence, None, "the old evidence spoke for closed");
+        assert_eq!(
+            reg.resolve_model_name("GPT-4o (2024-05-13)").id(),
+            Some("gpt-4o-2024-05-13")
+        );
+    }
+
+    #[test]
+    fn a_whole_entry_with_an_existing_id_replaces_it_and_says_so() {
+        let reg = base()
+            .extend_with_toml(
+                "# mine\n[[model]]\nid = \"mystery-7b\"\nname = \"Mystery\"\norganization = \"Me\"\naccess = \"closed\"\n",
+                "w.toml",
+            )
+            .unwrap();
+        let p = reg.model_provenance("mystery-7b").unwrap();
+        assert_eq!(p.to_string(), "w.toml:2, replacing base.toml:10");
+        assert_eq!(reg.model("mystery-7b").unwrap().organization, "Me");
+    }
+
+    #[test]
+    fn extension_errors_name_the_file_the_line_and_what_to_write() {
+        let err = |text: &str| {
+            base()
+                .extend_with_toml(text, "w.toml")
+                .unwrap_err()
+                .to_string()
+        };
+        let msg = err("\n[[model]]\nextends = \"gpt-4o\"\naliases = [\"x\"]\n");
+        assert!(
+            msg.contains("w.toml")
+                && msg.contains("line 2")
+                && msg.contains("no model has this id")
+                && msg.contains("gpt-4o-2024-05-13"),
+            "{msg}"
+        );
+        // An alias given: the id it names is offered.
+        let msg = err("[[model]]\nextends = \"Mystery 7B\"\n");
+        assert!(msg.contains("it is a name of \"mystery-7b\""), "{msg}");
+        let msg = err("[[model]]\nid = \"a\"\nextends = \"mystery-7b\"\n");
+        assert!(msg.contains("not both"), "{msg}");
+        let msg = err("[[model]]\nname = \"A\"\n");
+        assert!(msg.contains("needs `id`"), "{msg}");
+        let msg = err("[[model]]\nid = \"a\"\nname = \"A\"\n");
+        assert!(
+            msg.contains("missing `organization`, `access`") && msg.contains("extends = \"a\""),
+            "{msg}"
+        );
+        let msg = err("[[benchmark]]\nextends = \"videomme\"\n");
+        assert!(msg.contains("no benchmark has this id"), "{msg}");
+        let msg = err("[[model]]\nextends = \"mystery-7b\"\nacess = \"closed\"\n");
+        assert!(msg.contains("unknown field `acess`"), "{msg}");
+        // An extension may not give an entry a name of another.
+        let msg = err("[[model]]\nextends = \"mystery-7b\"\naliases = [\"GPT-4o (2024-05-13)\"]\n");
+        assert!(
+            msg.contains("gpt-4o-2024-05-13") && msg.contains("mystery-7b"),
+            "{msg}"
+        );
+    }
+}
+
+#[cfg(test)]
 mod builtin_tests {
     use super::*;
 
@@ -792,6 +1183,51 @@ mod builtin_tests {
             .with_hub_repositories("two words\t\t\n", "hub.tsv")
             .unwrap_err();
         assert!(err.to_string().contains("hub.tsv") && err.to_string().contains("line 1"));
+    }
+
+    #[test]
+    fn builtin_entries_name_their_file_and_line() {
+        let reg = Registry::builtin().unwrap();
+        let p = reg.model_provenance("gpt-4o-2024-05-13").unwrap();
+        assert!(p.origin.builtin);
+        assert_eq!(p.origin.file, "models/openai.toml");
+        let line = p.origin.line.unwrap();
+        let text = include_str!("../data/models/openai.toml");
+        let entry: String = text
+            .lines()
+            .skip(line - 1)
+            .take(3)
+            .collect::<Vec<_>>()
+            .join("\n");
+        assert!(
+            entry.starts_with("[[model]]") && entry.contains("id = \"gpt-4o-2024-05-13\""),
+            "{entry}"
+        );
+        let b = reg.benchmark_provenance("video-mme").unwrap();
+        assert_eq!(b.origin.file, "registry.toml");
+        let (id, p) = reg
+            .models_with_provenance()
+            .find(|(_, p)| p.origin.file == "models/hub.tsv")
+            .map(|(m, p)| (m.id.clone(), p.clone()))
+            .unwrap();
+        let line = include_str!("../data/models/hub.tsv")
+            .lines()
+            .nth(p.origin.line.unwrap() - 1)
+            .unwrap();
+        assert!(line.to_lowercase().starts_with(&id), "{line} {id}");
+        let m = reg.model(&id).unwrap();
+        assert_eq!(m.access_evidence, None);
+        assert_eq!(
+            reg.access_evidence(&id),
+            Some(format!(
+                "weights published at https://huggingface.co/{}",
+                m.name
+            ))
+        );
+        assert_eq!(
+            reg.access_evidence("gpt-4o-2024-05-13"),
+            reg.model("gpt-4o-2024-05-13").unwrap().access_evidence
+        );
     }
 
     #[test]

@@ -128,6 +128,13 @@ pub enum Command {
     /// Inspect model names and the registry.
     #[command(subcommand)]
     Models(ModelsCommand),
+    /// The registry of models and benchmarks that names resolve against: the built-in
+    /// entries and the workspace's registry.toml, each with the file and line it comes from.
+    ///
+    /// A workspace entry with a new id adds a model or benchmark; one with `extends = "ID"`
+    /// changes only the fields it sets of an existing one (see docs/sources.md).
+    #[command(subcommand)]
+    Registry(RegistryCommand),
     /// The parity map: per benchmark, the best closed and best open model, the gap and the lag.
     Gap(QueryArgs),
     /// Forecast verdicts, each reading separately, with the deciding claims.
@@ -196,9 +203,55 @@ pub enum SourcesCommand {
 
 #[derive(Debug, Subcommand)]
 pub enum ModelsCommand {
-    /// Model names in stored claims that the registry does not resolve, with counts,
-    /// sources and suggestions for a person to confirm.
+    /// What the analysis leaves out: model names the registry does not resolve, and models
+    /// of unknown access, with the claims each keeps out (counted as the digest counts them),
+    /// the access sources state about each model, and similar registry ids.
+    ///
+    /// Access is suggested only from what a source says about a model itself (a license
+    /// column, an open-weights flag in a model list), never from a system's flag, and never
+    /// where sources disagree. With --toml, writes `[[model]]` entries citing that evidence,
+    /// for a person to review and add to registry.toml.
     Unresolved {
+        /// Print JSON.
+        #[arg(long, conflicts_with = "toml")]
+        json: bool,
+        /// Print ready-to-edit registry entries (`gapwatch models unresolved --toml > review.toml`),
+        /// to review and then add to registry.toml.
+        #[arg(long)]
+        toml: bool,
+        /// The story whose benchmarks and cohorts decide what is left out (default: the
+        /// workspace's first story).
+        #[arg(long, value_name = "ID")]
+        story: Option<String>,
+        /// Only evidence observed by this date (default: today).
+        #[arg(long, value_name = "YYYY-MM-DD")]
+        as_of: Option<Date>,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum RegistryCommand {
+    /// List benchmarks and models with where each comes from (builtin file and line, a
+    /// Hugging Face repository line of hub.tsv, or the workspace's registry.toml).
+    List {
+        /// Only models.
+        #[arg(long, conflicts_with = "benchmarks")]
+        models: bool,
+        /// Only benchmarks.
+        #[arg(long)]
+        benchmarks: bool,
+        /// Only entries the workspace's registry.toml adds, replaces or extends.
+        #[arg(long)]
+        workspace_only: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one model or benchmark by id or by any name that resolves to it, with every
+    /// field, its aliases, and the files that define and extend it.
+    Show {
+        /// An id (`gpt-4o-2024-05-13`, `video-mme`) or a name a source writes.
+        id: String,
         /// Print JSON.
         #[arg(long)]
         json: bool,

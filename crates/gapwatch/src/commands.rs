@@ -1,20 +1,19 @@
 //! Each subcommand: gather inputs, call the libraries, print for people or machines.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use gapwatch_analysis::{Analysis, CohortSide, analyze};
-use gapwatch_ingest::extract;
-use gapwatch_model::{Date, Resolution};
+use gapwatch_model::Date;
 use gapwatch_report::{SourceMeta, describe, prose};
 use gapwatch_store::Store;
-use serde::Serialize;
 
 use crate::EXIT_ATTENTION;
 use crate::cli::{
-    Cli, Command, IngestArgs, ModelsCommand, QueryArgs, SourcesCommand, StoryCommand,
+    Cli, Command, IngestArgs, ModelsCommand, QueryArgs, RegistryCommand, SourcesCommand,
+    StoryCommand,
 };
 use crate::ingest::{IngestPlan, SourceRun, ingest_once, now_rfc3339, summary_table};
 use crate::lock::RunLock;
@@ -64,11 +63,19 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
             let mut store = Store::open(&ws.database)?;
             let origin = file.display().to_string();
-            let outcome = import_bytes(
+            let mut outcome = import_bytes(
                 &mut store,
                 config,
                 &Incoming::file(&bytes, observed_at, &origin),
             )?;
+            // Claims on a benchmark the registry lacks would count nowhere.
+            let unknown = gapwatch_ingest::check_benchmarks(config, &ws.registry);
+            if !unknown.is_empty() {
+                outcome.needs_attention = true;
+                outcome
+                    .warnings
+                    .extend(unknown.iter().map(ToString::to_string));
+            }
             if json {
                 outln!("{}", serde_json::to_string_pretty(&outcome)?);
             } else {
@@ -135,9 +142,40 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             sources_test(&ws, &id, &file, json)
         }
-        Command::Models(ModelsCommand::Unresolved { json }) => {
+        Command::Models(ModelsCommand::Unresolved {
+            json,
+            toml,
+            story,
+            as_of,
+        }) => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
-            models_unresolved(&ws, json)
+            let story = ws.story(story.as_deref())?;
+            let store = open_existing(&ws.database)?;
+            let report = crate::unresolved::build(&ws, &store, story, as_of.unwrap_or(today))?;
+            if toml {
+                out!("{}", crate::unresolved::to_toml(&report, &ws.registry));
+                Ok(ExitCode::SUCCESS)
+            } else {
+                crate::unresolved::print(&report, json)
+            }
+        }
+        Command::Registry(RegistryCommand::List {
+            models,
+            benchmarks,
+            workspace_only,
+            json,
+        }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let filter = crate::registry_cmd::ListFilter {
+                models,
+                benchmarks,
+                workspace_only,
+            };
+            crate::registry_cmd::list(&ws.registry, filter, json)
+        }
+        Command::Registry(RegistryCommand::Show { id, json }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            crate::registry_cmd::show(&ws.registry, &id, json)
         }
         Command::Gap(q) => query(&dir, cli.db.as_deref(), today, &q, print_gap),
         Command::Forecast(q) => query(&dir, cli.db.as_deref(), today, &q, print_forecasts),
@@ -448,8 +486,16 @@ fn sources_list(ws: &Workspace, json: bool) -> Result<ExitCode> {
 fn sources_test(ws: &Workspace, id: &str, file: &Path, json: bool) -> Result<ExitCode> {
     let config = ws.sources.get(id).with_context(|| unknown_source(ws, id))?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
-    let extraction = extract(config, &bytes)
+    let origin = file.display().to_string();
+    let options = gapwatch_ingest::ExtractOptions {
+        file_name: crate::pipeline::file_name_of(&origin),
+    };
+    let mut extraction = gapwatch_ingest::extract_with(config, &bytes, &options)
         .with_context(|| format!("source {id}: cannot extract from {}", file.display()))?;
+    // A benchmark id the registry lacks (a typo) would make every claim count nowhere.
+    extraction
+        .warnings
+        .extend(gapwatch_ingest::check_benchmarks(config, &ws.registry));
     if json {
         outln!("{}", serde_json::to_string_pretty(&extraction)?);
     } else {
@@ -488,56 +534,6 @@ fn sources_test(ws: &Workspace, id: &str, file: &Path, json: bool) -> Result<Exi
     } else {
         ExitCode::SUCCESS
     })
-}
-
-#[derive(Debug, Serialize)]
-struct Unresolved {
-    name: String,
-    claims: u64,
-    sources: BTreeSet<String>,
-    suggestions: Vec<String>,
-}
-
-fn models_unresolved(ws: &Workspace, json: bool) -> Result<ExitCode> {
-    let store = open_existing(&ws.database)?;
-    let mut found: BTreeMap<String, Unresolved> = BTreeMap::new();
-    for record in store.claims(None)? {
-        for name in &record.claim.subject.models {
-            if let Resolution::Unresolved { suggestions } = ws.registry.resolve_model_name(name) {
-                let entry = found.entry(name.clone()).or_insert_with(|| Unresolved {
-                    name: name.clone(),
-                    claims: 0,
-                    sources: BTreeSet::new(),
-                    suggestions: suggestions.iter().map(|s| (*s).to_owned()).collect(),
-                });
-                entry.claims += 1;
-                entry.sources.insert(record.source_id.clone());
-            }
-        }
-    }
-    let mut rows: Vec<Unresolved> = found.into_values().collect();
-    rows.sort_by(|a, b| b.claims.cmp(&a.claims).then(a.name.cmp(&b.name)));
-    if json {
-        outln!("{}", serde_json::to_string_pretty(&rows)?);
-    } else if rows.is_empty() {
-        outln!("every model name in the store resolves to a registry model");
-    } else {
-        let mut t = Table::new(["name", "claims", "sources", "suggestions"]);
-        for r in &rows {
-            t.row([
-                r.name.clone(),
-                r.claims.to_string(),
-                r.sources.iter().cloned().collect::<Vec<_>>().join(", "),
-                r.suggestions.join(", "),
-            ]);
-        }
-        out!("{}", t.render());
-        outln!(
-            "{} unresolved names; add them as aliases or models in the workspace's registry.toml",
-            rows.len()
-        );
-    }
-    Ok(ExitCode::SUCCESS)
 }
 
 /// What a query printer needs besides the analysis.

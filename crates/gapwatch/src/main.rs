@@ -27,8 +27,10 @@ mod lock;
 mod pipeline;
 mod progress;
 mod publish;
+mod registry_cmd;
 mod site;
 mod table;
+mod unresolved;
 mod workspace;
 
 use std::process::ExitCode;

@@ -4,7 +4,8 @@
 use anyhow::{Context, Result};
 use gapwatch_fetch::decode_text;
 use gapwatch_ingest::{
-    ADAPTER_VERSION, IngestError, SourceConfig, Structure, compare_row_counts, extract,
+    ADAPTER_VERSION, ExtractOptions, IngestError, SourceConfig, Structure, compare_row_counts,
+    extract_with,
 };
 use gapwatch_model::Date;
 use gapwatch_store::{NewSnapshot, SourceInfo, Store};
@@ -75,7 +76,10 @@ pub fn import_bytes(
         ..
     } = *incoming;
     let (text, _encoding) = decode_text(bytes, incoming.content_type);
-    let extraction = extract(source, text.as_bytes())
+    let options = ExtractOptions {
+        file_name: file_name_of(origin),
+    };
+    let extraction = extract_with(source, text.as_bytes(), &options)
         .with_context(|| format!("source {}: cannot extract from {origin}", source.id))?;
     store.upsert_source(&source_info(source))?;
     let previous_rows = store
@@ -185,6 +189,16 @@ fn source_info(source: &SourceConfig) -> SourceInfo {
         url: source.url.clone(),
         format: source.format.as_str().to_owned(),
     }
+}
+
+/// The file name in a path or URL (`…/table_2024_11_25.csv?raw=1` → `table_2024_11_25.csv`),
+/// which `[[source.file_setting]]` rules may read.
+pub fn file_name_of(origin: &str) -> Option<&str> {
+    let path = origin.split(['?', '#']).next().unwrap_or(origin);
+    path.rsplit(['/', '\\'])
+        .next()
+        .map(str::trim)
+        .filter(|n| !n.is_empty())
 }
 
 impl ImportOutcome {

@@ -22,22 +22,46 @@ database = "gapwatch.sqlite"
 # Source entries: one [[source]] per leaderboard (see docs/sources.md).
 sources = "sources.toml"
 
-# Models and benchmarks added to (or replacing, by id) the built-in registry.
+# Models and benchmarks added to the built-in registry, or extending its entries.
 registry = "registry.toml"
 
 # Stories to publish; the first is the default for commands taking --story.
 stories = ["stories/open-vs-closed.toml"]
 "#;
 
-const EMPTY_REGISTRY: &str = r#"# Your additions to gapwatch's built-in registry. An entry with a built-in id replaces it.
+const EMPTY_REGISTRY: &str = r#"# Your additions to gapwatch's built-in registry (`gapwatch registry list` shows it).
+# `gapwatch models unresolved --toml` writes entries like these for the names your sources
+# use, with the access a source states about each model and its evidence: review, then paste.
 #
+# A new model:
 # [[model]]
 # id = "my-model-7b"
 # name = "My Model 7B"
 # organization = "Me"
 # access = "open-weights"        # open-weights | closed | limited | unknown
+# access_evidence = "https://huggingface.co/me/my-model-7b"   # what the access rests on
 # license = "apache-2.0"
+# released = "2025-01-31"
 # aliases = ["MyModel-7B-Instruct"]
+#
+# Changes to a built-in model (only the fields given change; aliases are added):
+# [[model]]
+# extends = "gpt-4o-2024-05-13"
+# aliases = ["GPT-4o May"]
+#
+# A benchmark, or changes to one:
+# [[benchmark]]
+# id = "my-bench"
+# name = "My Bench"
+# metric = "accuracy"
+# unit = "percent"               # percent | elo | score
+# headline = { variant = "", settings = { attempts = "1" } }
+#
+# [[benchmark]]
+# extends = "video-mme"
+# aliases = ["Video-MME (w/o subs)"]
+#
+# An entry with a built-in id (and no `extends`) replaces the built-in entry whole.
 "#;
 
 #[derive(Debug, Deserialize, Serialize)]
@@ -85,10 +109,12 @@ impl Workspace {
             let registry_path = settings.registry.as_ref().map(|r| dir.join(r));
             let (sources, registry) = side_by_side(
                 || {
-                    Ok(SourcesFile::from_toml_str(
+                    let mut sources = SourcesFile::from_toml_str(
                         &read(&sources_path)?,
                         &sources_path.display().to_string(),
-                    )?)
+                    )?;
+                    load_groups_files(&mut sources, &sources_path)?;
+                    Ok(sources)
                 },
                 || {
                     let mut registry = Registry::builtin()?;
@@ -96,8 +122,7 @@ impl Workspace {
                         && path.exists()
                     {
                         let origin = path.display().to_string();
-                        let extra = Registry::from_toml_str(&read(path)?, &origin)?;
-                        registry = registry.merge(extra, &origin)?;
+                        registry = registry.extend_with_toml(&read(path)?, &origin)?;
                     }
                     Ok(registry)
                 },
@@ -223,6 +248,38 @@ fn side_by_side(
         (sources, registry)
     });
     Ok((sources?, registry?))
+}
+
+/// Reads the groups files of derived scores (`groups_file`, relative to the sources file)
+/// into their entries, so that extraction stays free of I/O.
+fn load_groups_files(sources: &mut SourcesFile, sources_path: &Path) -> Result<()> {
+    let base = sources_path.parent().unwrap_or_else(|| Path::new("."));
+    for source in &mut sources.sources {
+        for (i, derived) in source.derived.iter_mut().enumerate() {
+            let Some(file) = derived.groups_file.clone() else {
+                continue;
+            };
+            let path = base.join(&file);
+            let text = read(&path).with_context(|| {
+                format!(
+                    "{}: source {:?}: derived score {}",
+                    sources_path.display(),
+                    source.id,
+                    i + 1
+                )
+            })?;
+            derived.load_groups(&text).map_err(|m| {
+                anyhow::anyhow!(
+                    "{}: source {:?}: derived score {}: {}: {m}",
+                    sources_path.display(),
+                    source.id,
+                    i + 1,
+                    path.display()
+                )
+            })?;
+        }
+    }
+    Ok(())
 }
 
 fn read(path: &Path) -> Result<String> {
