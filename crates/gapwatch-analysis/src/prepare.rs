@@ -99,6 +99,11 @@ impl ScoreClaim<'_> {
     fn snapshot_rank(&self) -> (Date, i64, Reverse<i64>) {
         (self.observed, self.snapshot, Reverse(self.id))
     }
+
+    /// Whether two claims of one source come from the same snapshot.
+    fn same_snapshot(&self, other: &ScoreClaim<'_>) -> bool {
+        (self.observed, self.snapshot) == (other.observed, other.snapshot)
+    }
 }
 
 /// A classified subject: its resolved models, sorted and distinct, and its system.
@@ -1163,7 +1168,8 @@ fn key_events(
         let by_date = &mut scratch.by_date;
         by_date.clear();
         by_date.extend(group[s..e].iter().map(|&i| i as usize));
-        by_date.sort_by_key(|&i| (claims[i].effective, i));
+        // Stable: claims of one date stay in snapshot order, whatever the input order.
+        by_date.sort_by_key(|&i| claims[i].effective);
         let mut current: Option<usize> = None;
         let mut i = 0;
         while i < by_date.len() {
@@ -1174,6 +1180,7 @@ fn key_events(
                 let replaces = current.is_none_or(|cur| {
                     claims[c].snapshot_rank() > claims[cur].snapshot_rank()
                         && (claims[c].value.to_bits() != claims[cur].value.to_bits()
+                            || claims[c].same_snapshot(&claims[cur])
                             || (claims[cur].date_basis != DateBasis::Reported
                                 && claims[c].date_basis == DateBasis::Reported))
                 });
