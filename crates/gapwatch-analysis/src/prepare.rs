@@ -1030,6 +1030,17 @@ fn role_of(entry: Option<&BenchmarkEntry>, variant: &str, class: &Settings) -> R
     }
 }
 
+/// Where a benchmark's rows of this role come in its list: the headline row, then its
+/// other settings, then other splits, then sub-scores.
+fn display_rank(role: RowRole) -> u8 {
+    match role {
+        RowRole::Headline => 0,
+        RowRole::OtherSettings => 1,
+        RowRole::Split => 2,
+        RowRole::Subscore => 3,
+    }
+}
+
 /// Rows in display order: per benchmark, the headline row first (present even without
 /// results), then the headline variant's other settings, then other splits in the
 /// registry's order, then sub-scores; classes alphabetically. Returns the rows and, per
@@ -1068,7 +1079,9 @@ fn build_rows(
             ));
         }
     }
-    keyed.sort_by(|a, b| (a.0, a.1, &a.2, &a.3).cmp(&(b.0, b.1, &b.2, &b.3)));
+    keyed.sort_by(|a, b| {
+        (a.0, display_rank(a.1), &a.2, &a.3).cmp(&(b.0, display_rank(b.1), &b.2, &b.3))
+    });
     let mut row_of_pass = vec![0; pass_rows.len()];
     let rows = keyed
         .into_iter()

@@ -122,8 +122,9 @@ headline = { settings = { harness = "" } }
 id = "bfcl"
 name = "BFCL"
 unit = "percent"
-variants = ["live", "multi-turn"]
+variants = ["non-live", "live", "multi-turn"]
 subscores = ["live", "multi-turn"]
+headline = { settings = { version = "v4" } }
 
 [[benchmark]]
 id = "lmarena-text"
