@@ -171,7 +171,12 @@ fn parity_row(ctx: &Ctx<'_>, row: usize) -> ParityRow {
         gap: g,
         parity,
         challenger_leads: comparable && g.is_some_and(|g| g.points < 0.0),
-        lag: lag(ctx, &info, &pair.points),
+        // A stale side, a dormant row or different bases yield no lag (docs/analysis.md 4.3).
+        lag: if comparable {
+            lag(ctx, &info, &pair.points)
+        } else {
+            None
+        },
         mean_lag_months: mean_lag(&info, ctx, &pair.points),
         crossings: crossings(ctx, &info, &pair.points, newest[CHALLENGER]),
         last_update,

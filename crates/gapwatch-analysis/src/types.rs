@@ -92,7 +92,8 @@ pub struct ParityRow {
     pub parity: Option<bool>,
     /// The challenger's best is strictly better than the incumbent's, on a comparable row.
     pub challenger_leads: bool,
-    /// Frontier to frontier, at the challenger frontier's current level.
+    /// Frontier to frontier, at the challenger frontier's current level; `None` unless
+    /// comparable, and when the challenger leads.
     pub lag: Option<Lag>,
     /// The mean horizontal distance between the two frontiers over every level both reached,
     /// in months (Epoch AI's headline measure); `None` unless both frontiers overlap.
