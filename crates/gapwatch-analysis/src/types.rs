@@ -258,7 +258,8 @@ pub struct GapPoint {
 /// incumbent N months before the challenger reached it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lag {
-    /// Months from `incumbent_date` to `challenger_date`; zero or more.
+    /// Months from `incumbent_date` to `challenger_date`; negative when the challenger
+    /// frontier reached the level first.
     pub months: f64,
     /// The level: the challenger frontier's current best.
     pub level: f64,
