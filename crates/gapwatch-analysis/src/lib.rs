@@ -100,9 +100,8 @@ pub use changes::changes;
 pub use types::{
     Alternative, Analysis, BenchmarkCheck, Change, Cohort, CohortCoverage, CohortSide, Coverage,
     Crossing, DateBasis, DateBound, DateBoundReason, Entry, Flip, ForecastStatus, Gap, GapPoint,
-    Lag, LagSummary, NotComparable, ParityRow, ReadingVerdict, RowKey, RowNote, RowRole,
-    Summary, Tension, TensionItem, TensionKind, TimelineEvent, TimelineKind, UnknownLeader,
-    Verdict,
+    Lag, LagSummary, NotComparable, ParityRow, ReadingVerdict, RowKey, RowNote, RowRole, Summary,
+    Tension, TensionItem, TensionKind, TimelineEvent, TimelineKind, UnknownLeader, Verdict,
 };
 
 use context::Ctx;

@@ -8,7 +8,8 @@ use crate::prepare::{CHALLENGER, INCUMBENT, UNKNOWN, unstated};
 use crate::series::{better, gap, reaches, within};
 use crate::text::{self, EPSILON};
 use crate::{
-    Alternative, CohortSide, Crossing, DateBasis, GapPoint, Lag, LagSummary, ParityRow, RowNote, RowRole, Summary, UnknownLeader,
+    Alternative, CohortSide, Crossing, DateBasis, GapPoint, Lag, LagSummary, ParityRow, RowNote,
+    RowRole, Summary, UnknownLeader,
 };
 
 pub(crate) fn rows(ctx: &Ctx<'_>) -> Vec<ParityRow> {
@@ -275,7 +276,10 @@ fn mean_lag(info: &RowInfo, ctx: &Ctx<'_>, points: &[PairPoint]) -> Option<f64> 
         return None;
     }
     let first_at = |frontier: &[(Date, f64)], v: f64| -> Option<Date> {
-        frontier.iter().find(|&&(_, x)| x >= v - EPSILON).map(|&(d, _)| d)
+        frontier
+            .iter()
+            .find(|&&(_, x)| x >= v - EPSILON)
+            .map(|&(d, _)| d)
     };
     if hi - lo < EPSILON {
         let (a, b) = (first_at(inc, hi)?, first_at(chal, hi)?);

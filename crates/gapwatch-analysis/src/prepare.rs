@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use gapwatch_model::{
     Access, BenchmarkEntry, ClaimRow, ClaimSet, Date, Evaluator, FactRow, ModelEntry, Registry,
-    Settings, SettingsId, StrId, Story, Subject, Unit,
+    Settings, SettingsId, Story, StrId, Subject, Unit,
 };
 
 use crate::hashing::FastMap;
@@ -854,8 +854,7 @@ impl<'a> Pass<'a> {
                 pass.settings_used.push(settings);
             }
             let result = pass.results.intern((lane, subject, settings));
-            let (effective, date_basis, bound) =
-                dated(rec, released, entry.introduced);
+            let (effective, date_basis, bound) = dated(rec, released, entry.introduced);
             if let Some((reported, earliest, reason)) = bound {
                 pass.impossible.push(ImpossibleDate {
                     claim: pass.counted.len(),
@@ -908,7 +907,14 @@ fn dated(
     };
     let stand_in = |basis: DateBasis| match released.and(earliest).filter(|&e| e <= observed) {
         Some(e) => (e, basis),
-        None => (observed, if basis == DateBasis::Released { DateBasis::Observed } else { basis }),
+        None => (
+            observed,
+            if basis == DateBasis::Released {
+                DateBasis::Observed
+            } else {
+                basis
+            },
+        ),
     };
     let Some(reported) = rec.reported_on else {
         let (d, b) = stand_in(DateBasis::Released);
@@ -1049,8 +1055,16 @@ fn build_rows(
     scope: &[ScopeBenchmark<'_>],
     pass_rows: &[(usize, &str, &Settings)],
 ) -> (Vec<Row>, Vec<usize>) {
-    let mut keyed: Vec<(usize, RowRole, (bool, Option<usize>, String), Settings, Option<usize>)> =
-        Vec::new();
+    // (benchmark, role, (unknown variant, variant's place in the registry, variant), class,
+    // pass row)
+    type Keyed = (
+        usize,
+        RowRole,
+        (bool, Option<usize>, String),
+        Settings,
+        Option<usize>,
+    );
+    let mut keyed: Vec<Keyed> = Vec::new();
     let known = |bench: usize| -> &[String] { scope[bench].entry.map_or(&[], |e| &e.variants) };
     for (i, &(bench, variant, class)) in pass_rows.iter().enumerate() {
         let role = role_of(scope[bench].entry, variant, class);
@@ -1290,12 +1304,21 @@ mod tests {
             s(&[("attempts", "2+")])
         );
         assert_eq!(unstated(Some(&entry), &s(&[("mode", "FC")])), ["attempts"]);
-        assert_eq!(role_of(Some(&entry), "", &Settings::new()), RowRole::Headline);
+        assert_eq!(
+            role_of(Some(&entry), "", &Settings::new()),
+            RowRole::Headline
+        );
         assert_eq!(
             role_of(Some(&entry), "", &s(&[("attempts", "2+")])),
             RowRole::OtherSettings
         );
-        assert_eq!(role_of(Some(&entry), "live", &Settings::new()), RowRole::Subscore);
-        assert_eq!(role_of(Some(&entry), "test", &Settings::new()), RowRole::Split);
+        assert_eq!(
+            role_of(Some(&entry), "live", &Settings::new()),
+            RowRole::Subscore
+        );
+        assert_eq!(
+            role_of(Some(&entry), "test", &Settings::new()),
+            RowRole::Split
+        );
     }
 }

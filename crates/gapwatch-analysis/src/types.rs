@@ -133,7 +133,12 @@ impl ParityRow {
             (Some(_), None) => NotComparable::MissingCohort {
                 cohort: Cohort::Challenger,
             },
-            (Some(i), Some(c)) if self.notes.iter().any(|n| matches!(n, RowNote::Dormant { .. })) => {
+            (Some(i), Some(c))
+                if self
+                    .notes
+                    .iter()
+                    .any(|n| matches!(n, RowNote::Dormant { .. })) =>
+            {
                 NotComparable::Dormant {
                     since: i.newest.max(c.newest),
                 }

@@ -29,14 +29,20 @@ fn both_sides_come_from_the_first_basis_on_which_both_cohorts_have_results() {
     let a = run(&claims, &story(&["mmlu"]), AS_OF);
     let r = row(&a, "mmlu");
     assert_eq!((inc(r).best.claim_id, chal(r).best.claim_id), (1, 3));
-    assert_eq!((inc(r).basis, chal(r).basis), (Evaluator::ThirdParty, Evaluator::ThirdParty));
+    assert_eq!(
+        (inc(r).basis, chal(r).basis),
+        (Evaluator::ThirdParty, Evaluator::ThirdParty)
+    );
     assert!(r.comparable);
     assert!(close(r.gap.unwrap().points, 2.0));
     // The labs' own figures are the alternative: closed 90.0, open 85.0.
     assert_eq!(r.alternatives.len(), 1);
     let alt = &r.alternatives[0];
     assert_eq!(alt.basis, Evaluator::SelfReported);
-    assert_eq!((alt.incumbent.best.claim_id, alt.challenger.best.claim_id), (2, 4));
+    assert_eq!(
+        (alt.incumbent.best.claim_id, alt.challenger.best.claim_id),
+        (2, 4)
+    );
     assert!(close(alt.gap.points, 5.0));
     assert!(alt.comparable);
 }
@@ -57,7 +63,10 @@ fn bases_are_preferred_independent_then_own_then_unstated_then_competitor() {
         inc(r).basis
     };
     use Evaluator::*;
-    assert_eq!(chosen(&[Competitor, Unknown, SelfReported, ThirdParty]), ThirdParty);
+    assert_eq!(
+        chosen(&[Competitor, Unknown, SelfReported, ThirdParty]),
+        ThirdParty
+    );
     assert_eq!(chosen(&[Competitor, Unknown, SelfReported]), SelfReported);
     assert_eq!(chosen(&[Competitor, Unknown]), Unknown);
     assert_eq!(chosen(&[Competitor]), Competitor);

@@ -65,7 +65,7 @@ fn a_multi_attempt_closed_run_stands_apart_from_the_single_attempt_headline() {
         }]
     );
     // Only the headline row is counted.
-    assert_eq!(a.summary.comparable, [headline.key.clone()]);
+    assert_eq!(a.summary.comparable, std::slice::from_ref(&headline.key));
     assert!(a.summary.not_comparable.is_empty());
 }
 

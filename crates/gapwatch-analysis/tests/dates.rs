@@ -14,7 +14,7 @@ fn only_entry<'a>(a: &'a Analysis, benchmark: &str) -> &'a Entry {
     &r.incumbent
         .as_ref()
         .or(r.challenger.as_ref())
-        .expect("a side")
+        .unwrap_or_else(|| panic!("no side on {benchmark}"))
         .best
 }
 
@@ -78,7 +78,10 @@ fn a_result_dated_before_its_model_was_released_is_corrected_and_listed() {
     ];
     let a = run(&claims, &story(&["mmlu"]), "2025-02-01");
     let best = &inc(row(&a, "mmlu")).best;
-    assert_eq!((best.date, best.date_basis), (d("2024-12-17"), DateBasis::Corrected));
+    assert_eq!(
+        (best.date, best.date_basis),
+        (d("2024-12-17"), DateBasis::Corrected)
+    );
     assert_eq!(a.coverage.corrected_dates, 1);
     assert_eq!(a.tensions.len(), 1);
     let t = &a.tensions[0];
@@ -97,8 +100,15 @@ fn a_result_dated_before_its_model_was_released_is_corrected_and_listed() {
 fn a_result_dated_before_the_benchmark_existed_is_corrected_and_listed() {
     // SWE-bench Verified was introduced on 2024-08-13.
     let claims = [
-        score(1, "swe", "2024-10-01", "Llama 3.1 405B", "swe-bench-verified", 40.0)
-            .reported("2024-05-01"),
+        score(
+            1,
+            "swe",
+            "2024-10-01",
+            "Llama 3.1 405B",
+            "swe-bench-verified",
+            40.0,
+        )
+        .reported("2024-05-01"),
         // GPT-4o's release (2024-05-13) is before 2024-06-01, the benchmark is not.
         score(2, "swe", "2024-10-01", "GPT-4o", "swe-bench-verified", 33.0).reported("2024-06-01"),
     ];
@@ -125,7 +135,10 @@ fn a_system_cannot_predate_its_newest_model() {
         .reported("2024-08-01");
     let a = run(&[c], &story(&["mmlu"]), "2024-11-01");
     let best = &chal(row(&a, "mmlu")).best;
-    assert_eq!((best.date, best.date_basis), (d("2024-09-19"), DateBasis::Corrected));
+    assert_eq!(
+        (best.date, best.date_basis),
+        (d("2024-09-19"), DateBasis::Corrected)
+    );
     assert_eq!(
         a.tensions[0].bound.as_ref().unwrap().reason,
         DateBoundReason::ModelRelease
@@ -140,7 +153,10 @@ fn a_date_after_the_observation_is_not_believed() {
     let c = score(1, "board", "2024-08-01", "Llama 3.1 405B", "mmlu", 80.0).reported("2024-09-01");
     let a = run(&[c], &story(&["mmlu"]), "2024-10-01");
     let best = &chal(row(&a, "mmlu")).best;
-    assert_eq!((best.date, best.date_basis), (d("2024-08-01"), DateBasis::Corrected));
+    assert_eq!(
+        (best.date, best.date_basis),
+        (d("2024-08-01"), DateBasis::Corrected)
+    );
     assert!(a.tensions.is_empty());
 }
 

@@ -246,3 +246,38 @@ deadline = "2026-12-31"
     );
     assert_eq!(r.per_benchmark[0].met, Some(true));
 }
+
+#[test]
+fn a_forecast_is_checked_on_the_headline_comparison_only() {
+    // On SWE-bench Verified the multi-attempt runs are 1.0 apart, the single attempts 7.0:
+    // the forecast reads the single attempts and stays open.
+    let extra = r#"
+[[forecast]]
+id = "swe"
+question = "An open-weights model within 2 points on SWE-bench Verified"
+benchmarks = ["swe-bench-verified"]
+combine = "all-of"
+readings = [{ value = 2.0, unit = "points" }]
+deadline = "2026-12-31"
+"#;
+    let s = story_with(
+        &["swe-bench-verified"],
+        r#"{ value = 2.0, unit = "points" }"#,
+        extra,
+    );
+    let claims = [
+        dated(1, "GPT-5", "swe-bench-verified", 72.0, "2025-10-01").setting("attempts", "1"),
+        dated(2, "DeepSeek-V3", "swe-bench-verified", 65.0, "2025-10-01").setting("attempts", "1"),
+        dated(3, "GPT-5", "swe-bench-verified", 78.0, "2025-10-01").setting("attempts", "2+"),
+        dated(4, "DeepSeek-V3", "swe-bench-verified", 77.0, "2025-10-01").setting("attempts", "2+"),
+    ];
+    let a = run(&claims, &s, "2025-11-01");
+    let r = &a.forecasts[0].readings[0];
+    assert_eq!(r.verdict, Verdict::Open);
+    let check = &r.per_benchmark[0];
+    let key = check.row.as_ref().unwrap();
+    assert_eq!(key.role, RowRole::Headline);
+    assert!(key.class.is_empty());
+    assert!(close(check.gap.unwrap().points, 7.0));
+    assert_eq!(r.deciding_claim_ids, [1, 2]);
+}
