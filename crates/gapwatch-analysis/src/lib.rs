@@ -61,12 +61,19 @@
 //! let as_of: Date = "2024-09-01".parse()?;
 //! let analysis = analyze(&claims, &registry, &story, as_of, &AnalysisOptions::default());
 //!
+//! // One row per benchmark comparison: MMLU's headline row.
 //! let row = &analysis.parity[0];
-//! assert_eq!(row.incumbent.as_ref().map(|e| e.subject.as_str()), Some("GPT-4o"));
-//! assert_eq!(row.challenger.as_ref().map(|e| e.claim_id), Some(2));
+//! let closed = row.incumbent.as_ref().expect("a closed result");
+//! let open = row.challenger.as_ref().expect("an open result");
+//! assert_eq!(closed.best.subject, "GPT-4o");
+//! assert_eq!(open.best.claim_id, 2);
+//! // Both sides are independent runs, measured within the story's staleness window.
+//! assert_eq!(closed.basis, Evaluator::ThirdParty);
+//! assert_eq!(row.not_comparable(), None);
 //! let gap = row.gap.expect("both cohorts have results");
 //! assert!((gap.points - 0.1).abs() < 1e-9);
 //! assert_eq!(row.parity, Some(true)); // 0.1 points is within 2 points
+//! assert_eq!(analysis.summary.at_parity, [row.key.clone()]);
 //! # Ok::<(), gapwatch_model::ModelError>(())
 //! ```
 //!
@@ -93,9 +100,8 @@ pub use changes::changes;
 pub use types::{
     Alternative, Analysis, BenchmarkCheck, Change, Cohort, CohortCoverage, CohortSide, Coverage,
     Crossing, DateBasis, DateBound, DateBoundReason, Entry, Flip, ForecastStatus, Gap, GapPoint,
-    Lag, LagSummary, NotComparable, ParityRow, ReadingVerdict, RowKey, RowNote, RowRole,
-    Summary, Tension, TensionItem, TensionKind, TimelineEvent, TimelineKind, UnknownLeader,
-    Verdict,
+    Lag, LagSummary, NotComparable, ParityRow, ReadingVerdict, RowKey, RowNote, RowRole, Summary,
+    Tension, TensionItem, TensionKind, TimelineEvent, TimelineKind, UnknownLeader, Verdict,
 };
 
 use context::Ctx;

@@ -8,7 +8,8 @@ use crate::prepare::{CHALLENGER, INCUMBENT, UNKNOWN, unstated};
 use crate::series::{better, gap, reaches, within};
 use crate::text::{self, EPSILON};
 use crate::{
-    Alternative, CohortSide, Crossing, DateBasis, GapPoint, Lag, LagSummary, ParityRow, RowNote, RowRole, Summary, UnknownLeader,
+    Alternative, CohortSide, Crossing, DateBasis, GapPoint, Lag, LagSummary, ParityRow, RowNote,
+    RowRole, Summary, UnknownLeader,
 };
 
 pub(crate) fn rows(ctx: &Ctx<'_>) -> Vec<ParityRow> {
@@ -171,7 +172,12 @@ fn parity_row(ctx: &Ctx<'_>, row: usize) -> ParityRow {
         gap: g,
         parity,
         challenger_leads: comparable && g.is_some_and(|g| g.points < 0.0),
-        lag: lag(ctx, &info, &pair.points),
+        // A stale side, a dormant row or different bases yield no lag (docs/analysis.md 4.3).
+        lag: if comparable {
+            lag(ctx, &info, &pair.points)
+        } else {
+            None
+        },
         mean_lag_months: mean_lag(&info, ctx, &pair.points),
         crossings: crossings(ctx, &info, &pair.points, newest[CHALLENGER]),
         last_update,
@@ -270,7 +276,10 @@ fn mean_lag(info: &RowInfo, ctx: &Ctx<'_>, points: &[PairPoint]) -> Option<f64> 
         return None;
     }
     let first_at = |frontier: &[(Date, f64)], v: f64| -> Option<Date> {
-        frontier.iter().find(|&&(_, x)| x >= v - EPSILON).map(|&(d, _)| d)
+        frontier
+            .iter()
+            .find(|&&(_, x)| x >= v - EPSILON)
+            .map(|&(d, _)| d)
     };
     if hi - lo < EPSILON {
         let (a, b) = (first_at(inc, hi)?, first_at(chal, hi)?);

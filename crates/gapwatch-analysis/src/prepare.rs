@@ -16,7 +16,7 @@ use std::ops::Range;
 
 use gapwatch_model::{
     Access, BenchmarkEntry, ClaimRow, ClaimSet, Date, Evaluator, FactRow, ModelEntry, Registry,
-    Settings, SettingsId, StrId, Story, Subject, Unit,
+    Settings, SettingsId, Story, StrId, Subject, Unit,
 };
 
 use crate::hashing::FastMap;
@@ -98,6 +98,11 @@ impl ScoreClaim<'_> {
     /// Within a source: the latest snapshot supersedes; within one snapshot the lowest id.
     fn snapshot_rank(&self) -> (Date, i64, Reverse<i64>) {
         (self.observed, self.snapshot, Reverse(self.id))
+    }
+
+    /// Whether two claims of one source come from the same snapshot.
+    fn same_snapshot(&self, other: &ScoreClaim<'_>) -> bool {
+        (self.observed, self.snapshot) == (other.observed, other.snapshot)
     }
 }
 
@@ -864,8 +869,7 @@ impl<'a> Pass<'a> {
                 pass.settings_used.push(settings);
             }
             let result = pass.results.intern((lane, subject, settings));
-            let (effective, date_basis, bound) =
-                dated(rec, released, entry.introduced);
+            let (effective, date_basis, bound) = dated(rec, released, entry.introduced);
             if let Some((reported, earliest, reason)) = bound {
                 pass.impossible.push(ImpossibleDate {
                     claim: pass.counted.len(),
@@ -918,7 +922,14 @@ fn dated(
     };
     let stand_in = |basis: DateBasis| match released.and(earliest).filter(|&e| e <= observed) {
         Some(e) => (e, basis),
-        None => (observed, if basis == DateBasis::Released { DateBasis::Observed } else { basis }),
+        None => (
+            observed,
+            if basis == DateBasis::Released {
+                DateBasis::Observed
+            } else {
+                basis
+            },
+        ),
     };
     let Some(reported) = rec.reported_on else {
         let (d, b) = stand_in(DateBasis::Released);
@@ -1040,6 +1051,17 @@ fn role_of(entry: Option<&BenchmarkEntry>, variant: &str, class: &Settings) -> R
     }
 }
 
+/// Where a benchmark's rows of this role come in its list: the headline row, then its
+/// other settings, then other splits, then sub-scores.
+fn display_rank(role: RowRole) -> u8 {
+    match role {
+        RowRole::Headline => 0,
+        RowRole::OtherSettings => 1,
+        RowRole::Split => 2,
+        RowRole::Subscore => 3,
+    }
+}
+
 /// Rows in display order: per benchmark, the headline row first (present even without
 /// results), then the headline variant's other settings, then other splits in the
 /// registry's order, then sub-scores; classes alphabetically. Returns the rows and, per
@@ -1048,8 +1070,16 @@ fn build_rows(
     scope: &[ScopeBenchmark<'_>],
     pass_rows: &[(usize, &str, &Settings)],
 ) -> (Vec<Row>, Vec<usize>) {
-    let mut keyed: Vec<(usize, RowRole, (bool, Option<usize>, String), Settings, Option<usize>)> =
-        Vec::new();
+    // (benchmark, role, (unknown variant, variant's place in the registry, variant), class,
+    // pass row)
+    type Keyed = (
+        usize,
+        RowRole,
+        (bool, Option<usize>, String),
+        Settings,
+        Option<usize>,
+    );
+    let mut keyed: Vec<Keyed> = Vec::new();
     let known = |bench: usize| -> &[String] { scope[bench].entry.map_or(&[], |e| &e.variants) };
     for (i, &(bench, variant, class)) in pass_rows.iter().enumerate() {
         let role = role_of(scope[bench].entry, variant, class);
@@ -1078,7 +1108,9 @@ fn build_rows(
             ));
         }
     }
-    keyed.sort_by(|a, b| (a.0, a.1, &a.2, &a.3).cmp(&(b.0, b.1, &b.2, &b.3)));
+    keyed.sort_by(|a, b| {
+        (a.0, display_rank(a.1), &a.2, &a.3).cmp(&(b.0, display_rank(b.1), &b.2, &b.3))
+    });
     let mut row_of_pass = vec![0; pass_rows.len()];
     let rows = keyed
         .into_iter()
@@ -1178,7 +1210,8 @@ fn key_events(
         let by_date = &mut scratch.by_date;
         by_date.clear();
         by_date.extend(group[s..e].iter().map(|&i| i as usize));
-        by_date.sort_by_key(|&i| (claims[i].effective, i));
+        // Stable: claims of one date stay in snapshot order, whatever the input order.
+        by_date.sort_by_key(|&i| claims[i].effective);
         let mut current: Option<usize> = None;
         let mut i = 0;
         while i < by_date.len() {
@@ -1189,6 +1222,7 @@ fn key_events(
                 let replaces = current.is_none_or(|cur| {
                     claims[c].snapshot_rank() > claims[cur].snapshot_rank()
                         && (claims[c].value.to_bits() != claims[cur].value.to_bits()
+                            || claims[c].same_snapshot(&claims[cur])
                             || (claims[cur].date_basis != DateBasis::Reported
                                 && claims[c].date_basis == DateBasis::Reported))
                 });
@@ -1288,12 +1322,21 @@ mod tests {
             s(&[("attempts", "2+")])
         );
         assert_eq!(unstated(Some(&entry), &s(&[("mode", "FC")])), ["attempts"]);
-        assert_eq!(role_of(Some(&entry), "", &Settings::new()), RowRole::Headline);
+        assert_eq!(
+            role_of(Some(&entry), "", &Settings::new()),
+            RowRole::Headline
+        );
         assert_eq!(
             role_of(Some(&entry), "", &s(&[("attempts", "2+")])),
             RowRole::OtherSettings
         );
-        assert_eq!(role_of(Some(&entry), "live", &Settings::new()), RowRole::Subscore);
-        assert_eq!(role_of(Some(&entry), "test", &Settings::new()), RowRole::Split);
+        assert_eq!(
+            role_of(Some(&entry), "live", &Settings::new()),
+            RowRole::Subscore
+        );
+        assert_eq!(
+            role_of(Some(&entry), "test", &Settings::new()),
+            RowRole::Split
+        );
     }
 }

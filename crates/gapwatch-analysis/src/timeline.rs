@@ -61,11 +61,7 @@ fn row_events(ctx: &Ctx<'_>, row: usize) -> Vec<TimelineEvent> {
                             cohort: Some(cohort(side)),
                             entry: Some(ctx.entry(new)),
                             previous: Some(ctx.entry(old)),
-                            record: improved(
-                                info.higher_is_better,
-                                ctx.value(old),
-                                ctx.value(new),
-                            ),
+                            record: improved(info.higher_is_better, ctx.value(old), ctx.value(new)),
                             ..state(TimelineKind::LeaderChange)
                         });
                     }

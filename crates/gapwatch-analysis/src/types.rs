@@ -92,7 +92,8 @@ pub struct ParityRow {
     pub parity: Option<bool>,
     /// The challenger's best is strictly better than the incumbent's, on a comparable row.
     pub challenger_leads: bool,
-    /// Frontier to frontier, at the challenger frontier's current level.
+    /// Frontier to frontier, at the challenger frontier's current level; `None` unless
+    /// comparable, and when the challenger leads.
     pub lag: Option<Lag>,
     /// The mean horizontal distance between the two frontiers over every level both reached,
     /// in months (Epoch AI's headline measure); `None` unless both frontiers overlap.
@@ -132,7 +133,12 @@ impl ParityRow {
             (Some(_), None) => NotComparable::MissingCohort {
                 cohort: Cohort::Challenger,
             },
-            (Some(i), Some(c)) if self.notes.iter().any(|n| matches!(n, RowNote::Dormant { .. })) => {
+            (Some(i), Some(c))
+                if self
+                    .notes
+                    .iter()
+                    .any(|n| matches!(n, RowNote::Dormant { .. })) =>
+            {
                 NotComparable::Dormant {
                     since: i.newest.max(c.newest),
                 }
@@ -257,7 +263,8 @@ pub struct GapPoint {
 /// incumbent N months before the challenger reached it.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Lag {
-    /// Months from `incumbent_date` to `challenger_date`; zero or more.
+    /// Months from `incumbent_date` to `challenger_date`; negative when the challenger
+    /// frontier reached the level first.
     pub months: f64,
     /// The level: the challenger frontier's current best.
     pub level: f64,

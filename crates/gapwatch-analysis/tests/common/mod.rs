@@ -1,20 +1,30 @@
 //! Hand-built registries, stories and claims shared by the analysis tests.
 
-#![allow(dead_code, clippy::unwrap_used)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
-use gapwatch_analysis::{Analysis, AnalysisOptions, ParityRow, analyze};
+use gapwatch_analysis::{Analysis, AnalysisOptions, CohortSide, ParityRow, RowRole, analyze};
 use gapwatch_model::{
-    Access, Claim, ClaimRecord, Date, Evaluator, Fact, Registry, Score, Story, Subject, Unit,
+    Access, Claim, ClaimRecord, ClaimSet, Date, Evaluator, Fact, Registry, Score, Story, Subject,
+    Unit,
 };
 
-/// Five closed, four open, one limited and one unknown-access model; three percent
-/// benchmarks, one Elo board and one error rate where less is better.
+/// Five closed, four open, one limited and one unknown-access model, some with release
+/// dates; benchmarks with headline settings, a headline split, sub-scores, an introduction
+/// date, an Elo board and an error rate where less is better.
 pub const REGISTRY: &str = r#"
 [[model]]
 id = "gpt-4o"
 name = "GPT-4o"
 organization = "OpenAI"
 access = "closed"
+released = "2024-05-13"
+
+[[model]]
+id = "o1"
+name = "o1"
+organization = "OpenAI"
+access = "closed"
+released = "2024-12-17"
 
 [[model]]
 id = "gpt-5"
@@ -29,6 +39,12 @@ organization = "Anthropic"
 access = "closed"
 
 [[model]]
+id = "gemini-1-5-pro"
+name = "Gemini 1.5 Pro"
+organization = "Google"
+access = "closed"
+
+[[model]]
 id = "llama-3-1-405b"
 name = "Llama 3.1 405B"
 organization = "Meta"
@@ -39,6 +55,7 @@ id = "qwen-2-5-72b"
 name = "Qwen2.5 72B"
 organization = "Alibaba"
 access = "open-weights"
+released = "2024-09-19"
 
 [[model]]
 id = "deepseek-v3"
@@ -68,6 +85,7 @@ access = "unknown"
 id = "mmlu"
 name = "MMLU"
 unit = "percent"
+introduced = "2020-09-07"
 
 [[benchmark]]
 id = "humaneval"
@@ -85,6 +103,28 @@ id = "mmmu"
 name = "MMMU"
 unit = "percent"
 variants = ["val", "test"]
+headline = { variant = "val" }
+
+[[benchmark]]
+id = "swe-bench-verified"
+name = "SWE-bench Verified"
+unit = "percent"
+introduced = "2024-08-13"
+headline = { settings = { attempts = "1" } }
+
+[[benchmark]]
+id = "mmlu-pro"
+name = "MMLU-Pro"
+unit = "percent"
+headline = { settings = { harness = "" } }
+
+[[benchmark]]
+id = "bfcl"
+name = "BFCL"
+unit = "percent"
+variants = ["non-live", "live", "multi-turn"]
+subscores = ["live", "multi-turn"]
+headline = { settings = { version = "v4" } }
 
 [[benchmark]]
 id = "lmarena-text"
@@ -102,8 +142,8 @@ pub fn registry() -> Registry {
     Registry::from_toml_str(REGISTRY, "test registry").unwrap()
 }
 
-/// A story over `benchmarks`, parity within `parity` (TOML inline table), with extra TOML
-/// appended (forecasts).
+/// A story over `benchmarks`, parity within `parity` (a TOML inline table), with `extra`
+/// TOML appended (top-level keys such as `stale_after_days` first, then forecasts).
 pub fn story_with(benchmarks: &[&str], parity: &str, extra: &str) -> Story {
     let list: Vec<String> = benchmarks.iter().map(|b| format!("{b:?}")).collect();
     let text = format!(
@@ -121,13 +161,18 @@ challenger = {{ id = "open", label = "Open weights", access = ["open-weights"] }
     Story::from_toml_str(&text, "test story").unwrap()
 }
 
-/// A story with a 2-point parity margin and no forecasts.
+/// A story with a 2-point parity margin, the default staleness window and no forecasts.
 pub fn story(benchmarks: &[&str]) -> Story {
     story_with(benchmarks, r#"{ value = 2.0, unit = "points" }"#, "")
 }
 
 pub fn d(s: &str) -> Date {
     s.parse().unwrap()
+}
+
+/// Whole days as months, the way the analysis counts them.
+pub fn months(days: i64) -> f64 {
+    days as f64 / 30.436_875
 }
 
 fn unit_of(benchmark: &str) -> Unit {
@@ -138,8 +183,16 @@ fn unit_of(benchmark: &str) -> Unit {
     }
 }
 
-/// A third-party score for a plain model, observed on `observed` in the snapshot of
-/// `source` taken that day (one snapshot per source and day).
+/// One snapshot per source and day: a stable id from both.
+fn snapshot_id(source: &str, observed: Date) -> i64 {
+    let hash = source
+        .bytes()
+        .fold(7u64, |h, b| h.wrapping_mul(31).wrapping_add(u64::from(b)));
+    observed.days_since_epoch() * 1000 + (hash % 1000) as i64
+}
+
+/// A third-party score for a plain model, without a date of its own, observed on `observed`
+/// in the snapshot of `source` taken that day.
 pub fn score(
     id: i64,
     source: &str,
@@ -149,7 +202,7 @@ pub fn score(
     value: f64,
 ) -> ClaimRecord {
     let observed_on = d(observed);
-    let snapshot_id = observed_on.days_since_epoch() * 100 + source.len() as i64;
+    let snapshot_id = snapshot_id(source, observed_on);
     ClaimRecord {
         id,
         source_id: source.to_owned(),
@@ -193,11 +246,14 @@ pub fn access_flag(
 
 /// Small modifiers for hand-built claims.
 pub trait ClaimExt {
+    /// The source dates the result.
     fn reported(self, date: &str) -> Self;
+    /// Who stated it.
     fn by(self, evaluator: Evaluator) -> Self;
     fn variant(self, variant: &str) -> Self;
     fn setting(self, key: &str, value: &str) -> Self;
     fn system(self, system: &str, models: &[&str]) -> Self;
+    fn unit(self, unit: Unit) -> Self;
 }
 
 impl ClaimExt for ClaimRecord {
@@ -230,23 +286,62 @@ impl ClaimExt for ClaimRecord {
         self.claim.subject = Subject::system(name, system, models.iter().copied());
         self
     }
+
+    fn unit(mut self, unit: Unit) -> Self {
+        if let Fact::Score(s) = &mut self.claim.fact {
+            s.unit = unit;
+        }
+        self
+    }
 }
 
 pub fn run(claims: &[ClaimRecord], story: &Story, as_of: &str) -> Analysis {
+    run_with(claims, story, as_of, &AnalysisOptions::default())
+}
+
+pub fn run_with(
+    claims: &[ClaimRecord],
+    story: &Story,
+    as_of: &str,
+    options: &AnalysisOptions,
+) -> Analysis {
     analyze(
-        &gapwatch_model::ClaimSet::from_records(claims),
+        &ClaimSet::from_records(claims),
         &registry(),
         story,
         d(as_of),
-        &AnalysisOptions::default(),
+        options,
     )
 }
 
+/// The headline row of a benchmark.
 pub fn row<'a>(a: &'a Analysis, benchmark: &str) -> &'a ParityRow {
     a.parity
         .iter()
-        .find(|r| r.benchmark == benchmark && r.variant.is_empty())
-        .unwrap_or_else(|| panic!("no row for {benchmark}"))
+        .find(|r| r.key.benchmark == benchmark && r.key.role == RowRole::Headline)
+        .unwrap_or_else(|| panic!("no headline row for {benchmark}"))
+}
+
+/// The row of a benchmark with this role and variant.
+pub fn row_of<'a>(a: &'a Analysis, benchmark: &str, role: RowRole, variant: &str) -> &'a ParityRow {
+    a.parity
+        .iter()
+        .find(|r| r.key.benchmark == benchmark && r.key.role == role && r.key.variant == variant)
+        .unwrap_or_else(|| panic!("no {role:?} row {variant:?} for {benchmark}"))
+}
+
+/// The incumbent side of a row, which must have one.
+pub fn inc(r: &ParityRow) -> &CohortSide {
+    r.incumbent
+        .as_ref()
+        .unwrap_or_else(|| panic!("no incumbent side on {:?}", r.key))
+}
+
+/// The challenger side of a row, which must have one.
+pub fn chal(r: &ParityRow) -> &CohortSide {
+    r.challenger
+        .as_ref()
+        .unwrap_or_else(|| panic!("no challenger side on {:?}", r.key))
 }
 
 pub fn close(a: f64, b: f64) -> bool {
