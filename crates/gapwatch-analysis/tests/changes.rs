@@ -4,7 +4,7 @@
 mod common;
 
 use common::*;
-use gapwatch_analysis::{Analysis, Change, Cohort, Flip, RowRole, Verdict, changes};
+use gapwatch_analysis::{Analysis, Change, Cohort, Flip, NotComparable, RowRole, Verdict, changes};
 use gapwatch_model::{ClaimRecord, Evaluator, Materiality, Story};
 
 fn dated(
@@ -214,21 +214,19 @@ fn a_side_that_goes_stale_is_a_change() {
     let found = changes(Some(&before), &after, &Materiality::default());
     let stale: Vec<&Change> = found
         .iter()
-        .filter(|c| matches!(c, Change::Staleness { .. }))
+        .filter(|c| matches!(c, Change::Comparability { .. }))
         .collect();
     assert_eq!(stale.len(), 1);
-    let Change::Staleness {
-        cohort,
-        stale: now_stale,
-        newest,
-        ..
-    } = stale[0]
-    else {
+    let Change::Comparability { before, after, .. } = stale[0] else {
         unreachable!()
     };
+    assert_eq!(*before, None);
     assert_eq!(
-        (*cohort, *now_stale, *newest),
-        (Cohort::Challenger, true, d("2024-09-01"))
+        *after,
+        Some(NotComparable::Stale {
+            cohort: Cohort::Challenger,
+            since: d("2024-09-01")
+        })
     );
     assert!(stale[0].is_material());
 }
