@@ -145,11 +145,7 @@ fn score_tensions(ctx: &Ctx<'_>, options: &AnalysisOptions, bests: &Bests) -> Ve
                             && per_source.iter().any(|&c| {
                                 Some(claims[c].lane) == lanes[s]
                                     && last[s].is_none_or(|b| {
-                                        better(
-                                            info.higher_is_better,
-                                            claims[c].value,
-                                            ctx.value(b),
-                                        )
+                                        better(info.higher_is_better, claims[c].value, ctx.value(b))
                                     })
                             })
                     });

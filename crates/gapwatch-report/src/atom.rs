@@ -64,16 +64,16 @@ impl FeedEntry {
         let mut news = Vec::new();
         if let Some(section) = d.sections.iter().find(|s| s.id == "whats-new") {
             for block in &section.blocks {
-                let lines: Vec<&serde_json::Value> = match block.get("type").and_then(|t| t.as_str())
-                {
-                    Some("bullets") => block
-                        .get("items")
-                        .and_then(|i| i.as_array())
-                        .map(|a| a.iter().collect())
-                        .unwrap_or_default(),
-                    Some("paragraph") => block.get("line").into_iter().collect(),
-                    _ => Vec::new(),
-                };
+                let lines: Vec<&serde_json::Value> =
+                    match block.get("type").and_then(|t| t.as_str()) {
+                        Some("bullets") => block
+                            .get("items")
+                            .and_then(|i| i.as_array())
+                            .map(|a| a.iter().collect())
+                            .unwrap_or_default(),
+                        Some("paragraph") => block.get("line").into_iter().collect(),
+                        _ => Vec::new(),
+                    };
                 for line in lines {
                     news.push(plain_json_line(line));
                 }
@@ -113,12 +113,7 @@ fn plain_json_line(line: &serde_json::Value) -> String {
 
 /// Renders the feed. `base_id` is a stable URI identifying the story (a tag: URI or the
 /// site's address); entries are listed newest first.
-pub fn render_atom(
-    title: &str,
-    base_id: &str,
-    self_link: &str,
-    entries: &[FeedEntry],
-) -> String {
+pub fn render_atom(title: &str, base_id: &str, self_link: &str, entries: &[FeedEntry]) -> String {
     let mut out = String::from(
         "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
     );
@@ -148,7 +143,11 @@ pub fn render_atom(
         );
         let _ = writeln!(out, "    <id>{}/v{}</id>", escape(base_id), e.version);
         let _ = writeln!(out, "    <updated>{}</updated>", escape(&e.published_at));
-        let _ = writeln!(out, "    <published>{}</published>", escape(&e.published_at));
+        let _ = writeln!(
+            out,
+            "    <published>{}</published>",
+            escape(&e.published_at)
+        );
         let _ = writeln!(
             out,
             "    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>",

@@ -38,7 +38,12 @@ pub fn event(e: &TimelineEvent, analysis: &Analysis, story: &Story) -> String {
 }
 
 /// A forecast reading's state per benchmark: `MMLU: within, 1.7 points behind; …`.
-pub fn reading(f: &ForecastStatus, r: &ReadingVerdict, analysis: &Analysis, story: &Story) -> String {
+pub fn reading(
+    f: &ForecastStatus,
+    r: &ReadingVerdict,
+    analysis: &Analysis,
+    story: &Story,
+) -> String {
     Plain {
         analysis,
         story,

@@ -273,7 +273,10 @@ impl Digest {
     ) -> String {
         let earlier = match version.saturating_sub(1) {
             0 => "first version".to_owned(),
-            n => format!("{} earlier", prose::count(n as usize, "version", "versions")),
+            n => format!(
+                "{} earlier",
+                prose::count(n as usize, "version", "versions")
+            ),
         };
         format!(
             "{status} · v{version} · {published_on} · {} from {} · {earlier}",

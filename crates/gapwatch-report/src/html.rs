@@ -131,10 +131,9 @@ fn render_line(line: &Line, in_sources: bool) -> String {
                 let _ = write!(s, "[{source}]");
             }
             Inline::Cite { source, claims } => {
-                let href = claims.first().map_or_else(
-                    || format!("#source-{source}"),
-                    |c| format!("#claim-{c}"),
-                );
+                let href = claims
+                    .first()
+                    .map_or_else(|| format!("#source-{source}"), |c| format!("#claim-{c}"));
                 let _ = write!(
                     s,
                     "<a class=\"cite\" href=\"{}\">[{source}]</a>",

@@ -1,10 +1,12 @@
 //! Digest building and rendering for gapwatch stories.
 //!
-//! A digest is one version of a story: what changed since the previous version, the parity
-//! map, forecasts, a timeline, tensions between sources, and numbered sources. Every number
-//! carries a citation `[n]` that resolves to an entry of the Sources list, which names the
-//! stored snapshots the number came from. Rendering is pure: the same digest gives the same
-//! bytes.
+//! A digest is one version of a story, in the order an editor would sign: What's new, What,
+//! Why it matters, Open questions, the parity map, forecasts, turning points, the tensions that
+//! touch a row, numbered sources, then an appendix (every comparison, change, event and
+//! tension, and the evidence cited). Every number carries a citation `[n]` naming a source
+//! and the claims it rests on; the Sources list names the stored snapshots, and the Evidence
+//! appendix the row of each claim. [`prose`] owns the wording and number formats, for the
+//! command line too. Rendering is pure: the same digest gives the same bytes.
 //!
 //! ```
 //! use std::collections::BTreeMap;
@@ -23,20 +25,23 @@
 //! let registry = Registry::builtin()?;
 //! let as_of: Date = "2025-01-01".parse()?;
 //! let analysis = analyze(&gapwatch_model::ClaimSet::new(), &registry, &story, as_of, &AnalysisOptions::default());
+//! let claims = gapwatch_model::ClaimSet::new();
 //! let digest = Digest::build(&DigestInput {
 //!     story: &story,
-//!     registry: &registry,
 //!     version: 1,
 //!     published_on: as_of,
 //!     analysis: &analysis,
 //!     changes: &[],
+//!     claims: &claims,
 //!     sources: &[],
-//!     claim_sources: &BTreeMap::new(),
-//!     claim_count: 0,
-//!     history: &[],
+//!     origins: &BTreeMap::new(),
+//!     numbers: &BTreeMap::new(),
 //! });
 //! let markdown = render_markdown(&digest);
 //! assert!(markdown.starts_with("# Open weights vs closed — v1"));
+//! // The sections an editor expects, in order; the appendix after Sources.
+//! let ids: Vec<&str> = digest.sections.iter().map(|s| s.id.as_str()).collect();
+//! assert_eq!(&ids[..5], ["whats-new", "what", "why-it-matters", "open-questions", "parity-map"]);
 //! # Ok::<(), gapwatch_model::ModelError>(())
 //! ```
 

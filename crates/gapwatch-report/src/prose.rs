@@ -58,7 +58,11 @@ pub fn amount(v: f64, unit: Unit) -> String {
 
 /// A gap in points and relative to the incumbent's best: `7.6 points (9.6%)`.
 pub fn gap(g: &Gap, unit: Unit) -> String {
-    format!("{} ({:.1}%)", amount(g.points, unit), g.relative_percent.abs())
+    format!(
+        "{} ({:.1}%)",
+        amount(g.points, unit),
+        g.relative_percent.abs()
+    )
 }
 
 /// Months with one decimal: `4.1 months`, `1 month`, `under 0.1 months`.
@@ -77,7 +81,11 @@ pub fn month(d: Date) -> String {
     const NAMES: [&str; 12] = [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ];
-    format!("{} {}", NAMES[(d.month() as usize).saturating_sub(1) % 12], d.year())
+    format!(
+        "{} {}",
+        NAMES[(d.month() as usize).saturating_sub(1) % 12],
+        d.year()
+    )
 }
 
 /// `1,184` for 1184.
@@ -107,7 +115,11 @@ fn trimmed(v: f64, decimals: usize) -> String {
 
 /// `1 source`, `3 sources`: the count and the noun, singular or plural.
 pub fn count(n: usize, singular: &str, plural: &str) -> String {
-    format!("{} {}", thousands(n as i64), if n == 1 { singular } else { plural })
+    format!(
+        "{} {}",
+        thousands(n as i64),
+        if n == 1 { singular } else { plural }
+    )
 }
 
 /// Names joined as in prose: `A`, `A and B`, `A, B and C`.
@@ -184,11 +196,7 @@ pub fn row(key: &RowKey) -> String {
         s.push_str(&format!(" ({})", key.variant));
     }
     if !key.class.is_empty() {
-        let parts: Vec<String> = key
-            .class
-            .iter()
-            .map(|(k, v)| setting(k, v))
-            .collect();
+        let parts: Vec<String> = key.class.iter().map(|(k, v)| setting(k, v)).collect();
         s.push_str(", ");
         s.push_str(&parts.join(", "));
     }
@@ -358,7 +366,11 @@ pub fn not_comparable_short(n: &NotComparable, labels: &Labels) -> String {
         NotComparable::MissingCohort { cohort } => format!("no {} result", labels.cohort(*cohort)),
         NotComparable::BasesDiffer { .. } => "mixed evidence".to_owned(),
         NotComparable::Stale { cohort, since } => {
-            format!("{} side stale since {}", labels.cohort(*cohort), month(*since))
+            format!(
+                "{} side stale since {}",
+                labels.cohort(*cohort),
+                month(*since)
+            )
         }
         NotComparable::Dormant { since } => format!("dormant since {}", month(*since)),
     }
@@ -450,7 +462,10 @@ mod tests {
     fn settings_and_rows_read_as_words() {
         assert_eq!(setting("attempts", "2+"), "2+ attempts");
         assert_eq!(setting("subtitles", "yes"), "with subtitles");
-        assert_eq!(setting("reasoning_effort", "high"), "reasoning effort: high");
+        assert_eq!(
+            setting("reasoning_effort", "high"),
+            "reasoning effort: high"
+        );
         assert_eq!(in_sentence("Open weights"), "open weights");
         assert_eq!(in_sentence("GPT family"), "GPT family");
         assert_eq!(capitalized("open weights"), "Open weights");

@@ -100,7 +100,9 @@ pub(crate) fn main(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Sectio
 fn importance(c: &Change) -> u32 {
     let headline = c.row().is_none_or(|r| r.role == RowRole::Headline);
     let base = match c {
-        Change::ForecastChanged { before: Some(_), .. } => 100,
+        Change::ForecastChanged {
+            before: Some(_), ..
+        } => 100,
         Change::ForecastChanged { before: None, .. } => 20,
         Change::ParityFlip { flip, .. } => match flip {
             Flip::ChallengerLeads => 95,
@@ -186,10 +188,7 @@ fn whats_new(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) ->
             prose::count(more, "smaller change", "smaller changes")
         );
         if !rest.is_empty() {
-            line.push_str(&format!(
-                ", among them on {}",
-                prose::join(&rest)
-            ));
+            line.push_str(&format!(", among them on {}", prose::join(&rest)));
         }
         line.push_str("; every change is listed in the appendix.");
         items.push(vec![text(line)]);
@@ -243,7 +242,11 @@ fn row_state(r: &ParityRow, labels: &Labels, citer: &mut Citer<'_>) -> Line {
                 prose::entry(c)
             ));
             s = s.t(if g.points < 0.0 {
-                format!(", {} ahead by {}", labels.challenger, prose::gap(&g, r.unit))
+                format!(
+                    ", {} ahead by {}",
+                    labels.challenger,
+                    prose::gap(&g, r.unit)
+                )
             } else if g.points == 0.0 {
                 ", level".to_owned()
             } else {
@@ -584,10 +587,13 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
                     .t(format!(
                         "{} ({})",
                         prose::row(&r.key),
-                        prose::gap(&r.gap.unwrap_or(gapwatch_analysis::Gap {
-                            points: 0.0,
-                            relative_percent: 0.0
-                        }), r.unit)
+                        prose::gap(
+                            &r.gap.unwrap_or(gapwatch_analysis::Gap {
+                                points: 0.0,
+                                relative_percent: 0.0
+                            }),
+                            r.unit
+                        )
                     ))
                     .cite(citer, &r.claim_ids());
             }
@@ -626,9 +632,13 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
                 .entry(match n {
                     NotComparable::NoResults => "have no results yet",
                     NotComparable::MissingCohort { .. } => "lack one side",
-                    NotComparable::BasesDiffer { .. } => "set a lab's figure against an independent run",
+                    NotComparable::BasesDiffer { .. } => {
+                        "set a lab's figure against an independent run"
+                    }
                     NotComparable::Stale { .. } => "have a side that stopped being measured",
-                    NotComparable::Dormant { .. } => "have not been measured on either side for over six months",
+                    NotComparable::Dormant { .. } => {
+                        "have not been measured on either side for over six months"
+                    }
                 })
                 .or_default()
                 .push(prose::row(key));
@@ -681,7 +691,9 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                                 prose::amount(short, c.unit)
                             ),
                         },
-                        (Some(k), None) => format!("{} (not measured on both sides)", prose::row(k)),
+                        (Some(k), None) => {
+                            format!("{} (not measured on both sides)", prose::row(k))
+                        }
                         (None, _) => c.benchmark.clone(),
                     })
                     .collect();
@@ -717,14 +729,16 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                     labels.challenger,
                     prose::join(&names)
                 ))
-                .cite(citer, &ahead.iter().flat_map(|r| r.claim_ids()).collect::<Vec<_>>());
+                .cite(
+                    citer,
+                    &ahead.iter().flat_map(|r| r.claim_ids()).collect::<Vec<_>>(),
+                );
         }
         if !behind.is_empty() {
             let names: Vec<String> = behind.iter().map(|r| prose::row(&r.key)).collect();
-            p = p.t(if ahead.is_empty() { "" } else { "; " }).t(format!(
-                "they still trail on {}",
-                prose::join(&names)
-            ));
+            p = p
+                .t(if ahead.is_empty() { "" } else { "; " })
+                .t(format!("they still trail on {}", prose::join(&names)));
         }
         blocks.push(paragraph(p.t(".").line()));
     }
@@ -745,7 +759,11 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
             s.comparable.len()
         ));
         if !labs.is_empty() {
-            solid.push(format!("{} on labs' own figures ({})", labs.len(), prose::join(&labs)));
+            solid.push(format!(
+                "{} on labs' own figures ({})",
+                labs.len(),
+                prose::join(&labs)
+            ));
         }
     }
     let stale: Vec<String> = s
@@ -762,7 +780,10 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
         })
         .collect();
     if !stale.is_empty() {
-        solid.push(format!("stale sides keep {} out of the count", prose::join(&stale)));
+        solid.push(format!(
+            "stale sides keep {} out of the count",
+            prose::join(&stale)
+        ));
     }
     let mixed: Vec<String> = s
         .not_comparable
@@ -903,17 +924,25 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                 .t(format!(
                     "Would another source confirm {}? {} on a single source",
                     prose::join(&names),
-                    if names.len() == 1 { "It rests" } else { "Each rests" }
+                    if names.len() == 1 {
+                        "It rests"
+                    } else {
+                        "Each rests"
+                    }
                 ))
-                .cite(citer, &single.iter().flat_map(|r| r.claim_ids()).collect::<Vec<_>>())
+                .cite(
+                    citer,
+                    &single
+                        .iter()
+                        .flat_map(|r| r.claim_ids())
+                        .collect::<Vec<_>>(),
+                )
                 .t(".")
                 .line(),
         );
     }
     let mixed: Vec<&ParityRow> = headline(a)
-        .filter(|r| {
-            matches!(r.not_comparable(), Some(NotComparable::BasesDiffer { .. }))
-        })
+        .filter(|r| matches!(r.not_comparable(), Some(NotComparable::BasesDiffer { .. })))
         .collect();
     for r in mixed.iter().take(2) {
         if let (Some(i), Some(c)) = (&r.incumbent, &r.challenger) {
@@ -975,7 +1004,11 @@ fn side_cell(side: Option<&CohortSide>, unit: Unit, citer: &mut Citer<'_>) -> Li
 /// A result's month for a table: `Nov 2025`, or `~Nov 2025` when the source gives no date.
 fn age(e: &Entry) -> String {
     let approximate = e.date_basis != gapwatch_analysis::DateBasis::Reported;
-    format!("{}{}", if approximate { "~" } else { "" }, prose::month(e.date))
+    format!(
+        "{}{}",
+        if approximate { "~" } else { "" },
+        prose::month(e.date)
+    )
 }
 
 fn short_basis(e: Evaluator) -> &'static str {
@@ -996,7 +1029,12 @@ fn evidence_cell(r: &ParityRow, labels: &Labels) -> Line {
         }))];
     };
     let mut parts = vec![if i.basis == c.basis {
-        format!("{}; {} / {}", short_basis(i.basis), age(&i.best), age(&c.best))
+        format!(
+            "{}; {} / {}",
+            short_basis(i.basis),
+            age(&i.best),
+            age(&c.best)
+        )
     } else {
         format!(
             "{} {} ({}) / {} {} ({})",
@@ -1039,9 +1077,15 @@ fn parity_cells(r: &ParityRow, labels: &Labels, citer: &mut Citer<'_>) -> Vec<Li
         (None, Some(true), _) => "yes".to_owned(),
         (None, _, _) => "no".to_owned(),
         (Some(NotComparable::NoResults), _, _) => "—".to_owned(),
-        (Some(n), _, _) => format!("not comparable: {}", prose::not_comparable_short(&n, labels)),
+        (Some(n), _, _) => format!(
+            "not comparable: {}",
+            prose::not_comparable_short(&n, labels)
+        ),
     };
     let lag = match &r.lag {
+        Some(l) if r.comparable && l.months < 0.0 => {
+            vec![text(format!("none: {} got there first", labels.challenger))]
+        }
         Some(l) if r.comparable => vec![text(format!(
             "{}{}",
             if l.approximate { "~" } else { "" },
@@ -1101,7 +1145,9 @@ fn parity_map(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -
     let others = a
         .parity
         .iter()
-        .filter(|r| r.key.role != RowRole::Headline && (r.incumbent.is_some() || r.challenger.is_some()))
+        .filter(|r| {
+            r.key.role != RowRole::Headline && (r.incumbent.is_some() || r.challenger.is_some())
+        })
         .count();
     if others > 0 {
         notes.push(format!(
@@ -1154,7 +1200,11 @@ fn forecasts(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) ->
                     .map_or_else(|| c.benchmark.clone(), prose::row);
                 let state = match (c.met, c.gap, c.shortfall, c.needed) {
                     (Some(true), Some(g), _, _) if g.points < 0.0 => {
-                        format!("{name}: {} ahead by {}", labels.challenger, prose::amount(g.points, c.unit))
+                        format!(
+                            "{name}: {} ahead by {}",
+                            labels.challenger,
+                            prose::amount(g.points, c.unit)
+                        )
                     }
                     (Some(true), Some(g), _, _) => {
                         format!("{name}: within, {} behind", prose::amount(g.points, c.unit))
@@ -1203,7 +1253,9 @@ fn turning_point_score(e: &TimelineEvent) -> u32 {
         TimelineKind::ParityLost => 60,
         TimelineKind::FirstCohortResult if e.cohort == Some(Cohort::Challenger) => 35,
         TimelineKind::LeaderChange if e.record && e.cohort == Some(Cohort::Challenger) => {
-            30 + e.gap.map_or(0, |g| (20.0 - g.points.abs().min(20.0)) as u32)
+            30 + e
+                .gap
+                .map_or(0, |g| (20.0 - g.points.abs().min(20.0)) as u32)
         }
         TimelineKind::LeaderChange if e.record => 25,
         TimelineKind::FirstData => 20,
@@ -1338,7 +1390,7 @@ fn event_line(e: &TimelineEvent, labels: &Labels, margin: &str, citer: &mut Cite
         _ => format!("{name} changes"),
     };
     Sentence::default()
-        .t(format!("{}: {}", e.date, prose::capitalized(&sentence)))
+        .t(format!("{}: {sentence}", e.date))
         .cite(citer, &e.claim_ids())
         .t(".")
         .line()
@@ -1391,7 +1443,11 @@ fn tension_line(
     let subject = if t.settings.is_empty() {
         name
     } else {
-        let parts: Vec<String> = t.settings.iter().map(|(k, v)| prose::setting(k, v)).collect();
+        let parts: Vec<String> = t
+            .settings
+            .iter()
+            .map(|(k, v)| prose::setting(k, v))
+            .collect();
         format!("{name} ({})", parts.join(", "))
     };
     let ids = t.claim_ids();
@@ -1403,7 +1459,8 @@ fn tension_line(
                 .map(|i| {
                     format!(
                         "{} ({}, {})",
-                        i.value.map_or_else(String::new, |v| prose::value(v, t.unit)),
+                        i.value
+                            .map_or_else(String::new, |v| prose::value(v, t.unit)),
                         source_name(input, &i.source_id),
                         prose::basis(i.evaluator)
                     )
@@ -1469,7 +1526,10 @@ fn tension_line(
                 .items
                 .first()
                 .map_or_else(String::new, |i| source_name(input, &i.source_id));
-            let seen = t.items.first().map_or_else(String::new, |i| i.date.to_string());
+            let seen = t
+                .items
+                .first()
+                .map_or_else(String::new, |i| i.date.to_string());
             Sentence::default()
                 .t(format!(
                     "{source} dates {subject}'s result{on} {reported}, before {what} ({earliest}); it counts from {seen} instead"
@@ -1503,7 +1563,11 @@ fn tensions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> 
     if touching.is_empty() {
         blocks.push(paragraph(vec![text(format!(
             "No disagreement touches a row or a forecast. {} elsewhere are in the appendix.",
-            prose::capitalized(&prose::count(a.tensions.len(), "disagreement", "disagreements"))
+            prose::capitalized(&prose::count(
+                a.tensions.len(),
+                "disagreement",
+                "disagreements"
+            ))
         ))]));
     } else {
         blocks.push(paragraph(vec![text(format!(
@@ -1675,7 +1739,11 @@ pub(crate) fn appendix(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Se
         )]));
         blocks.push(bullets(alternatives));
     }
-    out.push(appendix_section("all-comparisons", "Every comparison", blocks));
+    out.push(appendix_section(
+        "all-comparisons",
+        "Every comparison",
+        blocks,
+    ));
     // Every change.
     if !input.changes.is_empty() {
         let items: Vec<Line> = input
@@ -1696,20 +1764,31 @@ pub(crate) fn appendix(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Se
         .map(|e| event_line(e, &labels, &margin, citer))
         .collect();
     if !items.is_empty() {
-        out.push(appendix_section("full-timeline", "Full timeline", vec![bullets(items)]));
+        out.push(appendix_section(
+            "full-timeline",
+            "Full timeline",
+            vec![bullets(items)],
+        ));
     }
     let mut all: Vec<&Tension> = a.tensions.iter().collect();
     all.sort_by_key(|t| tension_rank(t));
     let items: Vec<Line> = all
         .into_iter()
         .map(|t| {
-            let mut line = vec![text(format!("{}: ", prose::capitalized(prose::tension_kind(t.kind))))];
+            let mut line = vec![text(format!(
+                "{}: ",
+                prose::capitalized(prose::tension_kind(t.kind))
+            ))];
             line.extend(tension_line(t, &labels, input, citer));
             line
         })
         .collect();
     if !items.is_empty() {
-        out.push(appendix_section("all-tensions", "Every tension", vec![bullets(items)]));
+        out.push(appendix_section(
+            "all-tensions",
+            "Every tension",
+            vec![bullets(items)],
+        ));
     }
     out
 }
@@ -1777,7 +1856,10 @@ pub(crate) fn plain(line: &Line) -> String {
             Inline::Cite { .. } => {}
         }
     }
-    s.replace(" .", ".").replace(" ,", ",").replace(" ;", ";").replace(" :", ":")
+    s.replace(" .", ".")
+        .replace(" ,", ",")
+        .replace(" ;", ";")
+        .replace(" :", ":")
 }
 
 /// One-off sentences for the command line, from the same builders as the digest.
@@ -1822,13 +1904,20 @@ impl Plain<'_> {
         self.with(|_, labels, citer| plain(&event_line(e, labels, &margin, citer)))
     }
 
-    pub(crate) fn reading(&self, f: &gapwatch_analysis::ForecastStatus, r: &gapwatch_analysis::ReadingVerdict) -> String {
+    pub(crate) fn reading(
+        &self,
+        f: &gapwatch_analysis::ForecastStatus,
+        r: &gapwatch_analysis::ReadingVerdict,
+    ) -> String {
         let _ = f;
         self.with(|input, labels, citer| {
             let _ = input;
             let mut out = Vec::new();
             for c in &r.per_benchmark {
-                let name = c.row.as_ref().map_or_else(|| c.benchmark.clone(), prose::row);
+                let name = c
+                    .row
+                    .as_ref()
+                    .map_or_else(|| c.benchmark.clone(), prose::row);
                 let state = match (c.met, c.gap, c.shortfall, c.needed) {
                     (Some(true), Some(g), _, _) if g.points < 0.0 => format!(
                         "{name}: {} ahead by {}",

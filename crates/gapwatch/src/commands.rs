@@ -592,10 +592,7 @@ fn emit(table: &Table, q: &QueryArgs, json: impl FnOnce() -> Result<String>) -> 
 /// A side for a table cell: `GLM-4.5 70.8% (independent, Aug 2025)`.
 fn side_cell(side: &Option<CohortSide>) -> String {
     side.as_ref().map_or("—".to_owned(), |s| {
-        let mut notes = vec![
-            prose::basis(s.basis).to_owned(),
-            prose::month(s.best.date),
-        ];
+        let mut notes = vec![prose::basis(s.basis).to_owned(), prose::month(s.best.date)];
         if s.stale {
             notes.push(format!("stale since {}", prose::month(s.newest)));
         }
@@ -739,7 +736,14 @@ fn print_forecasts(a: &Analysis, q: &QueryArgs, ctx: &QueryContext<'_>) -> Resul
 }
 
 fn print_tensions(a: &Analysis, q: &QueryArgs, ctx: &QueryContext<'_>) -> Result<()> {
-    let mut t = Table::new(["kind", "touches a row", "subject", "comparison", "sources", "what"]);
+    let mut t = Table::new([
+        "kind",
+        "touches a row",
+        "subject",
+        "comparison",
+        "sources",
+        "what",
+    ]);
     for x in &a.tensions {
         let sources: Vec<&str> = x.items.iter().map(|i| i.source_id.as_str()).collect();
         t.row([

@@ -131,7 +131,11 @@ pub fn publish(
         numbers: &numbers,
     });
     // Numbers are given when a source is first cited; the store keeps them for good.
-    let order: Vec<&str> = digest.new_numbers.iter().map(|(id, _)| id.as_str()).collect();
+    let order: Vec<&str> = digest
+        .new_numbers
+        .iter()
+        .map(|(id, _)| id.as_str())
+        .collect();
     let assigned = store.assign_citations(&story.id, &order)?;
     for (id, n) in &digest.new_numbers {
         if assigned.get(id) != Some(n) {

@@ -190,7 +190,7 @@ fn init_writes_a_workspace_that_loads_and_refuses_to_overwrite() {
 }
 
 #[test]
-fn an_emptied_table_needs_attention_keeps_earlier_claims_and_is_news() {
+fn an_emptied_table_needs_attention_keeps_earlier_claims_and_is_reported_to_operators() {
     let dir = tempfile::tempdir().unwrap();
     let (file, date) = first_fixture("bfcl");
     let import = |path: &Path, on: &str| {
@@ -213,7 +213,7 @@ fn an_emptied_table_needs_attention_keeps_earlier_claims_and_is_news() {
         .success()
         .stdout(predicate::str::contains("v1"));
     let gap_before = gapwatch(dir.path())
-        .args(["--db", "g.sqlite", "gap", "--json", "--as-of", "2030-01-01"])
+        .args(["--db", "g.sqlite", "gap", "--json", "--as-of", "2024-10-22"])
         .output()
         .unwrap()
         .stdout;
@@ -222,7 +222,7 @@ fn an_emptied_table_needs_attention_keeps_earlier_claims_and_is_news() {
     let text = std::fs::read_to_string(&file).unwrap();
     let header_only = dir.path().join("empty.csv");
     std::fs::write(&header_only, format!("{}\n", text.lines().next().unwrap())).unwrap();
-    let second = import(&header_only, "2030-01-01");
+    let second = import(&header_only, "2024-10-22");
     assert_eq!(second.status.code(), Some(3), "needs attention");
     let outcome: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
     assert_eq!(outcome["needs_attention"], true);
@@ -230,33 +230,33 @@ fn an_emptied_table_needs_attention_keeps_earlier_claims_and_is_news() {
 
     // Earlier claims stand: the parity map is unchanged.
     let gap_after = gapwatch(dir.path())
-        .args(["--db", "g.sqlite", "gap", "--json", "--as-of", "2030-01-01"])
+        .args(["--db", "g.sqlite", "gap", "--json", "--as-of", "2024-10-22"])
         .output()
         .unwrap()
         .stdout;
     assert_eq!(gap_before, gap_after);
 
-    gapwatch(dir.path())
+    // Source health is for operators: `publish` reports it, and it is no reader news, so no
+    // version is published for it alone.
+    let out = gapwatch(dir.path())
         .args([
             "--db",
             "g.sqlite",
             "publish",
             "--as-of",
-            "2030-01-01",
+            "2024-10-22",
             "--today",
-            "2030-01-01",
+            "2024-10-22",
         ])
-        .assert()
-        .success()
-        .stdout(predicate::str::contains("v2"));
-    let md = gapwatch(dir.path())
-        .args(["--db", "g.sqlite", "story", "show", "v2"])
         .output()
-        .unwrap()
-        .stdout;
-    let md = String::from_utf8(md).unwrap();
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.contains("nothing material changed"), "{text}");
     assert!(
-        md.contains("0 rows extracted on 2030-01-01") && md.contains("earlier claims stand"),
-        "{md}"
+        text.contains("source health:")
+            && text.contains("0 rows extracted on 2024-10-22")
+            && text.contains("earlier claims stand"),
+        "{text}"
     );
 }

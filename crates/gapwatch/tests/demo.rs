@@ -30,34 +30,30 @@ fn run_demo(out: &Path) -> String {
     String::from_utf8(output.stdout).unwrap()
 }
 
-/// Every `[n]` in the digest, outside the Sources section, and the Sources entries by number.
-fn citations(markdown: &str) -> (BTreeSet<u32>, Vec<(u32, String)>) {
-    let (body, sources) = markdown
-        .split_once("\n## Sources\n")
-        .expect("a Sources section");
-    let mut cited = BTreeSet::new();
-    let bytes = body.as_bytes();
-    let mut i = 0;
-    while i < bytes.len() {
-        // Escaped brackets (`\[`) are literal text, not citations.
-        if bytes[i] == b'['
-            && (i == 0 || bytes[i - 1] != b'\\')
-            && let Some(end) = body[i + 1..].find(']')
-            && let Ok(n) = body[i + 1..i + 1 + end].parse::<u32>()
-        {
-            cited.insert(n);
+/// Every citation of a digest's JSON: (source number, claim ids), in every section.
+fn citations(digest: &serde_json::Value) -> Vec<(u64, Vec<i64>)> {
+    let mut out = Vec::new();
+    let mut walk = vec![digest["sections"].clone()];
+    while let Some(v) = walk.pop() {
+        match v {
+            serde_json::Value::Array(items) => walk.extend(items),
+            serde_json::Value::Object(map) => {
+                if map.get("type").and_then(|t| t.as_str()) == Some("cite") {
+                    let claims = map["claims"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|c| c.as_i64().unwrap())
+                        .collect();
+                    out.push((map["source"].as_u64().unwrap(), claims));
+                } else {
+                    walk.extend(map.into_iter().map(|(_, v)| v));
+                }
+            }
+            _ => {}
         }
-        i += 1;
     }
-    let entries = sources
-        .lines()
-        .filter_map(|l| l.strip_prefix("- ["))
-        .filter_map(|l| {
-            let (n, rest) = l.split_once(']')?;
-            Some((n.parse().ok()?, rest.to_owned()))
-        })
-        .collect();
-    (cited, entries)
+    out
 }
 
 #[test]
@@ -70,12 +66,13 @@ fn demo_publishes_three_versions_whose_citations_resolve_to_stored_snapshots() {
     let store = Store::open(&out.join("gapwatch.sqlite")).unwrap();
     let versions = store.versions("open-vs-closed").unwrap();
     assert!(versions.len() >= 3, "only {} versions", versions.len());
-    let stored: Vec<String> = store
+    let stored: BTreeSet<String> = store
         .snapshots(None)
         .unwrap()
         .into_iter()
         .map(|s| s.sha256)
         .collect();
+    let claims = store.claims(None).unwrap();
 
     for v in &versions {
         let file = out.join(format!("stories/open-vs-closed/v{}.md", v.version));
@@ -89,20 +86,67 @@ fn demo_publishes_three_versions_whose_citations_resolve_to_stored_snapshots() {
         assert!(markdown.contains(&format!("## What's new in v{}", v.version)));
         assert!(markdown.contains("## Parity map"));
 
-        let (cited, entries) = citations(&markdown);
-        assert!(!cited.is_empty(), "v{} cites nothing", v.version);
-        for n in &cited {
-            let (_, entry) = entries
+        let json = store
+            .rendering("open-vs-closed", v.version, "json")
+            .unwrap()
+            .unwrap();
+        let digest: serde_json::Value = serde_json::from_slice(&json).unwrap();
+        let cites = citations(&digest);
+        assert!(!cites.is_empty(), "v{} cites nothing", v.version);
+        let sources = digest["sources"].as_array().unwrap();
+        // Source numbers run without gaps from 1, over the cited and the uncited.
+        let mut numbers: Vec<u64> = sources
+            .iter()
+            .map(|s| s["number"].as_u64().unwrap())
+            .chain(
+                digest["uncited_sources"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .map(|u| u[0].as_u64().unwrap()),
+            )
+            .collect();
+        numbers.sort_unstable();
+        assert_eq!(numbers, (1..=numbers.len() as u64).collect::<Vec<_>>());
+        for (n, ids) in cites {
+            let source = sources
                 .iter()
-                .find(|(m, _)| m == n)
+                .find(|s| s["number"] == n)
                 .unwrap_or_else(|| panic!("v{}: [{n}] has no Sources entry", v.version));
-            // The entry names at least one stored snapshot by its sha256 prefix.
-            let names_snapshot = entry
-                .split("sha256:")
-                .skip(1)
-                .filter_map(|s| s.get(..12))
-                .any(|prefix| stored.iter().any(|sha| sha.starts_with(prefix)));
-            assert!(names_snapshot, "v{}: [{n}] {entry}", v.version);
+            for id in ids {
+                // The claim is listed under a snapshot of that source, with its row; the
+                // snapshot is stored, and the claim is that snapshot's, at that row.
+                let (snapshot, cited) = source["snapshots"]
+                    .as_array()
+                    .unwrap()
+                    .iter()
+                    .find_map(|snap| {
+                        snap["claims"]
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .find(|c| c["claim_id"] == id)
+                            .map(|c| (snap, c))
+                    })
+                    .unwrap_or_else(|| panic!("v{}: claim {id} of [{n}] is not listed", v.version));
+                let sha = snapshot["sha256"].as_str().unwrap();
+                assert!(
+                    stored.contains(sha),
+                    "v{}: snapshot {sha} not stored",
+                    v.version
+                );
+                let record = claims.iter().find(|c| c.id == id).unwrap();
+                assert_eq!(record.snapshot_sha256, sha);
+                assert_eq!(record.claim.locator, cited["locator"].as_str().unwrap());
+                assert_eq!(record.source_id, source["id"].as_str().unwrap());
+                // The Markdown's Evidence lists the claim and its snapshot.
+                assert!(
+                    markdown.contains(&format!("claim {id}:")),
+                    "v{}: claim {id}",
+                    v.version
+                );
+                assert!(markdown.contains(sha), "v{}: {sha}", v.version);
+            }
         }
     }
 }

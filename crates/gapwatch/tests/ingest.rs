@@ -26,18 +26,22 @@ fn runs_by_source(stdout: &[u8]) -> BTreeMap<String, Value> {
 /// Per benchmark and variant: the best closed and best open entries (subject and value) of
 /// `gapwatch gap --json`.
 fn best_entries(stdout: &[u8]) -> Vec<(String, Value, Value)> {
-    let rows: Vec<Value> = serde_json::from_slice(stdout).unwrap();
+    let gap: Value = serde_json::from_slice(stdout).unwrap();
+    let rows = gap["parity"].as_array().unwrap().clone();
     let pick = |e: &Value| {
         if e.is_null() {
             Value::Null
         } else {
-            serde_json::json!([e["subject"], e["value"]])
+            serde_json::json!([e["best"]["subject"], e["best"]["value"]])
         }
     };
     rows.iter()
         .map(|r| {
             (
-                format!("{} {}", r["benchmark"], r["variant"]),
+                format!(
+                    "{} {} {}",
+                    r["key"]["benchmark"], r["key"]["variant"], r["key"]["class"]
+                ),
                 pick(&r["incumbent"]),
                 pick(&r["challenger"]),
             )

@@ -185,6 +185,8 @@ fn documented_registry_blocks() -> Vec<String> {
         .split("## The registry: models and benchmarks")
         .nth(1)
         .unwrap();
+    // Up to the next section.
+    let section = section.split("\n## ").next().unwrap();
     section
         .split("```")
         .skip(1)

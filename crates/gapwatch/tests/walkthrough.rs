@@ -192,16 +192,19 @@ fn review(generated: &str, alias: &[(&str, &str)]) -> String {
     out
 }
 
-/// The parity row of a benchmark's main variant.
+/// The parity rows of a benchmark's main variant (the headline comparison and any other
+/// settings).
 fn row<'v>(gap: &'v Value, benchmark: &str) -> Vec<&'v Value> {
-    gap.as_array()
+    gap["parity"]
+        .as_array()
         .unwrap()
         .iter()
-        .filter(|r| r["benchmark"] == benchmark && r["variant"] == "")
+        .filter(|r| r["key"]["benchmark"] == benchmark && r["key"]["variant"] == "")
         .collect()
 }
 
-fn side(entry: &Value) -> (Vec<String>, f64, Option<String>) {
+fn side(side: &Value) -> (Vec<String>, f64, Option<String>) {
+    let entry = &side["best"];
     let ids = entry["model_ids"]
         .as_array()
         .unwrap()
@@ -428,7 +431,10 @@ fn three_new_leaderboards_with_a_few_registry_lines_and_reviewed_suggestions() {
     assert_eq!(open, ["qwq-32b"]);
     assert!((closed_value - 82.35).abs() < 0.006, "{closed_value}");
     assert!((open_value - 71.96).abs() < 0.006, "{open_value}");
-    assert_eq!(lb[0]["incumbent"]["settings"]["release"], "2024_11_25");
+    assert_eq!(
+        lb[0]["incumbent"]["best"]["settings"]["release"],
+        "2024_11_25"
+    );
     // Video-MME: each side's best, in the comparison its settings say.
     let vm = row(&gap, "video-mme");
     assert!(!vm.is_empty());
@@ -459,7 +465,11 @@ fn three_new_leaderboards_with_a_few_registry_lines_and_reviewed_suggestions() {
             .as_str()
             .unwrap()
             .starts_with("OpenHands (Claude Sonnet 4")
-            && t["sources"] == serde_json::json!(["terminal-bench"])),
+            && t["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|i| i["source_id"] == "terminal-bench")),
         "{tensions}"
     );
 
