@@ -312,10 +312,74 @@ fn setting_key_value(v: &str) -> String {
         .map_or(folded.clone(), str::to_owned)
 }
 
+/// A headline setting value meaning "the value the newest result states" (a board's current
+/// version, such as BFCL v4): older versions' results stand apart.
+pub(crate) const LATEST: &str = "@latest";
+
+/// Each benchmark's headline settings with [`LATEST`] replaced by the value the most recently
+/// observed claim states (empty when none states one).
+fn effective_headlines(
+    set: &ClaimSet,
+    registry: &Registry,
+    scope: &[ScopeBenchmark<'_>],
+    scope_by_id: &HashMap<String, usize>,
+    as_of: Date,
+) -> Vec<Settings> {
+    let mut headlines: Vec<Settings> = scope
+        .iter()
+        .map(|sb| {
+            sb.entry
+                .map_or_else(Settings::new, |e| e.headline.settings.clone())
+        })
+        .collect();
+    if !headlines.iter().any(|h| h.values().any(|v| v == LATEST)) {
+        return headlines;
+    }
+    let mut bench_of: FastMap<StrId, Option<usize>> = FastMap::default();
+    // (bench, key) -> (observed, value)
+    let mut newest: BTreeMap<(usize, &str), (Date, &str)> = BTreeMap::new();
+    for rec in set.rows().iter().filter(|r| r.observed_on <= as_of) {
+        let FactRow::Score {
+            benchmark,
+            settings,
+            ..
+        } = rec.fact
+        else {
+            continue;
+        };
+        let bench = *bench_of.entry(benchmark).or_insert_with(|| {
+            benchmark_entry(registry, set.str(benchmark))
+                .and_then(|e| scope_by_id.get(&e.id).copied())
+                .filter(|&b| headlines[b].values().any(|v| v == LATEST))
+        });
+        let Some(bench) = bench else { continue };
+        for (key, value) in set.settings(settings) {
+            if headlines[bench].get(key).is_some_and(|v| v == LATEST) {
+                let slot = newest
+                    .entry((bench, key.as_str()))
+                    .or_insert((rec.observed_on, value));
+                if rec.observed_on > slot.0 {
+                    *slot = (rec.observed_on, value);
+                }
+            }
+        }
+    }
+    for (b, h) in headlines.iter_mut().enumerate() {
+        for (key, value) in h.iter_mut() {
+            if value == LATEST {
+                *value = newest
+                    .get(&(b, key.as_str()))
+                    .map_or_else(String::new, |(_, v)| (*v).to_owned());
+            }
+        }
+    }
+    headlines
+}
+
 /// The class of a result: the headline settings whose value it states differently.
-fn class_of(entry: &BenchmarkEntry, settings: &Settings) -> Settings {
+fn class_of(headline_settings: &Settings, settings: &Settings) -> Settings {
     let mut class = Settings::new();
-    for (key, headline) in &entry.headline.settings {
+    for (key, headline) in headline_settings {
         // An empty headline value: results that state any value stand apart.
         if let Some(v) = settings.get(key)
             && setting_key_value(v) != setting_key_value(headline)
@@ -333,7 +397,7 @@ pub(crate) fn unstated(entry: Option<&BenchmarkEntry>, settings: &Settings) -> V
         e.headline
             .settings
             .iter()
-            .filter(|(k, v)| !v.is_empty() && !settings.contains_key(*k))
+            .filter(|(k, v)| !v.is_empty() && *v != LATEST && !settings.contains_key(*k))
             .map(|(k, _)| k.clone())
             .collect()
     })
@@ -721,6 +785,7 @@ impl<'a> Pass<'a> {
         as_of: Date,
     ) -> Pass<'a> {
         let (strings, subject_count, settings_count) = set.distinct();
+        let headlines = effective_headlines(set, registry, scope, scope_by_id, as_of);
         let mut pass = Pass {
             counts: PassCounts::default(),
             classes_seen: Vec::new(),
@@ -847,7 +912,7 @@ impl<'a> Pass<'a> {
             let class = *class_of_settings
                 .entry((bench, settings))
                 .or_insert_with(|| {
-                    let class = class_of(entry, set.settings(settings));
+                    let class = class_of(&headlines[bench], set.settings(settings));
                     *class_ids.entry(class.clone()).or_insert_with(|| {
                         pass.classes_seen.push(class);
                         pass.classes_seen.len() - 1
@@ -1312,13 +1377,14 @@ mod tests {
                 .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
                 .collect()
         };
-        assert!(class_of(&entry, &s(&[])).is_empty());
+        let entry_headline = entry.headline.settings.clone();
+        assert!(class_of(&entry_headline, &s(&[])).is_empty());
         assert_eq!(setting_key_value("5-shot"), "5");
         assert_eq!(setting_key_value("2+"), "2+");
         assert_eq!(setting_key_value("True"), "true");
-        assert!(class_of(&entry, &s(&[("attempts", "1"), ("mode", "FC")])).is_empty());
+        assert!(class_of(&entry_headline, &s(&[("attempts", "1"), ("mode", "FC")])).is_empty());
         assert_eq!(
-            class_of(&entry, &s(&[("attempts", "2+")])),
+            class_of(&entry_headline, &s(&[("attempts", "2+")])),
             s(&[("attempts", "2+")])
         );
         assert_eq!(unstated(Some(&entry), &s(&[("mode", "FC")])), ["attempts"]);

@@ -244,3 +244,44 @@ fn settings_that_are_not_headline_keys_make_distinct_results_not_rows() {
     assert_eq!(best.settings, class(&[("mode", "Prompt")]));
     assert!(a.tensions.is_empty(), "{:?}", a.tensions);
 }
+
+#[test]
+fn a_latest_headline_follows_the_newest_version_a_source_states() {
+    // A board moves from v3 to v4 in August. GPT-4o dropped off the v4 board, so its v3
+    // score (80.0) would otherwise keep leading: with `version = "@latest"` the headline is
+    // v3 until a v4 file is seen, then v4, and the v3 results stand apart.
+    let claims = [
+        score(1, "board", "2025-04-30", "GPT-4o", "tool-board", 80.0).setting("version", "v3"),
+        score(
+            2,
+            "board",
+            "2025-04-30",
+            "Llama 3.1 405B",
+            "tool-board",
+            70.0,
+        )
+        .setting("version", "v3"),
+        score(3, "board", "2025-08-28", "GPT-5", "tool-board", 60.0).setting("version", "v4"),
+        score(4, "board", "2025-08-28", "GLM-4.5", "tool-board", 61.0).setting("version", "v4"),
+    ];
+    let story = story(&["tool-board"]);
+    let before = run(&claims, &story, "2025-06-01");
+    let headline = row(&before, "tool-board");
+    assert_eq!(
+        (inc(headline).best.claim_id, chal(headline).best.claim_id),
+        (1, 2)
+    );
+    assert_eq!(before.parity.len(), 1, "no v4 yet: one row");
+
+    let after = run(&claims, &story, "2025-09-01");
+    let headline = row(&after, "tool-board");
+    assert_eq!(
+        (inc(headline).best.claim_id, chal(headline).best.claim_id),
+        (3, 4)
+    );
+    assert!(headline.challenger_leads);
+    assert!(inc(headline).unstated.is_empty());
+    let v3 = row_of(&after, "tool-board", RowRole::OtherSettings, "");
+    assert_eq!(v3.key.class, class(&[("version", "v3")]));
+    assert_eq!((inc(v3).best.claim_id, chal(v3).best.claim_id), (1, 2));
+}

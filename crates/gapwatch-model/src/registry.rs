@@ -94,7 +94,9 @@ pub struct Headline {
     pub variant: String,
     /// Setting keys that change the task, each with the value readers assume. An empty value
     /// means the headline is the results that state none: any stated value (a harness other
-    /// than the benchmark's own) stands apart, and not stating it is not remarked on.
+    /// than the benchmark's own) stands apart, and not stating it is not remarked on. The value
+    /// `@latest` means the value the most recently observed result states (a board's current
+    /// version): results stating an older one stand apart.
     #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
     pub settings: std::collections::BTreeMap<String, String>,
 }

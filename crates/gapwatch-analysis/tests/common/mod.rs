@@ -127,6 +127,12 @@ subscores = ["live", "multi-turn"]
 headline = { settings = { version = "v4" } }
 
 [[benchmark]]
+id = "tool-board"
+name = "Tool board"
+unit = "percent"
+headline = { settings = { version = "@latest" } }
+
+[[benchmark]]
 id = "lmarena-text"
 name = "LMArena Text"
 unit = "elo"
