@@ -52,9 +52,10 @@ pub(crate) fn sides(
         _ => false,
     });
     let latest = newest.iter().flatten().max().copied();
+    let dormant_window = i64::from(ctx.story.dormant_after_days);
     let dormant = latest.filter(|l| {
         bests.iter().all(Option::is_some)
-            && ctx.as_of.days_since_epoch() - l.days_since_epoch() > window
+            && ctx.as_of.days_since_epoch() - l.days_since_epoch() > dormant_window
     });
     let side = |s: usize| -> Option<CohortSide> {
         let best = bests[s]?;

@@ -120,12 +120,12 @@ fn a_newly_listed_old_model_does_not_make_a_side_fresh() {
 #[test]
 fn a_row_neither_side_has_measured_within_the_window_is_dormant() {
     // As on HumanEval once EvalPlus stopped: the newest result on either side is
-    // 2024-11-15, 227 days before 2025-06-30.
+    // 2024-11-15, 392 days before 2025-12-11, beyond the default 365-day window.
     let claims = [
         dated(1, "GPT-5", 90.0, "2024-10-01"),
         dated(2, "Llama 3.1 405B", 89.0, "2024-11-15"),
     ];
-    let a = run(&claims, &story(&["mmlu"]), "2025-06-30");
+    let a = run(&claims, &story(&["mmlu"]), "2025-12-11");
     let r = row(&a, "mmlu");
     assert!(!inc(r).stale && !chal(r).stale);
     assert!(!r.comparable);
@@ -144,8 +144,8 @@ fn a_row_neither_side_has_measured_within_the_window_is_dormant() {
     let later = run(&claims, &story(&["mmlu"]), "2026-06-30");
     assert_eq!(row(&later, "mmlu").crossings, r.crossings);
 
-    // On 2025-01-31 the newest result was 77 days old: the row could be compared.
-    let a = run(&claims, &story(&["mmlu"]), "2025-01-31");
+    // On 2025-11-14 the newest result was 364 days old: the row could still be compared.
+    let a = run(&claims, &story(&["mmlu"]), "2025-11-14");
     let r = row(&a, "mmlu");
     assert!(r.comparable);
     assert_eq!(r.parity, Some(true));

@@ -30,7 +30,7 @@ const BENCHMARKS: [&str; 8] = [
 /// - MMMU: no results;
 /// - hallucination rate: no open result;
 /// - MMLU-Pro: the closed side not measured since 2024-10-01;
-/// - LMArena Text: neither side measured since 2024-11-15;
+/// - LMArena Text: neither side measured since 2024-06-15, over a year;
 /// - SWE-bench Verified: the lab's own figure against an independent run; its
 ///   two-or-more-attempts row is comparable and the open side leads there, uncounted.
 fn claims() -> Vec<ClaimRecord> {
@@ -44,8 +44,8 @@ fn claims() -> Vec<ClaimRecord> {
         dated(7, "GPT-5", "hallucination-rate", 3.0, "2025-05-01"),
         dated(8, "GPT-5", "mmlu-pro", 72.0, "2024-10-01"),
         dated(9, "DeepSeek-V3", "mmlu-pro", 80.0, "2025-06-01"),
-        dated(10, "GPT-5", "lmarena-text", 1300.0, "2024-10-01"),
-        dated(11, "Llama 3.1 405B", "lmarena-text", 1280.0, "2024-11-15"),
+        dated(10, "GPT-5", "lmarena-text", 1300.0, "2024-05-01"),
+        dated(11, "Llama 3.1 405B", "lmarena-text", 1280.0, "2024-06-15"),
         dated(12, "GPT-5", "swe-bench-verified", 70.0, "2025-05-01")
             .setting("attempts", "1")
             .by(Evaluator::SelfReported),
@@ -86,7 +86,7 @@ fn only_comparable_headline_rows_are_counted_and_the_rest_say_why() {
         (
             key("lmarena-text"),
             NotComparable::Dormant {
-                since: d("2024-11-15"),
+                since: d("2024-06-15"),
             },
         ),
         (

@@ -12,6 +12,7 @@ fn example_story() -> Story {
         r#"{ value = 2.0, unit = "points" }"#,
         r#"
 stale_after_days = 180
+dormant_after_days = 180
 
 [[forecast]]
 id = "mmlu-within-2"

@@ -133,10 +133,18 @@ pub struct Story {
     /// no growing lag.
     #[serde(default = "default_stale_after_days")]
     pub stale_after_days: u32,
+    /// A row is dormant when neither side has a result newer than this many days: however it
+    /// stood when last measured, it is not counted as today's comparison, and its lags stop.
+    #[serde(default = "default_dormant_after_days")]
+    pub dormant_after_days: u32,
 }
 
 fn default_stale_after_days() -> u32 {
     180
+}
+
+fn default_dormant_after_days() -> u32 {
+    365
 }
 
 impl Story {
