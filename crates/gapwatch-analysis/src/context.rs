@@ -49,18 +49,37 @@ pub(crate) struct PairPoint {
 }
 
 /// Chooses the lanes of each row: the first basis (in [`crate::prepare::basis_rank`] order)
-/// on which both cohorts have a result; failing that, each cohort's own first basis.
-pub(crate) fn pairs(prepared: &Prepared<'_>, series: &[LaneSeries]) -> Vec<RowPair> {
+/// on which both cohorts have a result and neither side is stale (nor the lane dormant);
+/// failing that, the first on which both have a result; failing that, each cohort's own first
+/// basis.
+pub(crate) fn pairs(
+    prepared: &Prepared<'_>,
+    series: &[LaneSeries],
+    story: &Story,
+    as_of: Date,
+) -> Vec<RowPair> {
+    let stale = i64::from(story.stale_after_days);
+    let dormant = i64::from(story.dormant_after_days);
+    let fresh = |lane: usize| -> bool {
+        let [Some(i), Some(c)] = [INCUMBENT, CHALLENGER].map(|s| series[lane].newest[s]) else {
+            return false;
+        };
+        let (i, c) = (i.days_since_epoch(), c.days_since_epoch());
+        (i - c).abs() <= stale && as_of.days_since_epoch() - i.max(c) <= dormant
+    };
     prepared
         .rows
         .iter()
         .map(|row| {
             let has = |lane: usize, side: usize| series[lane].last()[side].is_some();
+            let both = |l: &usize| has(*l, INCUMBENT) && has(*l, CHALLENGER);
             let lanes = row.lanes.clone();
-            let lanes = match lanes
+            let chosen = lanes
                 .clone()
-                .find(|&l| has(l, INCUMBENT) && has(l, CHALLENGER))
-            {
+                .filter(both)
+                .find(|&l| fresh(l))
+                .or_else(|| lanes.clone().find(both));
+            let lanes = match chosen {
                 Some(l) => [Some(l), Some(l)],
                 None => [
                     lanes.clone().find(|&l| has(l, INCUMBENT)),

@@ -146,7 +146,7 @@ pub fn analyze(
 ) -> Analysis {
     let prepared = Prepared::new(claims, registry, story, as_of, &options.lineages);
     let series = series::build(&prepared);
-    let pairs = context::pairs(&prepared, &series);
+    let pairs = context::pairs(&prepared, &series, story, as_of);
     let ctx = Ctx {
         registry,
         story,

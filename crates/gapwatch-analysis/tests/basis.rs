@@ -169,3 +169,29 @@ fn an_alternative_keeps_its_own_staleness() {
     assert!(!inc(r).stale && !chal(r).stale);
     assert_eq!(r.not_comparable(), None);
 }
+
+#[test]
+fn a_fresh_shared_basis_wins_over_one_with_a_stale_side() {
+    // The board's own runs of open models stop in 2024 while it keeps listing labs' own
+    // figures: the independent pair has a stale open side, so the row compares labs' own
+    // figures, and the independent pair is the alternative, its open side stale.
+    let claims = [
+        score(1, "board", "2025-06-01", "GPT-5", "mmlu", 80.0).reported("2025-05-01"),
+        score(2, "board", "2025-06-01", "Llama 3.1 405B", "mmlu", 70.0).reported("2024-08-01"),
+        score(3, "board", "2025-06-01", "GPT-5", "mmlu", 85.0)
+            .reported("2025-05-01")
+            .by(Evaluator::SelfReported),
+        score(4, "board", "2025-06-01", "GLM-4.5", "mmlu", 84.0)
+            .reported("2025-05-20")
+            .by(Evaluator::SelfReported),
+    ];
+    let a = run(&claims, &story(&["mmlu"]), "2025-06-30");
+    let r = row(&a, "mmlu");
+    assert_eq!((inc(r).best.claim_id, chal(r).best.claim_id), (3, 4));
+    assert_eq!(inc(r).basis, Evaluator::SelfReported);
+    assert!(r.comparable);
+    assert_eq!(r.alternatives.len(), 1);
+    let alt = &r.alternatives[0];
+    assert_eq!(alt.basis, Evaluator::ThirdParty);
+    assert!(alt.challenger.stale && !alt.comparable);
+}
