@@ -802,8 +802,13 @@ fn not_tried(
         unreachable.kind,
         None,
         format!(
-            "{url}: not tried: {host} cannot be reached ({})",
-            unreachable.reason
+            "{url}: not tried: {host} cannot be reached, as an earlier request found: {}",
+            match unreachable.kind {
+                FailureKind::Dns => "the name did not resolve",
+                FailureKind::Tls => "the TLS handshake failed",
+                FailureKind::Refused => "it refused every connection",
+                _ => unreachable.reason.as_str(),
+            }
         ),
         attempts,
         started.map_or(Duration::ZERO, |start| start.elapsed()),

@@ -79,7 +79,9 @@ pub enum Command {
     /// Import a saved copy of a source, exactly as if it had been fetched.
     ///
     /// The bytes become a snapshot; the source's adapter extracts claims from them. Importing
-    /// identical bytes again adds nothing.
+    /// identical bytes again adds nothing. Because nothing stored is ever removed, an
+    /// observation date after today (or after a date in the file's name) and a file from which
+    /// the source extracts no rows are refused with exit status 2, unless --force.
     Import {
         /// The configured source id (see `gapwatch sources list`).
         #[arg(long, value_name = "ID")]
@@ -87,9 +89,15 @@ pub enum Command {
         /// The saved file.
         #[arg(long, value_name = "PATH")]
         file: PathBuf,
-        /// When this copy was observed (published or downloaded).
+        /// When this copy was observed (published or downloaded). A date after today, or after
+        /// a date in the file's name, is refused.
         #[arg(long, value_name = "YYYY-MM-DD")]
         observed_at: Date,
+        /// Import even what the checks refuse: a date after today or after the file's own
+        /// date, or a file from which the source extracts no rows. The store is append-only:
+        /// what is imported stays.
+        #[arg(long)]
+        force: bool,
         /// Print the outcome as JSON.
         #[arg(long)]
         json: bool,

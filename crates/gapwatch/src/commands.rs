@@ -16,12 +16,12 @@ use crate::EXIT_ATTENTION;
 use crate::cli::{
     Cli, Command, IngestArgs, ModelsCommand, QueryArgs, SourcesCommand, StoryCommand,
 };
-use crate::ingest::{IngestPlan, SourceRun, ingest_once, now_rfc3339, summary_table};
+use crate::ingest::{IngestPlan, IngestReport, SourceRun, ingest_once, now_rfc3339, summary_table};
 use crate::lock::RunLock;
-use crate::pipeline::{Incoming, import_bytes};
 use crate::progress::Progress;
 use crate::publish::{parse_version, publish, stored_analysis, write_versions};
 use crate::table::Table;
+use crate::usage::{UsageError, unknown_id};
 use crate::workspace::{self, Workspace};
 use gapwatch_fetch::FetchPolicy;
 use gapwatch_store::FetchOutcomeKind;
@@ -53,21 +53,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             source,
             file,
             observed_at,
+            force,
             json,
         } => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let config = ws
                 .sources
                 .get(&source)
-                .with_context(|| unknown_source(&ws, &source))?;
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let mut store = Store::open(&ws.database)?;
-            let origin = file.display().to_string();
-            let outcome = import_bytes(
-                &mut store,
+                .ok_or_else(|| unknown_source(&ws, &source))?;
+            let outcome = crate::import::import_file(
+                &ws,
                 config,
-                &Incoming::file(&bytes, observed_at, &origin),
+                &crate::import::ImportRequest {
+                    file: &file,
+                    observed_at,
+                    today,
+                    force,
+                },
             )?;
             if json {
                 outln!("{}", serde_json::to_string_pretty(&outcome)?);
@@ -87,15 +89,16 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let runtime = runtime()?;
             let stop = crate::ingest::stop_on_signals(&runtime)?;
-            let _lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            let lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            stop.remove_on_hard_stop(lock.path().to_path_buf());
             let mut store = Store::open(&ws.database)?;
             let plan = IngestPlan {
                 only: &args.sources,
                 policy: policy(&args),
                 observed_on: today,
             };
-            let runs = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop.flag)?;
-            report_runs(&runs, args.json)
+            let report = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop)?;
+            report_runs(&report, args.json)
         }
         Command::Watch {
             every,
@@ -104,7 +107,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let runtime = runtime()?;
             let stop = crate::ingest::stop_on_signals(&runtime)?;
-            let _lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            let lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            stop.remove_on_hard_stop(lock.path().to_path_buf());
             let mut store = Store::open(&ws.database)?;
             loop {
                 let plan = IngestPlan {
@@ -112,10 +116,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     policy: policy(&args),
                     observed_on: cli.today.unwrap_or_else(system_today),
                 };
-                let runs = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop.flag)?;
-                let status = report_runs(&runs, args.json)?;
-                if stop.sleep(&runtime, every) {
+                let report = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop)?;
+                let status = report_runs(&report, args.json)?;
+                if report.interrupted.is_some() {
                     break Ok(status);
+                }
+                if let Some(signal) = stop.sleep(&runtime, every) {
+                    tracing::warn!("{} received between runs: stopping", signal.name());
+                    break Ok(ExitCode::from(signal.exit_code()));
                 }
             }
         }
@@ -212,7 +220,10 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let story = ws.story(story.as_deref())?;
             let store = open_existing(&ws.database)?;
-            let (a, b) = (parse_version(&from)?, parse_version(&to)?);
+            let (a, b) = (
+                published_version(&store, &story.id, &from)?,
+                published_version(&store, &story.id, &to)?,
+            );
             let before = stored_analysis(&store, &story.id, a)?;
             let after = stored_analysis(&store, &story.id, b)?;
             let found = gapwatch_analysis::changes(Some(&before), &after, &story.materiality);
@@ -252,7 +263,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let story = ws.story(story.as_deref())?;
             let store = open_existing(&ws.database)?;
-            let n = parse_version(&number)?;
+            let n = published_version(&store, &story.id, &number)?;
             let bytes = store
                 .rendering(&story.id, n, format.key())?
                 .with_context(|| format!("{} has no v{n}", story.id))?;
@@ -281,31 +292,36 @@ fn policy(args: &IngestArgs) -> FetchPolicy {
     }
 }
 
-fn report_runs(runs: &[SourceRun], json: bool) -> Result<ExitCode> {
+/// Prints a run's report; the exit status is the signal's when one stopped it, 3 when a
+/// source failed or needs attention, 0 otherwise.
+fn report_runs(report: &IngestReport, json: bool) -> Result<ExitCode> {
+    let runs = &report.runs;
     if json {
         outln!("{}", serde_json::to_string_pretty(runs)?);
     } else {
         out!("{}", summary_table(runs).render());
-        let failed = runs.iter().filter(|r| r.needs_attention()).count();
+        let count = |f: &dyn Fn(&SourceRun) -> bool| runs.iter().filter(|r| f(r)).count();
+        let interrupted = count(&|r| r.interrupted);
         outln!(
-            "{} sources: {} stored, {} unchanged, {} need attention",
+            "{} sources: {} stored, {} unchanged, {} need attention{}",
             runs.len(),
-            runs.iter()
-                .filter(|r| r.outcome == FetchOutcomeKind::Stored)
-                .count(),
-            runs.iter()
-                .filter(|r| matches!(
-                    r.outcome,
-                    FetchOutcomeKind::Unchanged | FetchOutcomeKind::NotModified
-                ))
-                .count(),
-            failed
+            count(&|r| r.outcome == FetchOutcomeKind::Stored),
+            count(&|r| matches!(
+                r.outcome,
+                FetchOutcomeKind::Unchanged | FetchOutcomeKind::NotModified
+            )),
+            count(&|r| r.needs_attention() && !r.interrupted),
+            match report.interrupted {
+                Some(signal) =>
+                    format!("; stopped by {}, {interrupted} not finished", signal.name()),
+                None => String::new(),
+            }
         );
     }
-    Ok(if runs.iter().any(SourceRun::needs_attention) {
-        ExitCode::from(EXIT_ATTENTION)
-    } else {
-        ExitCode::SUCCESS
+    Ok(match report.interrupted {
+        Some(signal) => ExitCode::from(signal.exit_code()),
+        None if runs.iter().any(SourceRun::needs_attention) => ExitCode::from(EXIT_ATTENTION),
+        None => ExitCode::SUCCESS,
     })
 }
 
@@ -316,12 +332,26 @@ fn system_today() -> Date {
     Date::from_days_since_epoch((secs / 86_400) as i64)
 }
 
-fn unknown_source(ws: &Workspace, id: &str) -> String {
+fn unknown_source(ws: &Workspace, id: &str) -> UsageError {
     let known: Vec<&str> = ws.sources.sources.iter().map(|s| s.id.as_str()).collect();
-    format!(
-        "no configured source {id:?}; configured: {}",
-        known.join(", ")
-    )
+    unknown_id("configured source", id, &known)
+}
+
+/// The published version `text` names (`v3` or `3`); bad usage when it is not one.
+fn published_version(store: &Store, story: &str, text: &str) -> Result<u32> {
+    let n = parse_version(text).map_err(|e| UsageError(format!("{e:#}")))?;
+    let latest = store.versions(story)?.iter().map(|v| v.version).max();
+    match latest {
+        Some(latest) if (1..=latest).contains(&n) => Ok(n),
+        Some(latest) => Err(UsageError(format!(
+            "{story} has no v{n}; did you mean v{latest}, the latest? (published: v1 to v{latest})"
+        ))
+        .into()),
+        None => Err(UsageError(format!(
+            "{story} has no published version yet; `gapwatch publish` makes v1"
+        ))
+        .into()),
+    }
 }
 
 /// Opens a database that must already exist (queries never create one).
@@ -425,7 +455,7 @@ fn sources_list(ws: &Workspace, json: bool) -> Result<ExitCode> {
 }
 
 fn sources_test(ws: &Workspace, id: &str, file: &Path, json: bool) -> Result<ExitCode> {
-    let config = ws.sources.get(id).with_context(|| unknown_source(ws, id))?;
+    let config = ws.sources.get(id).ok_or_else(|| unknown_source(ws, id))?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let extraction = extract(config, &bytes)
         .with_context(|| format!("source {id}: cannot extract from {}", file.display()))?;

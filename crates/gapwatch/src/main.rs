@@ -18,9 +18,11 @@ macro_rules! out {
     }};
 }
 
+mod attention;
 mod cli;
 mod commands;
 mod demo;
+mod import;
 mod ingest;
 mod lock;
 mod pipeline;
@@ -28,6 +30,7 @@ mod progress;
 mod publish;
 mod site;
 mod table;
+mod usage;
 mod workspace;
 
 use std::process::ExitCode;
@@ -46,6 +49,10 @@ fn main() -> ExitCode {
         Ok(status) => status,
         // The reader went away (`gapwatch … | head`): not an error of ours.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if usage::is_usage(&err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(usage::EXIT_USAGE)
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE

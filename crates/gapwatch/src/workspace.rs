@@ -143,9 +143,9 @@ impl Workspace {
                 .stories
                 .first()
                 .context("the workspace defines no story"),
-            Some(id) => self.stories.iter().find(|s| s.id == id).with_context(|| {
+            Some(id) => self.stories.iter().find(|s| s.id == id).ok_or_else(|| {
                 let known: Vec<&str> = self.stories.iter().map(|s| s.id.as_str()).collect();
-                format!("no story {id:?}; known: {}", known.join(", "))
+                crate::usage::unknown_id("story", id, &known).into()
             }),
         }
     }
@@ -167,11 +167,12 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
             .map(|p| p.display().to_string())
             .collect();
         if !existing.is_empty() {
-            bail!(
+            return Err(crate::usage::UsageError(format!(
                 "{} already exist{}; pass --force to overwrite",
                 existing.join(", "),
                 if existing.len() == 1 { "s" } else { "" }
-            );
+            ))
+            .into());
         }
     }
     let mut written = Vec::new();

@@ -218,11 +218,30 @@ fn an_emptied_table_needs_attention_keeps_earlier_claims_and_is_news() {
         .unwrap()
         .stdout;
 
-    // The same board, now with its header only: the page changed structure.
+    // The same board, now with its header only: the page changed structure. An import
+    // that extracts nothing is refused unless forced.
     let text = std::fs::read_to_string(&file).unwrap();
     let header_only = dir.path().join("empty.csv");
     std::fs::write(&header_only, format!("{}\n", text.lines().next().unwrap())).unwrap();
-    let second = import(&header_only, "2030-01-01");
+    let refused = import(&header_only, "2030-01-01");
+    assert_eq!(refused.status.code(), Some(2));
+    let second = gapwatch(dir.path())
+        .args([
+            "--db",
+            "g.sqlite",
+            "--today",
+            "2030-01-01",
+            "import",
+            "--json",
+            "--force",
+            "--source",
+            "bfcl",
+            "--file",
+        ])
+        .arg(&header_only)
+        .args(["--observed-at", "2030-01-01"])
+        .output()
+        .unwrap();
     assert_eq!(second.status.code(), Some(3), "needs attention");
     let outcome: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
     assert_eq!(outcome["needs_attention"], true);
