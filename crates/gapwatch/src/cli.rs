@@ -222,7 +222,8 @@ pub enum StoryCommand {
         #[arg(long, value_enum, default_value_t = ShowFormat::Md)]
         format: ShowFormat,
     },
-    /// What changed between two versions, by the story's materiality rules.
+    /// What changed between two versions: what was lost (benchmarks, rows, a cohort's best
+    /// result on a row) and what is new or changed by the story's materiality rules.
     Diff {
         /// The earlier version, as `v1` or `1`.
         from: String,

@@ -227,9 +227,13 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let before = stored_analysis(&store, &story.id, a)?;
             let after = stored_analysis(&store, &story.id, b)?;
             let found = gapwatch_analysis::changes(Some(&before), &after, &story.materiality);
+            let lost = crate::diff::losses(&before, &after, &format!("v{a}"), &format!("v{b}"));
             if json {
-                outln!("{}", serde_json::to_string_pretty(&found)?);
-            } else if found.is_empty() {
+                let diff = serde_json::json!({
+                    "from": a, "to": b, "lost": lost, "changes": found,
+                });
+                outln!("{}", serde_json::to_string_pretty(&diff)?);
+            } else if found.is_empty() && lost.is_empty() {
                 outln!("nothing material changed from v{a} to v{b}");
             } else {
                 outln!(
@@ -237,8 +241,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     before.as_of,
                     after.as_of
                 );
-                for c in &found {
-                    outln!("- {}", c.description);
+                if !lost.is_empty() {
+                    outln!("lost:");
+                    for l in &lost {
+                        outln!("- {}", l.description);
+                    }
+                }
+                if !found.is_empty() {
+                    outln!("new or changed:");
+                    for c in &found {
+                        outln!("- {}", c.description);
+                    }
                 }
             }
             Ok(ExitCode::SUCCESS)

@@ -22,6 +22,7 @@ mod attention;
 mod cli;
 mod commands;
 mod demo;
+mod diff;
 mod import;
 mod ingest;
 mod lock;
