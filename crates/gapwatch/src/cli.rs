@@ -155,13 +155,10 @@ pub enum Command {
         /// The story id (default: the workspace's first story).
         #[arg(long, value_name = "ID")]
         story: Option<String>,
-        /// The site's public address, used for the feed's ids and links.
-        #[arg(
-            long,
-            value_name = "URL",
-            default_value = "https://example.invalid/gapwatch"
-        )]
-        base_url: String,
+        /// The site's public address, used for the feed's ids and links (default: `base_url`
+        /// in gapwatch.toml; without either, a placeholder, with a warning).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
 }
 

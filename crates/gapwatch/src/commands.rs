@@ -26,6 +26,9 @@ use crate::workspace::{self, Workspace};
 use gapwatch_fetch::FetchPolicy;
 use gapwatch_store::FetchOutcomeKind;
 
+/// The feed's base when no base URL is set: a name that can never resolve.
+const PLACEHOLDER_BASE_URL: &str = "https://example.invalid/gapwatch";
+
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
     let dir = match &cli.workspace {
@@ -264,6 +267,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let story = ws.story(story.as_deref())?;
             let store = open_existing(&ws.database)?;
+            let base_url = match base_url.or_else(|| ws.base_url.clone()) {
+                Some(url) => url,
+                None => {
+                    tracing::warn!(
+                        "no base URL is set: the feed's links use {PLACEHOLDER_BASE_URL}; set base_url in gapwatch.toml (or pass --base-url) to the site's public address"
+                    );
+                    PLACEHOLDER_BASE_URL.to_owned()
+                }
+            };
             let files = crate::site::export(&store, &story.id, &story.title, &site, &base_url)?;
             outln!("wrote {} files into {}", files.len(), site.display());
             Ok(ExitCode::SUCCESS)

@@ -27,6 +27,10 @@ registry = "registry.toml"
 
 # Stories to publish; the first is the default for commands taking --story.
 stories = ["stories/open-vs-closed.toml"]
+
+# The public address of the site `gapwatch export --site` writes: the feed's ids and links
+# start with it. Until it is set, export uses a placeholder and warns.
+# base_url = "https://example.org/gapwatch"
 "#;
 
 const EMPTY_REGISTRY: &str = r#"# Your additions to gapwatch's built-in registry. An entry with a built-in id replaces it.
@@ -48,6 +52,8 @@ struct Settings {
     #[serde(default)]
     registry: Option<PathBuf>,
     stories: Vec<PathBuf>,
+    #[serde(default)]
+    base_url: Option<String>,
 }
 
 /// Everything a command needs to know about the user's setup.
@@ -57,6 +63,8 @@ pub struct Workspace {
     pub sources: SourcesFile,
     pub registry: Registry,
     pub stories: Vec<Story>,
+    /// The exported site's public address (`base_url` in gapwatch.toml), when set.
+    pub base_url: Option<String>,
 }
 
 impl Workspace {
@@ -104,6 +112,7 @@ impl Workspace {
                 sources,
                 registry,
                 stories,
+                base_url: settings.base_url.filter(|url| !url.trim().is_empty()),
             }
         } else {
             Self::builtin(dir.join("gapwatch.sqlite"))?
@@ -133,6 +142,7 @@ impl Workspace {
             sources,
             registry,
             stories: vec![Story::from_toml_str(DEFAULT_STORY, "built-in story")?],
+            base_url: None,
         })
     }
 
