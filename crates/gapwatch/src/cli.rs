@@ -22,7 +22,7 @@ use gapwatch_model::Date;
     max_term_width = 100
 )]
 #[command(
-    after_help = "EXIT STATUS:\n  0  all good\n  1  an error (bad input file, corrupt or newer database, …)\n  2  bad usage\n  3  done, but some sources failed or need attention (see the warnings)"
+    after_help = "EXIT STATUS:\n  0    all good\n  1    an error (bad input file, corrupt or newer database, …)\n  2    bad usage: an unknown option or id (with \"did you mean\"), a refused import\n  3    done, but some sources failed or need attention (see the warnings)\n  130  ingest or watch stopped by SIGINT (143: by SIGTERM); what finished is stored"
 )]
 pub struct Cli {
     /// Workspace folder holding gapwatch.toml (made by `gapwatch init`). Without a
@@ -104,11 +104,18 @@ pub enum Command {
     },
     /// Fetch the configured sources, store what changed, and report on each.
     ///
-    /// Each source's snapshot and claims are written together or not at all; a failed
-    /// fetch or a suspect extraction never removes earlier evidence. Unchanged bytes and
-    /// 304 answers add nothing. Exits 3 when a source failed or needs attention.
+    /// Each source is stored as soon as its fetch ends: its snapshot and claims together or
+    /// not at all, then its fetch-log row. A failed fetch or a suspect extraction never removes
+    /// earlier evidence; unchanged bytes and 304 answers add nothing. Names that do not
+    /// resolve, failed TLS handshakes and hosts refusing every connection are not retried.
+    /// Without a terminal, one line per source is written to stderr as each finishes.
+    ///
+    /// Exits 3 when a source failed or needs attention (an empty or shrunken table, or a
+    /// score column gone, until a good copy arrives). SIGINT or SIGTERM cancels the fetches
+    /// in flight, keeps what finished and exits 130 or 143; a second signal stops at once.
     Ingest(IngestArgs),
-    /// Ingest on an interval until stopped (SIGINT or SIGTERM finish the write in progress).
+    /// Ingest on an interval until stopped by SIGINT or SIGTERM (exit 130 or 143; during a
+    /// run, what finished is stored and the rest cancelled).
     Watch {
         /// How often: 30m, 6h, 1d, 1h30m.
         #[arg(long, value_name = "DURATION", value_parser = crate::ingest::parse_duration)]
