@@ -155,15 +155,6 @@ pub enum FailureKind {
 }
 
 impl FailureKind {
-    /// True for failures no retry can fix that hold for the whole host (a name that does not
-    /// resolve, a failed TLS handshake, a host refusing every connection).
-    pub fn is_host_unreachable(self) -> bool {
-        matches!(
-            self,
-            FailureKind::Dns | FailureKind::Tls | FailureKind::Refused
-        )
-    }
-
     /// A short lowercase name, stable for logs and JSON consumers.
     pub fn as_str(self) -> &'static str {
         match self {

@@ -215,19 +215,29 @@ pub fn ingest_once(
         let next = match batch.try_next() {
             Some(done) => Some(done),
             None => {
-                // Nothing else has finished: the rows waiting are committed before waiting for
-                // the next fetch, so each source is in the log as soon as it is done.
-                log.flush(store)?;
+                // Nothing else has finished. Rows waiting are committed if no other fetch ends
+                // within `LOG_LINGER`: each source is in the log as soon as it is done, and a
+                // burst of answers (many 304s) shares one commit.
+                let linger = if log.is_empty() {
+                    Duration::MAX
+                } else {
+                    LOG_LINGER
+                };
                 let waited = runtime.block_on(async {
                     tokio::select! {
                         biased;
-                        signal = stop.wait() => Err(signal),
-                        done = batch.next() => Ok(done),
+                        signal = stop.wait() => Waited::Signal(signal),
+                        done = batch.next() => Waited::Done(done),
+                        () = tokio::time::sleep(linger) => Waited::Idle,
                     }
                 });
                 match waited {
-                    Err(signal) => break Some(signal),
-                    Ok(done) => done,
+                    Waited::Signal(signal) => break Some(signal),
+                    Waited::Done(done) => done,
+                    Waited::Idle => {
+                        log.flush(store)?;
+                        continue;
+                    }
                 }
             }
         };
@@ -253,6 +263,7 @@ pub fn ingest_once(
                 ..SourceRun::empty(&request.key, 0)
             };
             log.push(store, log_entry(&run, &started_at), false)?;
+            shown.finished(&run.source, &run.one_line());
             runs.push(run);
         }
         tracing::warn!(
@@ -321,16 +332,25 @@ fn seconds(d: Duration) -> String {
     format!("{:.1}s", d.as_secs_f64())
 }
 
+/// What waiting for the next fetch came to.
+enum Waited {
+    Signal(Interruption),
+    Done(Option<(FetchRequest, FetchOutcome)>),
+    Idle,
+}
+
+/// How long fetch-log rows wait for others to share their commit when no fetch is ending.
+const LOG_LINGER: Duration = Duration::from_millis(20);
+
 /// At most this many fetch-log rows of attempts that stored nothing wait to be written.
 const LOG_BATCH: usize = 256;
 
 /// Fetch-log rows not yet written, in the order of the attempts.
 ///
 /// A commit costs far more than a row, and most attempts of an incremental run store nothing
-/// (answered 304, identical bytes, failed). Their rows wait only while other fetches have
-/// already finished and are being recorded: they are written together, in one transaction,
-/// before the run waits for another fetch, once [`LOG_BATCH`] wait, or with the row of the
-/// next stored snapshot. The row of an attempt that stored a snapshot is written at once,
+/// (answered 304, identical bytes, failed). Their rows wait only while other fetches keep
+/// finishing: they are written together, in one transaction, once no fetch has ended for
+/// [`LOG_LINGER`], once [`LOG_BATCH`] wait, or with the row of the next stored snapshot. The row of an attempt that stored a snapshot is written at once,
 /// right after the snapshot's own transaction, with the rows waiting before it. So each
 /// source's row is committed as soon as it is done, not after the slowest fetch; a process
 /// killed outright may lose only the rows of attempts finished in the same instant, never a
@@ -349,6 +369,10 @@ impl PendingLog {
             self.flush(store)?;
         }
         Ok(())
+    }
+
+    fn is_empty(&self) -> bool {
+        self.entries.is_empty()
     }
 
     /// Writes the waiting rows in one transaction.
