@@ -181,10 +181,16 @@ fn an_interrupted_ingest_stores_and_logs_what_finished_and_exits_130_within_five
     // Each finished source is committed, snapshot and fetch-log row, although the slowest
     // fetches have not ended (they stall for minutes).
     assert_eq!(count(&ws, "snapshots"), QUICK.len() as i64);
-    wait_until("the fetch-log rows of the finished sources", PATIENCE, || {
-        count(&ws, "fetch_log") == QUICK.len() as i64
-    });
-    assert_eq!(server.answered(), QUICK.len(), "the stalling fetches are still in flight");
+    wait_until(
+        "the fetch-log rows of the finished sources",
+        PATIENCE,
+        || count(&ws, "fetch_log") == QUICK.len() as i64,
+    );
+    assert_eq!(
+        server.answered(),
+        QUICK.len(),
+        "the stalling fetches are still in flight"
+    );
 
     ingest.signal("INT");
     let (code, took) = ingest.wait_exit();
