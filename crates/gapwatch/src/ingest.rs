@@ -227,13 +227,13 @@ pub fn ingest_once(
                     tokio::select! {
                         biased;
                         signal = stop.wait() => Waited::Signal(signal),
-                        done = batch.next() => Waited::Done(done),
+                        done = batch.next() => Waited::Done(Box::new(done)),
                         () = tokio::time::sleep(linger) => Waited::Idle,
                     }
                 });
                 match waited {
                     Waited::Signal(signal) => break Some(signal),
-                    Waited::Done(done) => done,
+                    Waited::Done(done) => *done,
                     Waited::Idle => {
                         log.flush(store)?;
                         continue;
@@ -335,7 +335,8 @@ fn seconds(d: Duration) -> String {
 /// What waiting for the next fetch came to.
 enum Waited {
     Signal(Interruption),
-    Done(Option<(FetchRequest, FetchOutcome)>),
+    /// Boxed: an outcome is hundreds of bytes beside the other variants.
+    Done(Box<Option<(FetchRequest, FetchOutcome)>>),
     Idle,
 }
 
