@@ -10,13 +10,15 @@ use reqwest::header::{
     LAST_MODIFIED, LOCATION, RETRY_AFTER,
 };
 use reqwest::{Client, Response, StatusCode, Url};
-use tokio::task::JoinSet;
 use tokio::time::Instant;
 
-use crate::limits::{Limits, later};
+use crate::events::{FetchEvent, Observer};
+use crate::limits::{HostLimit, Limits, Unreachable, later};
+use crate::resolve::{NameNotResolved, Resolver, is_reserved_invalid};
 use crate::retry::{backoff, human, is_retryable_status, parse_retry_after};
 use crate::{
-    FailureKind, FetchError, FetchFailure, FetchOutcome, FetchPolicy, FetchRequest, FetchedPage,
+    FailureKind, FetchBatch, FetchError, FetchFailure, FetchOutcome, FetchPolicy, FetchRequest,
+    FetchedPage,
 };
 
 /// Fetches URLs within a [`FetchPolicy`]: bounded concurrency, paced per host, retried with
@@ -48,9 +50,11 @@ struct Inner {
     policy: FetchPolicy,
     /// Honours the proxy environment variables.
     client: Client,
-    /// Never proxied: loopback traffic sent to a proxy is never what anyone means.
+    /// Never proxied: loopback traffic sent to a proxy is never what anyone means, and a
+    /// name under `.invalid` must fail here rather than be sent anywhere.
     direct: Client,
     limits: Limits,
+    observer: Observer,
 }
 
 /// How one attempt (one request and its redirects) ended.
@@ -69,6 +73,8 @@ enum Attempt {
         kind: FailureKind,
         status: Option<u16>,
         message: String,
+        /// The URL's host cannot be reached at all: its other requests fail at once.
+        unreachable: bool,
     },
 }
 
@@ -78,6 +84,31 @@ impl Fetcher {
     /// Fails when the policy cannot work (zero concurrency or attempts, a user agent that is not
     /// a valid header value) or the client cannot be built.
     pub fn new(policy: FetchPolicy) -> Result<Fetcher, FetchError> {
+        Fetcher::build(policy, Observer::default())
+    }
+
+    /// A fetcher that reports what it does (attempts, waits, retries, hosts given up on) to
+    /// `observer` as it happens, for a caller that logs. The observer is called from the
+    /// fetching tasks: it should be quick.
+    ///
+    /// ```
+    /// use gapwatch_fetch::{FetchEvent, FetchPolicy, Fetcher};
+    ///
+    /// let fetcher = Fetcher::with_observer(FetchPolicy::default(), |event: &FetchEvent<'_>| {
+    ///     if let FetchEvent::Retrying { key, wait, reason, .. } = event {
+    ///         eprintln!("{key}: retrying in {wait:?}: {reason}");
+    ///     }
+    /// });
+    /// assert!(fetcher.is_ok());
+    /// ```
+    pub fn with_observer(
+        policy: FetchPolicy,
+        observer: impl Fn(&FetchEvent<'_>) + Send + Sync + 'static,
+    ) -> Result<Fetcher, FetchError> {
+        Fetcher::build(policy, Observer(Some(Arc::new(observer))))
+    }
+
+    fn build(policy: FetchPolicy, observer: Observer) -> Result<Fetcher, FetchError> {
         let invalid = |field, problem| Err(FetchError::InvalidPolicy { field, problem });
         if policy.global_concurrency == 0 {
             return invalid("global_concurrency", "must be at least 1");
@@ -98,6 +129,7 @@ impl Fetcher {
             Client::builder()
                 .user_agent(policy.user_agent.as_str())
                 .connect_timeout(policy.connect_timeout)
+                .dns_resolver(Arc::new(Resolver))
                 // Redirects are followed by hand, to check each target and count the hops.
                 .redirect(reqwest::redirect::Policy::none())
         };
@@ -119,6 +151,7 @@ impl Fetcher {
                 client,
                 direct,
                 limits,
+                observer,
             }),
         })
     }
@@ -144,42 +177,64 @@ impl Fetcher {
                 });
             }
         };
-        let host = self.inner.limits.host(&host_key(&url));
+        let key = host_key(&url);
+        let host = self.inner.limits.host(&key);
+        let observer = &self.inner.observer;
+        let on_wait = |wait| {
+            observer.emit(FetchEvent::Waiting {
+                key: &request.key,
+                host: &key,
+                wait,
+            });
+        };
         let mut started: Option<Instant> = None;
         let mut attempts = 0u32;
         // The last status received, so a later timeout still says what the server answered.
         let mut last_status: Option<u16> = None;
         loop {
-            let turn = match started {
-                // Queueing for the first turn does not count against the deadline.
-                None => self.inner.limits.turn(&host).await,
-                Some(start) => {
-                    match tokio::time::timeout_at(
+            let waiting = async {
+                match started {
+                    // Queueing for the first turn does not count against the deadline.
+                    None => Ok(self.inner.limits.turn(&host, &on_wait).await),
+                    Some(start) => tokio::time::timeout_at(
                         later(start, policy.total_timeout),
-                        self.inner.limits.turn(&host),
+                        self.inner.limits.turn(&host, &on_wait),
                     )
                     .await
-                    {
-                        Ok(turn) => turn,
-                        Err(_) => {
-                            return failed(
-                                FailureKind::Timeout,
-                                last_status,
-                                format!(
-                                    "{url}: no turn to retry at this host within the {} deadline",
-                                    human(policy.total_timeout)
-                                ),
-                                attempts,
-                                start.elapsed(),
-                            );
-                        }
-                    }
+                    .map_err(|_| start),
                 }
+            };
+            let turn = tokio::select! {
+                biased;
+                unreachable = host.until_unreachable() => {
+                    return not_tried(&url, &key, &unreachable, attempts, started);
+                }
+                turn = waiting => match turn {
+                    Ok(turn) => turn,
+                    Err(start) => {
+                        return failed(
+                            FailureKind::Timeout,
+                            last_status,
+                            format!(
+                                "{url}: no turn to retry at this host within the {} deadline",
+                                human(policy.total_timeout)
+                            ),
+                            attempts,
+                            start.elapsed(),
+                        );
+                    }
+                },
             };
             let start = *started.get_or_insert_with(Instant::now);
             let deadline = later(start, policy.total_timeout);
             attempts += 1;
-            let attempt = tokio::time::timeout_at(deadline, self.attempt(&url, request)).await;
+            observer.emit(FetchEvent::Attempt {
+                key: &request.key,
+                url: url.as_str(),
+                attempt: attempts,
+            });
+            let attempt =
+                tokio::time::timeout_at(deadline, self.attempt(&url, request, &host, &key)).await;
             drop(turn);
             let attempt = match attempt {
                 Ok(attempt) => attempt,
@@ -215,7 +270,17 @@ impl Fetcher {
                     kind,
                     status,
                     message,
-                } => return failed(kind, status, message, attempts, start.elapsed()),
+                    unreachable,
+                } => {
+                    if unreachable {
+                        host.give_up(kind, &message);
+                        observer.emit(FetchEvent::HostUnreachable {
+                            host: &key,
+                            reason: &message,
+                        });
+                    }
+                    return failed(kind, status, message, attempts, start.elapsed());
+                }
                 Attempt::Retry {
                     kind,
                     status,
@@ -259,7 +324,20 @@ impl Fetcher {
                         );
                         return failed(kind, status, message, attempts, start.elapsed());
                     }
-                    tokio::time::sleep(wait).await;
+                    observer.emit(FetchEvent::Retrying {
+                        key: &request.key,
+                        attempt: attempts,
+                        wait,
+                        retry_after: retry_after.is_some(),
+                        reason: &message,
+                    });
+                    tokio::select! {
+                        biased;
+                        unreachable = host.until_unreachable() => {
+                            return not_tried(&url, &key, &unreachable, attempts, started);
+                        }
+                        () = tokio::time::sleep(wait) => {}
+                    }
                 }
             }
         }
@@ -269,66 +347,67 @@ impl Fetcher {
     /// outcomes, in the order given.
     ///
     /// `on_done` is called as each fetch finishes, in the order they finish (for progress
-    /// display). Must be called within a Tokio runtime.
+    /// display). Must be called within a Tokio runtime. To act on each outcome as it arrives,
+    /// or to stop part way, use [`Fetcher::start_all`].
     pub async fn fetch_all(
         &self,
         requests: Vec<FetchRequest>,
         on_done: impl Fn(&FetchRequest, &FetchOutcome) + Send + Sync,
     ) -> Vec<(FetchRequest, FetchOutcome)> {
-        let mut tasks = JoinSet::new();
-        let mut index_of_task = std::collections::HashMap::new();
-        for (index, request) in requests.iter().enumerate() {
-            let fetcher = self.clone();
-            let request = request.clone();
-            let handle = tasks.spawn(async move { fetcher.fetch(&request).await });
-            index_of_task.insert(handle.id(), index);
+        let mut batch = self.start_all(requests);
+        let mut done = Vec::with_capacity(batch.remaining());
+        while let Some((index, request, outcome)) = batch.next_indexed().await {
+            on_done(&request, &outcome);
+            done.push((index, request, outcome));
         }
-        let mut outcomes: Vec<Option<FetchOutcome>> = vec![None; requests.len()];
-        while let Some(joined) = tasks.join_next_with_id().await {
-            let (index, outcome) = match joined {
-                Ok((id, outcome)) => (index_of_task.get(&id).copied(), outcome),
-                Err(error) if error.is_panic() => std::panic::resume_unwind(error.into_panic()),
-                Err(error) => (
-                    index_of_task.get(&error.id()).copied(),
-                    failed(
-                        FailureKind::Connection,
-                        None,
-                        "the fetch was cancelled: the runtime is shutting down".to_owned(),
-                        0,
-                        Duration::ZERO,
-                    ),
-                ),
-            };
-            if let Some(index) = index {
-                on_done(&requests[index], &outcome);
-                outcomes[index] = Some(outcome);
-            }
-        }
-        requests
-            .into_iter()
-            .zip(outcomes)
-            .map(|(request, outcome)| {
-                let outcome = outcome.unwrap_or_else(|| {
-                    failed(
-                        FailureKind::Connection,
-                        None,
-                        format!("{}: the fetch did not report an outcome", request.url),
-                        0,
-                        Duration::ZERO,
-                    )
-                });
-                (request, outcome)
-            })
+        done.sort_by_key(|(index, _, _)| *index);
+        done.into_iter()
+            .map(|(_, request, outcome)| (request, outcome))
             .collect()
     }
 
-    /// One request and the redirects it leads to.
-    async fn attempt(&self, start_url: &Url, request: &FetchRequest) -> Attempt {
+    /// Starts fetching every request, concurrently within the policy's limits, and returns at
+    /// once: take the outcomes from the [`FetchBatch`] as they finish, and cancel the rest
+    /// whenever you like. Must be called within a Tokio runtime.
+    ///
+    /// ```no_run
+    /// use gapwatch_fetch::{FetchPolicy, FetchRequest, Fetcher};
+    ///
+    /// # async fn run() -> Result<(), gapwatch_fetch::FetchError> {
+    /// let fetcher = Fetcher::new(FetchPolicy::default())?;
+    /// let mut batch = fetcher.start_all(vec![
+    ///     FetchRequest::new("mmlu-board", "https://example.org/mmlu.csv"),
+    ///     FetchRequest::new("swe-bench", "https://example.org/swe-bench.json"),
+    /// ]);
+    /// // Store each page as soon as it arrives, not after the slowest.
+    /// if let Some((request, outcome)) = batch.next().await {
+    ///     println!("{}: {} attempts", request.key, outcome.attempts());
+    /// }
+    /// // Stop: the fetches still in flight are dropped, and named.
+    /// for request in batch.cancel() {
+    ///     println!("{}: not finished", request.key);
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn start_all(&self, requests: Vec<FetchRequest>) -> FetchBatch {
+        FetchBatch::start(self, requests)
+    }
+
+    /// One request and the redirects it leads to. `host` is the limit of the start URL's
+    /// host, `start_key` its key.
+    async fn attempt(
+        &self,
+        start_url: &Url,
+        request: &FetchRequest,
+        host: &HostLimit,
+        start_key: &str,
+    ) -> Attempt {
         let policy = &self.inner.policy;
         let mut url = start_url.clone();
         let mut redirects = 0usize;
         loop {
-            let client = if is_loopback(&url) {
+            let client = if is_loopback(&url) || url.host_str().is_some_and(is_reserved_invalid) {
                 &self.inner.direct
             } else {
                 &self.inner.client
@@ -349,10 +428,16 @@ impl Fetcher {
             {
                 builder = builder.header(IF_MODIFIED_SINCE, value);
             }
+            let same_host = host_key(&url) == start_key;
             let response = match builder.send().await {
                 Ok(response) => response,
-                Err(error) => return transport_failure(&url, &error),
+                Err(error) => {
+                    return transport_failure(&url, &error, same_host, host.has_answered());
+                }
             };
+            if same_host {
+                host.mark_answered();
+            }
             let status = response.status();
             if is_redirect(status)
                 && let Some(location) = response.headers().get(LOCATION)
@@ -366,6 +451,7 @@ impl Fetcher {
                             "{start_url}: more than {} redirects (the last from {url})",
                             policy.max_redirects
                         ),
+                        unreachable: false,
                     };
                 }
                 let location = String::from_utf8_lossy(location.as_bytes());
@@ -387,6 +473,7 @@ impl Fetcher {
                             message: format!(
                                 "{url}: refused to follow a redirect to {location:?}: {problem}"
                             ),
+                            unreachable: false,
                         };
                     }
                 }
@@ -416,6 +503,7 @@ impl Fetcher {
                 kind: FailureKind::Http,
                 status: Some(code),
                 message: format!("{message}, which is not retried"),
+                unreachable: false,
             };
         }
     }
@@ -434,6 +522,7 @@ impl Fetcher {
                     "{url}: the body is larger than the {} cap ({length} bytes declared)",
                     bytes_human(cap)
                 ),
+                unreachable: false,
             };
         }
         let headers = response.headers();
@@ -446,7 +535,8 @@ impl Fetcher {
             let chunk = match response.chunk().await {
                 Ok(Some(chunk)) => chunk,
                 Ok(None) => break,
-                Err(error) => return transport_failure(&url, &error),
+                // The host answered: a body broken off is worth a retry whatever the cause.
+                Err(error) => return transport_failure(&url, &error, false, true),
             };
             let total = bytes.len().saturating_add(chunk.len());
             if total > cap_usize {
@@ -457,6 +547,7 @@ impl Fetcher {
                         "{url}: the body is larger than the {} cap (stopped reading after {total} bytes)",
                         bytes_human(cap)
                     ),
+                    unreachable: false,
                 };
             }
             if total > bytes.capacity() {
@@ -578,8 +669,66 @@ fn bytes_human(bytes: u64) -> String {
     }
 }
 
-/// A failure below HTTP: worth retrying, with the whole cause chain in the message.
-fn transport_failure(url: &Url, error: &reqwest::Error) -> Attempt {
+/// What lies under a transport error, as far as retrying is concerned.
+enum Cause {
+    /// The resolver found no address: the message of its own error.
+    NameNotResolved(String),
+    /// The TLS handshake failed: rustls's message.
+    Tls(String),
+    /// The TCP connection was refused.
+    Refused,
+    /// Anything else: a reset, a timeout, a connection closed early.
+    Other,
+}
+
+/// Finds the cause of a transport error in its chain, by type rather than by message.
+fn classify(error: &reqwest::Error) -> Cause {
+    let mut refused = false;
+    let mut source = error.source();
+    while let Some(cause) = source {
+        if let Some(found) = classify_one(cause, &mut refused, 0) {
+            return found;
+        }
+        source = cause.source();
+    }
+    if refused {
+        Cause::Refused
+    } else {
+        Cause::Other
+    }
+}
+
+/// Looks at one error of a chain, and inside it where it is an `io::Error` wrapping another:
+/// `source()` skips the wrapped error itself (tokio-rustls wraps a rustls error in one
+/// `io::Error`, and hyper-rustls that in another).
+fn classify_one(
+    error: &(dyn std::error::Error + 'static),
+    refused: &mut bool,
+    depth: usize,
+) -> Option<Cause> {
+    if let Some(own) = error.downcast_ref::<NameNotResolved>() {
+        return Some(Cause::NameNotResolved(own.to_string()));
+    }
+    if let Some(tls) = error.downcast_ref::<rustls::Error>() {
+        return Some(Cause::Tls(tls.to_string()));
+    }
+    let io = error.downcast_ref::<std::io::Error>()?;
+    *refused |= io.kind() == std::io::ErrorKind::ConnectionRefused;
+    let inner = io.get_ref()?;
+    // A wrapper's depth is small; the bound only guards against a pathological chain.
+    (depth < 8).then(|| classify_one(inner, refused, depth + 1))?
+}
+
+/// A failure below HTTP, with the whole cause chain in the message. Worth retrying, except a
+/// name that does not resolve, a failed TLS handshake, and a refused connection to a host
+/// that never answered: those end the fetch at once, and when they concern the start URL's
+/// own host (`same_host`), every other request to that host too.
+fn transport_failure(
+    url: &Url,
+    error: &reqwest::Error,
+    same_host: bool,
+    host_answered: bool,
+) -> Attempt {
     let mut causes = Vec::new();
     let mut source = error.source();
     while let Some(cause) = source {
@@ -602,15 +751,66 @@ fn transport_failure(url: &Url, error: &reqwest::Error) -> Attempt {
     } else {
         format!(": {}", causes.join(": "))
     };
-    let kind = if error.is_timeout() && !error.is_connect() {
-        FailureKind::Timeout
-    } else {
-        FailureKind::Connection
-    };
-    Attempt::Retry {
+    let stop = |kind, message| Attempt::Stop {
         kind,
         status: None,
-        message: format!("{url}: {what}{detail}"),
-        retry_after: None,
+        message,
+        unreachable: same_host,
+    };
+    match classify(error) {
+        Cause::NameNotResolved(own) => stop(FailureKind::Dns, format!("{url}: {own}")),
+        Cause::Tls(tls) => stop(
+            FailureKind::Tls,
+            format!("{url}: the TLS handshake failed: {tls}"),
+        ),
+        Cause::Refused if !host_answered || !same_host => stop(
+            FailureKind::Refused,
+            format!("{url}: {what}{detail}; the host has refused every connection"),
+        ),
+        Cause::Refused => Attempt::Retry {
+            kind: FailureKind::Refused,
+            status: None,
+            message: format!("{url}: {what}{detail}"),
+            retry_after: None,
+        },
+        Cause::Other => {
+            let kind = if error.is_timeout() && !error.is_connect() {
+                FailureKind::Timeout
+            } else {
+                FailureKind::Connection
+            };
+            Attempt::Retry {
+                kind,
+                status: None,
+                message: format!("{url}: {what}{detail}"),
+                retry_after: None,
+            }
+        }
     }
+}
+
+/// A request given up before (another) attempt, because its host was found unreachable by
+/// another request of the same fetcher.
+fn not_tried(
+    url: &Url,
+    host: &str,
+    unreachable: &Unreachable,
+    attempts: u32,
+    started: Option<Instant>,
+) -> FetchOutcome {
+    failed(
+        unreachable.kind,
+        None,
+        format!(
+            "{url}: not tried: {host} cannot be reached, as an earlier request found: {}",
+            match unreachable.kind {
+                FailureKind::Dns => "the name did not resolve",
+                FailureKind::Tls => "the TLS handshake failed",
+                FailureKind::Refused => "it refused every connection",
+                _ => unreachable.reason.as_str(),
+            }
+        ),
+        attempts,
+        started.map_or(Duration::ZERO, |start| start.elapsed()),
+    )
 }

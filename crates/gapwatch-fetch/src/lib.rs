@@ -20,6 +20,10 @@
 //! - retries with exponential backoff and jitter on 5xx, 408, 429 and connection errors, with
 //!   `Retry-After` honoured (seconds or HTTP-date) up to a cap and never past the deadline;
 //!   other 4xx are not retried;
+//! - no retry where none can help: a host name that does not resolve, a failed TLS handshake
+//!   and a host refusing every connection end the fetch at once, and the same fetcher's other
+//!   requests to that host fail without an attempt (names under `.invalid` fail without a
+//!   lookup, as RFC 6761 asks);
 //! - conditional requests (`If-None-Match`, `If-Modified-Since`), a 304 being reported as
 //!   [`FetchOutcome::NotModified`] so the caller stores nothing new;
 //! - gzip accepted, and a body cap enforced on the decompressed stream as it arrives, so a
@@ -47,19 +51,28 @@
 //! # }
 //! ```
 //!
+//! [`Fetcher::start_all`] hands outcomes back as they finish and can cancel the fetches still
+//! in flight, for a caller that stores each page at once and stops on a signal;
+//! [`Fetcher::with_observer`] reports attempts, waits and retries as they happen, for logs.
+//!
 //! This crate parses no leaderboard and stores nothing: it hands bytes and HTTP metadata to
 //! the caller.
 
+mod batch;
 mod decode;
 mod error;
+mod events;
 mod fetcher;
 mod limits;
 mod outcome;
 mod policy;
+mod resolve;
 mod retry;
 
+pub use batch::FetchBatch;
 pub use decode::decode_text;
 pub use error::FetchError;
+pub use events::FetchEvent;
 pub use fetcher::Fetcher;
 pub use outcome::{FailureKind, FetchFailure, FetchOutcome, FetchRequest, FetchedPage};
 pub use policy::FetchPolicy;

@@ -1,11 +1,14 @@
 //! Concurrency and pacing: one global semaphore, and per host a semaphore and a start clock.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
 
-use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tokio::sync::{Notify, OwnedSemaphorePermit, Semaphore};
 use tokio::time::Instant;
+
+use crate::FailureKind;
 
 /// Shared by every fetch of one [`Fetcher`](crate::Fetcher).
 #[derive(Debug)]
@@ -22,6 +25,20 @@ pub(crate) struct HostLimit {
     permits: Arc<Semaphore>,
     /// The earliest instant the next request to this host may start.
     next_start: Mutex<Instant>,
+    /// Whether the host has answered a request of this fetcher: a refusal after that may be
+    /// a restart, worth a retry; a host that refused from the start is not listening.
+    answered: AtomicBool,
+    /// Set once a failure no retry can fix shows the host cannot be reached.
+    unreachable: Mutex<Option<Unreachable>>,
+    /// Wakes the requests waiting for this host once it is found unreachable.
+    given_up: Notify,
+}
+
+/// Why a host cannot be reached: the first failure that showed it.
+#[derive(Debug, Clone)]
+pub(crate) struct Unreachable {
+    pub(crate) kind: FailureKind,
+    pub(crate) reason: String,
 }
 
 /// The right to send one request: held for the duration of one attempt.
@@ -51,6 +68,9 @@ impl Limits {
             Arc::new(HostLimit {
                 permits: Arc::new(Semaphore::new(self.per_host_concurrency)),
                 next_start: Mutex::new(Instant::now()),
+                answered: AtomicBool::new(false),
+                unreachable: Mutex::new(None),
+                given_up: Notify::new(),
             })
         }))
     }
@@ -62,7 +82,9 @@ impl Limits {
     /// global slots other hosts could use; the global slot is let go while waiting out the
     /// interval for the same reason. The start is recorded only when the request really starts,
     /// so the interval holds between actual starts.
-    pub(crate) async fn turn(&self, host: &HostLimit) -> Turn {
+    ///
+    /// `on_wait` is told of each wait for the interval before it starts.
+    pub(crate) async fn turn(&self, host: &HostLimit, on_wait: impl Fn(Duration)) -> Turn {
         let host_permit = acquire(&host.permits).await;
         loop {
             let global_permit = acquire(&self.global).await;
@@ -88,6 +110,7 @@ impl Limits {
                 }
                 Some(wait) => {
                     drop(global_permit);
+                    on_wait(wait);
                     tokio::time::sleep(wait).await;
                 }
             }
@@ -105,6 +128,55 @@ impl HostLimit {
             .unwrap_or_else(PoisonError::into_inner);
         if *next < until {
             *next = until;
+        }
+    }
+
+    /// Notes that the host answered a request.
+    pub(crate) fn mark_answered(&self) {
+        self.answered.store(true, Ordering::SeqCst);
+    }
+
+    /// Whether the host has answered a request of this fetcher.
+    pub(crate) fn has_answered(&self) -> bool {
+        self.answered.load(Ordering::SeqCst)
+    }
+
+    /// Records that the host cannot be reached (the first reason is kept) and wakes every
+    /// request waiting for it.
+    pub(crate) fn give_up(&self, kind: FailureKind, reason: &str) {
+        let mut unreachable = self
+            .unreachable
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner);
+        if unreachable.is_none() {
+            *unreachable = Some(Unreachable {
+                kind,
+                reason: reason.to_owned(),
+            });
+        }
+        drop(unreachable);
+        self.given_up.notify_waiters();
+    }
+
+    /// Why the host cannot be reached, once known.
+    pub(crate) fn unreachable(&self) -> Option<Unreachable> {
+        self.unreachable
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .clone()
+    }
+
+    /// Waits until the host is found unreachable (forever if it never is).
+    pub(crate) async fn until_unreachable(&self) -> Unreachable {
+        loop {
+            let notified = self.given_up.notified();
+            let mut notified = std::pin::pin!(notified);
+            // Registered before the check, so a `give_up` in between is not missed.
+            notified.as_mut().enable();
+            if let Some(unreachable) = self.unreachable() {
+                return unreachable;
+            }
+            notified.await;
         }
     }
 }

@@ -132,8 +132,18 @@ impl fmt::Display for FetchFailure {
 pub enum FailureKind {
     /// A status that is not retried (most 4xx), or retries exhausted on a retryable status.
     Http,
-    /// The connection could not be made or broke off (refused, reset, closed early).
+    /// The connection could not be made or broke off (reset, closed early, refused by a host
+    /// that had accepted connections earlier in the run).
     Connection,
+    /// The host name did not resolve. Not retried: no wait makes a missing name resolve, and
+    /// the fetcher's other requests to the host in the same run fail at once.
+    Dns,
+    /// The TLS handshake failed (an invalid certificate, a server that does not speak TLS).
+    /// Not retried, and the host's other requests fail at once.
+    Tls,
+    /// The host refused the connection, and had refused every connection of this fetcher
+    /// before. Not retried, and the host's other requests fail at once.
+    Refused,
     /// The deadline passed before a complete answer arrived.
     Timeout,
     /// The body was larger than the policy's cap once decompressed.
@@ -150,6 +160,9 @@ impl FailureKind {
         match self {
             FailureKind::Http => "http",
             FailureKind::Connection => "connection",
+            FailureKind::Dns => "dns",
+            FailureKind::Tls => "tls",
+            FailureKind::Refused => "refused",
             FailureKind::Timeout => "timeout",
             FailureKind::BodyTooLarge => "body-too-large",
             FailureKind::TooManyRedirects => "too-many-redirects",

@@ -22,7 +22,7 @@ use gapwatch_model::Date;
     max_term_width = 100
 )]
 #[command(
-    after_help = "EXIT STATUS:\n  0  all good\n  1  an error (bad input file, corrupt or newer database, …)\n  2  bad usage\n  3  done, but some sources failed or need attention (see the warnings)"
+    after_help = "EXIT STATUS:\n  0    all good\n  1    an error (bad input file, corrupt or newer database, …)\n  2    bad usage: an unknown option or id (with \"did you mean\"), a refused import\n  3    done, but some sources failed or need attention (see the warnings)\n  130  ingest or watch stopped by SIGINT (143: by SIGTERM); what finished is stored"
 )]
 pub struct Cli {
     /// Workspace folder holding gapwatch.toml (made by `gapwatch init`). Without a
@@ -79,7 +79,9 @@ pub enum Command {
     /// Import a saved copy of a source, exactly as if it had been fetched.
     ///
     /// The bytes become a snapshot; the source's adapter extracts claims from them. Importing
-    /// identical bytes again adds nothing.
+    /// identical bytes again adds nothing. Because nothing stored is ever removed, an
+    /// observation date after today (or after a date in the file's name) and a file from which
+    /// the source extracts no rows are refused with exit status 2, unless --force.
     Import {
         /// The configured source id (see `gapwatch sources list`).
         #[arg(long, value_name = "ID")]
@@ -87,9 +89,15 @@ pub enum Command {
         /// The saved file.
         #[arg(long, value_name = "PATH")]
         file: PathBuf,
-        /// When this copy was observed (published or downloaded).
+        /// When this copy was observed (published or downloaded). A date after today, or after
+        /// a date in the file's name, is refused.
         #[arg(long, value_name = "YYYY-MM-DD")]
         observed_at: Date,
+        /// Import even what the checks refuse: a date after today or after the file's own
+        /// date, or a file from which the source extracts no rows. The store is append-only:
+        /// what is imported stays.
+        #[arg(long)]
+        force: bool,
         /// Print the outcome as JSON.
         #[arg(long)]
         json: bool,
@@ -110,11 +118,18 @@ pub enum Command {
     Backfill(BackfillArgs),
     /// Fetch the configured sources, store what changed, and report on each.
     ///
-    /// Each source's snapshot and claims are written together or not at all; a failed
-    /// fetch or a suspect extraction never removes earlier evidence. Unchanged bytes and
-    /// 304 answers add nothing. Exits 3 when a source failed or needs attention.
+    /// Each source is stored as soon as its fetch ends: its snapshot and claims together or
+    /// not at all, then its fetch-log row. A failed fetch or a suspect extraction never removes
+    /// earlier evidence; unchanged bytes and 304 answers add nothing. Names that do not
+    /// resolve, failed TLS handshakes and hosts refusing every connection are not retried.
+    /// Without a terminal, one line per source is written to stderr as each finishes.
+    ///
+    /// Exits 3 when a source failed or needs attention (an empty or shrunken table, or a
+    /// score column gone, until a good copy arrives). SIGINT or SIGTERM cancels the fetches
+    /// in flight, keeps what finished and exits 130 or 143; a second signal stops at once.
     Ingest(IngestArgs),
-    /// Ingest on an interval until stopped (SIGINT or SIGTERM finish the write in progress).
+    /// Ingest on an interval until stopped by SIGINT or SIGTERM (exit 130 or 143; during a
+    /// run, what finished is stored and the rest cancelled).
     Watch {
         /// How often: 30m, 6h, 1d, 1h30m.
         #[arg(long, value_name = "DURATION", value_parser = crate::ingest::parse_duration)]
@@ -168,13 +183,10 @@ pub enum Command {
         /// The story id (default: the workspace's first story).
         #[arg(long, value_name = "ID")]
         story: Option<String>,
-        /// The site's public address, used for the feed's ids and links.
-        #[arg(
-            long,
-            value_name = "URL",
-            default_value = "https://example.invalid/gapwatch"
-        )]
-        base_url: String,
+        /// The site's public address, used for the feed's ids and links (default: `base_url`
+        /// in gapwatch.toml; without either, a placeholder, with a warning).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
     },
 }
 
@@ -281,7 +293,8 @@ pub enum StoryCommand {
         #[arg(long, value_enum, default_value_t = ShowFormat::Md)]
         format: ShowFormat,
     },
-    /// What changed between two versions, by the story's materiality rules.
+    /// What changed between two versions: what was lost (benchmarks, rows, a cohort's best
+    /// result on a row) and what is new or changed by the story's materiality rules.
     Diff {
         /// The earlier version, as `v1` or `1`.
         from: String,

@@ -15,15 +15,18 @@ use crate::cli::{
     Cli, Command, IngestArgs, ModelsCommand, QueryArgs, RegistryCommand, SourcesCommand,
     StoryCommand,
 };
-use crate::ingest::{IngestPlan, SourceRun, ingest_once, now_rfc3339, summary_table};
+use crate::ingest::{IngestPlan, IngestReport, SourceRun, ingest_once, now_rfc3339, summary_table};
 use crate::lock::RunLock;
-use crate::pipeline::{Incoming, import_bytes};
 use crate::progress::Progress;
 use crate::publish::{parse_version, publish, version_analysis, write_versions};
 use crate::table::Table;
+use crate::usage::{UsageError, unknown_id};
 use crate::workspace::{self, Workspace};
 use gapwatch_fetch::FetchPolicy;
 use gapwatch_store::FetchOutcomeKind;
+
+/// The feed's base when no base URL is set: a name that can never resolve.
+const PLACEHOLDER_BASE_URL: &str = "https://example.invalid/gapwatch";
 
 /// Runs the parsed command line.
 pub fn run(cli: Cli) -> Result<ExitCode> {
@@ -52,21 +55,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             source,
             file,
             observed_at,
+            force,
             json,
         } => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let config = ws
                 .sources
                 .get(&source)
-                .with_context(|| unknown_source(&ws, &source))?;
-            let bytes =
-                std::fs::read(&file).with_context(|| format!("cannot read {}", file.display()))?;
-            let mut store = Store::open(&ws.database)?;
-            let origin = file.display().to_string();
-            let mut outcome = import_bytes(
-                &mut store,
+                .ok_or_else(|| unknown_source(&ws, &source))?;
+            let mut outcome = crate::import::import_file(
+                &ws,
                 config,
-                &Incoming::file(&bytes, observed_at, &origin),
+                &crate::import::ImportRequest {
+                    file: &file,
+                    observed_at,
+                    today,
+                    force,
+                },
             )?;
             // Claims on a benchmark the registry lacks would count nowhere.
             let unknown = gapwatch_ingest::check_benchmarks(config, &ws.registry);
@@ -95,22 +100,23 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let config = ws
                 .sources
                 .get(&args.source)
-                .with_context(|| unknown_source(&ws, &args.source))?;
+                .ok_or_else(|| unknown_source(&ws, &args.source))?;
             crate::backfill::command(&ws, config, &args, &progress)
         }
         Command::Ingest(args) => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let runtime = runtime()?;
             let stop = crate::ingest::stop_on_signals(&runtime)?;
-            let _lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            let lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            stop.remove_on_hard_stop(lock.path().to_path_buf());
             let mut store = Store::open(&ws.database)?;
             let plan = IngestPlan {
                 only: &args.sources,
                 policy: policy(&args),
                 observed_on: today,
             };
-            let runs = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop.flag)?;
-            report_runs(&runs, args.json)
+            let report = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop)?;
+            report_runs(&report, args.json)
         }
         Command::Watch {
             every,
@@ -119,7 +125,8 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let runtime = runtime()?;
             let stop = crate::ingest::stop_on_signals(&runtime)?;
-            let _lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            let lock = RunLock::acquire(&ws.database, &now_rfc3339())?;
+            stop.remove_on_hard_stop(lock.path().to_path_buf());
             let mut store = Store::open(&ws.database)?;
             loop {
                 let plan = IngestPlan {
@@ -127,10 +134,14 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     policy: policy(&args),
                     observed_on: cli.today.unwrap_or_else(system_today),
                 };
-                let runs = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop.flag)?;
-                let status = report_runs(&runs, args.json)?;
-                if stop.sleep(&runtime, every) {
+                let report = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop)?;
+                let status = report_runs(&report, args.json)?;
+                if report.interrupted.is_some() {
                     break Ok(status);
+                }
+                if let Some(signal) = stop.sleep(&runtime, every) {
+                    tracing::warn!("{} received between runs: stopping", signal.name());
+                    break Ok(ExitCode::from(signal.exit_code()));
                 }
             }
         }
@@ -269,15 +280,22 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let story = ws.story(story.as_deref())?;
             let store = open_existing(&ws.database)?;
-            let (a, b) = (parse_version(&from)?, parse_version(&to)?);
+            let (a, b) = (
+                published_version(&store, &story.id, &from)?,
+                published_version(&store, &story.id, &to)?,
+            );
             let options = ws.analysis_options();
             let before = version_analysis(&store, &ws.registry, story, &options, a)?;
             let after = version_analysis(&store, &ws.registry, story, &options, b)?;
             let found = gapwatch_analysis::changes(Some(&before), &after, &story.materiality);
+            let lost = crate::diff::losses(&before, &after, &format!("v{a}"), &format!("v{b}"));
             let metas = source_metas(&store)?;
             if json {
-                outln!("{}", serde_json::to_string_pretty(&found)?);
-            } else if found.is_empty() {
+                let diff = serde_json::json!({
+                    "from": a, "to": b, "lost": lost, "changes": found,
+                });
+                outln!("{}", serde_json::to_string_pretty(&diff)?);
+            } else if found.is_empty() && lost.is_empty() {
                 outln!("nothing material changed from v{a} to v{b}");
             } else {
                 outln!(
@@ -285,8 +303,17 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     before.as_of,
                     after.as_of
                 );
-                for c in &found {
-                    outln!("- {}", describe::change(c, &after, story, &metas));
+                if !lost.is_empty() {
+                    outln!("lost:");
+                    for l in &lost {
+                        outln!("- {}", l.description);
+                    }
+                }
+                if !found.is_empty() {
+                    outln!("new or changed:");
+                    for c in &found {
+                        outln!("- {}", describe::change(c, &after, story, &metas));
+                    }
                 }
             }
             Ok(ExitCode::SUCCESS)
@@ -299,6 +326,15 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let story = ws.story(story.as_deref())?;
             let store = open_existing(&ws.database)?;
+            let base_url = match base_url.or_else(|| ws.base_url.clone()) {
+                Some(url) => url,
+                None => {
+                    tracing::warn!(
+                        "no base URL is set: the feed's links use {PLACEHOLDER_BASE_URL}; set base_url in gapwatch.toml (or pass --base-url) to the site's public address"
+                    );
+                    PLACEHOLDER_BASE_URL.to_owned()
+                }
+            };
             let files = crate::site::export(&store, &story.id, &story.title, &site, &base_url)?;
             outln!("wrote {} files into {}", files.len(), site.display());
             Ok(ExitCode::SUCCESS)
@@ -311,7 +347,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let story = ws.story(story.as_deref())?;
             let store = open_existing(&ws.database)?;
-            let n = parse_version(&number)?;
+            let n = published_version(&store, &story.id, &number)?;
             let bytes = store
                 .rendering(&story.id, n, format.key())?
                 .with_context(|| format!("{} has no v{n}", story.id))?;
@@ -340,31 +376,36 @@ fn policy(args: &IngestArgs) -> FetchPolicy {
     }
 }
 
-fn report_runs(runs: &[SourceRun], json: bool) -> Result<ExitCode> {
+/// Prints a run's report; the exit status is the signal's when one stopped it, 3 when a
+/// source failed or needs attention, 0 otherwise.
+fn report_runs(report: &IngestReport, json: bool) -> Result<ExitCode> {
+    let runs = &report.runs;
     if json {
         outln!("{}", serde_json::to_string_pretty(runs)?);
     } else {
         out!("{}", summary_table(runs).render());
-        let failed = runs.iter().filter(|r| r.needs_attention()).count();
+        let count = |f: &dyn Fn(&SourceRun) -> bool| runs.iter().filter(|r| f(r)).count();
+        let interrupted = count(&|r| r.interrupted);
         outln!(
-            "{} sources: {} stored, {} unchanged, {} need attention",
+            "{} sources: {} stored, {} unchanged, {} need attention{}",
             runs.len(),
-            runs.iter()
-                .filter(|r| r.outcome == FetchOutcomeKind::Stored)
-                .count(),
-            runs.iter()
-                .filter(|r| matches!(
-                    r.outcome,
-                    FetchOutcomeKind::Unchanged | FetchOutcomeKind::NotModified
-                ))
-                .count(),
-            failed
+            count(&|r| r.outcome == FetchOutcomeKind::Stored),
+            count(&|r| matches!(
+                r.outcome,
+                FetchOutcomeKind::Unchanged | FetchOutcomeKind::NotModified
+            )),
+            count(&|r| r.needs_attention() && !r.interrupted),
+            match report.interrupted {
+                Some(signal) =>
+                    format!("; stopped by {}, {interrupted} not finished", signal.name()),
+                None => String::new(),
+            }
         );
     }
-    Ok(if runs.iter().any(SourceRun::needs_attention) {
-        ExitCode::from(EXIT_ATTENTION)
-    } else {
-        ExitCode::SUCCESS
+    Ok(match report.interrupted {
+        Some(signal) => ExitCode::from(signal.exit_code()),
+        None if runs.iter().any(SourceRun::needs_attention) => ExitCode::from(EXIT_ATTENTION),
+        None => ExitCode::SUCCESS,
     })
 }
 
@@ -375,12 +416,26 @@ fn system_today() -> Date {
     Date::from_days_since_epoch((secs / 86_400) as i64)
 }
 
-fn unknown_source(ws: &Workspace, id: &str) -> String {
+fn unknown_source(ws: &Workspace, id: &str) -> UsageError {
     let known: Vec<&str> = ws.sources.sources.iter().map(|s| s.id.as_str()).collect();
-    format!(
-        "no configured source {id:?}; configured: {}",
-        known.join(", ")
-    )
+    unknown_id("configured source", id, &known)
+}
+
+/// The published version `text` names (`v3` or `3`); bad usage when it is not one.
+fn published_version(store: &Store, story: &str, text: &str) -> Result<u32> {
+    let n = parse_version(text).map_err(|e| UsageError(format!("{e:#}")))?;
+    let latest = store.versions(story)?.iter().map(|v| v.version).max();
+    match latest {
+        Some(latest) if (1..=latest).contains(&n) => Ok(n),
+        Some(latest) => Err(UsageError(format!(
+            "{story} has no v{n}; did you mean v{latest}, the latest? (published: v1 to v{latest})"
+        ))
+        .into()),
+        None => Err(UsageError(format!(
+            "{story} has no published version yet; `gapwatch publish` makes v1"
+        ))
+        .into()),
+    }
 }
 
 /// Opens a database that must already exist (queries never create one).
@@ -484,7 +539,7 @@ fn sources_list(ws: &Workspace, json: bool) -> Result<ExitCode> {
 }
 
 fn sources_test(ws: &Workspace, id: &str, file: &Path, json: bool) -> Result<ExitCode> {
-    let config = ws.sources.get(id).with_context(|| unknown_source(ws, id))?;
+    let config = ws.sources.get(id).ok_or_else(|| unknown_source(ws, id))?;
     let bytes = std::fs::read(file).with_context(|| format!("cannot read {}", file.display()))?;
     let origin = file.display().to_string();
     let options = gapwatch_ingest::ExtractOptions {

@@ -56,6 +56,13 @@ impl RunLock {
 /// Creates `path` holding `contents`, or fails with `AlreadyExists`. The contents are written
 /// to a file of this process first and then hard-linked into place, so that a run killed at any
 /// moment never leaves a lock without the pid that lets the next run see it is stale.
+impl RunLock {
+    /// The lock file.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+}
+
 fn create_with_contents(path: &Path, contents: &str) -> std::io::Result<()> {
     let mut private = path.as_os_str().to_owned();
     private.push(format!(".{}", std::process::id()));

@@ -18,10 +18,13 @@ macro_rules! out {
     }};
 }
 
+mod attention;
 mod backfill;
 mod cli;
 mod commands;
 mod demo;
+mod diff;
+mod import;
 mod ingest;
 mod lock;
 mod pipeline;
@@ -31,6 +34,7 @@ mod registry_cmd;
 mod site;
 mod table;
 mod unresolved;
+mod usage;
 mod workspace;
 
 use std::process::ExitCode;
@@ -49,6 +53,10 @@ fn main() -> ExitCode {
         Ok(status) => status,
         // The reader went away (`gapwatch … | head`): not an error of ours.
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
+        Err(err) if usage::is_usage(&err) => {
+            eprintln!("error: {err:#}");
+            ExitCode::from(usage::EXIT_USAGE)
+        }
         Err(err) => {
             eprintln!("error: {err:#}");
             ExitCode::FAILURE
@@ -65,6 +73,8 @@ fn init_logging(verbose: u8) {
     tracing_subscriber::fmt()
         .with_max_level(level)
         .with_writer(std::io::stderr)
+        // Colours only for a person at a terminal, not in a scheduler's log or mail.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_target(false)
         .without_time()
         .init();

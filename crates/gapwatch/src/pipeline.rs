@@ -4,12 +4,13 @@
 use anyhow::{Context, Result};
 use gapwatch_fetch::decode_text;
 use gapwatch_ingest::{
-    ADAPTER_VERSION, ExtractOptions, IngestError, SourceConfig, Structure, compare_row_counts,
-    extract_with,
+    ADAPTER_VERSION, ExtractOptions, Extraction, IngestError, SourceConfig, extract_with,
 };
 use gapwatch_model::Date;
 use gapwatch_store::{NewSnapshot, SourceInfo, Store};
 use serde::Serialize;
+
+use crate::attention;
 
 /// What importing one copy of a source did.
 #[derive(Debug, Clone, Serialize)]
@@ -24,8 +25,10 @@ pub struct ImportOutcome {
     pub claims_extracted: usize,
     pub claims_inserted: u64,
     pub warnings: Vec<String>,
-    /// True when the extraction looks wrong (empty, or far fewer rows than last time): the
-    /// snapshot is kept, earlier claims stand, and a person should look.
+    /// True when the extraction looks wrong (empty, far fewer rows than the last good
+    /// snapshot, or no scores for a benchmark it gave scores for), now or, for bytes already
+    /// stored, when they were first stored: the snapshot is kept, earlier claims stand, and a
+    /// person should look.
     pub needs_attention: bool,
 }
 
@@ -69,36 +72,44 @@ pub fn import_bytes(
     source: &SourceConfig,
     incoming: &Incoming<'_>,
 ) -> Result<ImportOutcome> {
+    let extraction = extract_incoming(source, incoming)?;
+    record_extraction(store, source, incoming, &extraction)
+}
+
+/// What the source's adapter extracts from the bytes, decoded by the WHATWG rules; nothing is
+/// stored. [`record_extraction`] stores it.
+pub fn extract_incoming(source: &SourceConfig, incoming: &Incoming<'_>) -> Result<Extraction> {
+    let (text, _encoding) = decode_text(incoming.bytes, incoming.content_type);
+    let options = ExtractOptions {
+        file_name: file_name_of(incoming.origin),
+    };
+    extract_with(source, text.as_bytes(), &options).with_context(|| {
+        format!(
+            "source {}: cannot extract from {}",
+            source.id, incoming.origin
+        )
+    })
+}
+
+/// Records the bytes and what [`extract_incoming`] found in them, as [`import_bytes`] does.
+pub fn record_extraction(
+    store: &mut Store,
+    source: &SourceConfig,
+    incoming: &Incoming<'_>,
+    extraction: &Extraction,
+) -> Result<ImportOutcome> {
     let Incoming {
         bytes,
         observed_on,
         origin,
         ..
     } = *incoming;
-    let (text, _encoding) = decode_text(bytes, incoming.content_type);
-    let options = ExtractOptions {
-        file_name: file_name_of(origin),
-    };
-    let extraction = extract_with(source, text.as_bytes(), &options)
-        .with_context(|| format!("source {}: cannot extract from {origin}", source.id))?;
     store.upsert_source(&source_info(source))?;
-    let previous_rows = store
-        .runs(Some(&source.id))?
-        .iter()
-        .rev()
-        .find(|r| r.rows > 0)
-        .map(|r| r.rows as usize);
+    let runs = store.runs(Some(&source.id))?;
     let rows = extraction.rows.len();
+    let judgement = attention::judge(store, source, extraction, &runs)?;
     let mut warnings: Vec<String> = extraction.warnings.iter().map(|w| w.to_string()).collect();
-    let mut needs_attention = false;
-    // The adapter already warns about an empty table; the run only needs flagging.
-    if matches!(extraction.structure, Structure::Empty { .. }) {
-        needs_attention = true;
-    }
-    if let Some(w) = compare_row_counts(previous_rows, rows) {
-        warnings.push(format!("{w}; earlier claims stand"));
-        needs_attention = true;
-    }
+    warnings.extend(judgement.warnings.iter().cloned());
     let outcome = store.record_snapshot(&NewSnapshot {
         source_id: &source.id,
         bytes,
@@ -113,6 +124,29 @@ pub fn import_bytes(
         warnings: &warnings,
         adapter: ADAPTER_VERSION,
     })?;
+    let needs_attention = if outcome.new_snapshot {
+        judgement.suspect
+    } else {
+        // Bytes already stored: that snapshot's own judgement stands, so a page that stays
+        // broken keeps needing attention and one back to a good copy no longer does.
+        warnings.retain(|w| !w.ends_with(attention::SUSPECT_SUFFIX));
+        match runs
+            .iter()
+            .rev()
+            .find(|r| r.snapshot_id == outcome.snapshot_id)
+        {
+            Some(run) if attention::is_suspect(run) => {
+                warnings.extend(
+                    attention::suspect_warnings(run)
+                        .into_iter()
+                        .map(|w| format!("still as when first stored: {w}")),
+                );
+                true
+            }
+            Some(_) => false,
+            None => judgement.suspect,
+        }
+    };
     Ok(ImportOutcome {
         source: source.id.clone(),
         observed_on,

@@ -215,7 +215,15 @@ fn source_health(store: &Store, since: Option<Date>, as_of: Date) -> Result<Vec<
             .started_at
             .get(..10)
             .and_then(|d| d.parse::<Date>().ok());
-        if entry.outcome == gapwatch_store::FetchOutcomeKind::Failed && day.is_some_and(in_window) {
+        // A fetch cut short by a signal says nothing about the source.
+        let interrupted = entry
+            .message
+            .as_deref()
+            .is_some_and(|m| m.starts_with(crate::ingest::INTERRUPTED));
+        if entry.outcome == gapwatch_store::FetchOutcomeKind::Failed
+            && !interrupted
+            && day.is_some_and(in_window)
+        {
             *failing.entry(entry.source_id).or_default() += 1;
         }
     }

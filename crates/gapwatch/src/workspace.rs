@@ -27,6 +27,10 @@ registry = "registry.toml"
 
 # Stories to publish; the first is the default for commands taking --story.
 stories = ["stories/open-vs-closed.toml"]
+
+# The public address of the site `gapwatch export --site` writes: the feed's ids and links
+# start with it. Until it is set, export uses a placeholder and warns.
+# base_url = "https://example.org/gapwatch"
 "#;
 
 const EMPTY_REGISTRY: &str = r#"# Your additions to gapwatch's built-in registry (`gapwatch registry list` shows it).
@@ -72,6 +76,8 @@ struct Settings {
     #[serde(default)]
     registry: Option<PathBuf>,
     stories: Vec<PathBuf>,
+    #[serde(default)]
+    base_url: Option<String>,
 }
 
 /// Everything a command needs to know about the user's setup.
@@ -81,6 +87,8 @@ pub struct Workspace {
     pub sources: SourcesFile,
     pub registry: Registry,
     pub stories: Vec<Story>,
+    /// The exported site's public address (`base_url` in gapwatch.toml), when set.
+    pub base_url: Option<String>,
 }
 
 impl Workspace {
@@ -143,6 +151,7 @@ impl Workspace {
                 sources,
                 registry,
                 stories,
+                base_url: settings.base_url.filter(|url| !url.trim().is_empty()),
             }
         } else {
             Self::builtin(dir.join("gapwatch.sqlite"))?
@@ -172,6 +181,7 @@ impl Workspace {
             sources,
             registry,
             stories: vec![Story::from_toml_str(DEFAULT_STORY, "built-in story")?],
+            base_url: None,
         })
     }
 
@@ -182,9 +192,9 @@ impl Workspace {
                 .stories
                 .first()
                 .context("the workspace defines no story"),
-            Some(id) => self.stories.iter().find(|s| s.id == id).with_context(|| {
+            Some(id) => self.stories.iter().find(|s| s.id == id).ok_or_else(|| {
                 let known: Vec<&str> = self.stories.iter().map(|s| s.id.as_str()).collect();
-                format!("no story {id:?}; known: {}", known.join(", "))
+                crate::usage::unknown_id("story", id, &known).into()
             }),
         }
     }
@@ -206,11 +216,12 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
             .map(|p| p.display().to_string())
             .collect();
         if !existing.is_empty() {
-            bail!(
+            return Err(crate::usage::UsageError(format!(
                 "{} already exist{}; pass --force to overwrite",
                 existing.join(", "),
                 if existing.len() == 1 { "s" } else { "" }
-            );
+            ))
+            .into());
         }
     }
     let mut written = Vec::new();

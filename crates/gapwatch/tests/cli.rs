@@ -218,11 +218,29 @@ fn an_emptied_table_needs_attention_keeps_earlier_claims_and_is_reported_to_oper
         .unwrap()
         .stdout;
 
-    // The same board, now with its header only: the page changed structure.
+    // The same board, now with its header only: the page changed structure. An import
+    // that extracts nothing is refused unless forced.
     let text = std::fs::read_to_string(&file).unwrap();
     let header_only = dir.path().join("empty.csv");
     std::fs::write(&header_only, format!("{}\n", text.lines().next().unwrap())).unwrap();
-    let second = import(&header_only, "2024-10-22");
+    // An import that gives no rows is refused unless forced.
+    let refused = import(&header_only, "2024-10-22");
+    assert_eq!(refused.status.code(), Some(2));
+    let second = gapwatch(dir.path())
+        .args([
+            "--db",
+            "g.sqlite",
+            "import",
+            "--json",
+            "--force",
+            "--source",
+            "bfcl",
+            "--file",
+        ])
+        .arg(&header_only)
+        .args(["--observed-at", "2024-10-22"])
+        .output()
+        .unwrap();
     assert_eq!(second.status.code(), Some(3), "needs attention");
     let outcome: serde_json::Value = serde_json::from_slice(&second.stdout).unwrap();
     assert_eq!(outcome["needs_attention"], true);

@@ -265,28 +265,48 @@ fn the_same_bytes_again_and_a_304_add_nothing() {
     assert_eq!(store.snapshots(None).unwrap(), snapshots);
     assert_eq!(store.runs(None).unwrap(), runs);
     let log = store.fetch_log(None).unwrap();
-    let outcomes: Vec<_> = log
-        .iter()
-        .map(|e| (e.source_id.as_str(), e.outcome))
-        .collect();
+    // Each run's rows are in the order its fetches finished.
+    let run_of = |rows: &[gapwatch_store::FetchLogEntry]| {
+        let mut outcomes: Vec<_> = rows
+            .iter()
+            .map(|e| (e.source_id.clone(), e.outcome, e.snapshot_id))
+            .collect();
+        outcomes.sort_by(|a, b| a.0.cmp(&b.0));
+        outcomes
+    };
+    assert_eq!(log.len(), 4);
+    // The log names the snapshot each fetch stored or matched.
+    let snapshot_of = |id: &str| snapshots.iter().find(|s| s.source_id == id).unwrap().id;
     assert_eq!(
-        outcomes,
+        run_of(&log[..2]),
         [
-            ("bfcl", FetchOutcomeKind::Stored),
-            ("mmmu", FetchOutcomeKind::Stored),
-            ("bfcl", FetchOutcomeKind::Unchanged),
-            ("mmmu", FetchOutcomeKind::NotModified),
+            (
+                "bfcl".to_owned(),
+                FetchOutcomeKind::Stored,
+                Some(snapshot_of("bfcl"))
+            ),
+            (
+                "mmmu".to_owned(),
+                FetchOutcomeKind::Stored,
+                Some(snapshot_of("mmmu"))
+            ),
         ]
     );
-    // The log names the snapshot each fetch stored or matched.
-    let bfcl_snapshot = snapshots.iter().find(|s| s.source_id == "bfcl").unwrap().id;
-    assert_eq!(log[0].snapshot_id, Some(bfcl_snapshot));
-    assert_eq!(log[2].snapshot_id, Some(bfcl_snapshot));
-    assert_eq!(log[3].snapshot_id, None);
+    assert_eq!(
+        run_of(&log[2..]),
+        [
+            (
+                "bfcl".to_owned(),
+                FetchOutcomeKind::Unchanged,
+                Some(snapshot_of("bfcl"))
+            ),
+            ("mmmu".to_owned(), FetchOutcomeKind::NotModified, None),
+        ]
+    );
 }
 
 #[test]
-fn a_running_watch_holds_the_database_and_stops_cleanly_on_sigterm() {
+fn a_running_watch_holds_the_database_and_stops_on_sigterm_between_runs_with_143() {
     let server = Server::start(1);
     server.route(
         "/data_overall.csv",
@@ -350,9 +370,10 @@ fn a_running_watch_holds_the_database_and_stops_cleanly_on_sigterm() {
         },
     );
     let status = status.unwrap();
-    assert!(
-        matches!(status.code(), Some(0 | 3)),
-        "watch should exit with its last run's status, not be killed: {status:?}"
+    assert_eq!(
+        status.code(),
+        Some(143),
+        "stopped between runs by SIGTERM, watch exits 128 + 15: {status:?}"
     );
     assert!(
         !ws.lock_file().exists(),
@@ -460,4 +481,189 @@ fn every_attempt_of_a_run_is_in_the_fetch_log_in_order() {
     let row = this_run.iter().find(|r| r.source_id == "changes").unwrap();
     assert_eq!(row.snapshot_id, Some(changed));
     assert!(row.claims_inserted.unwrap() > 0);
+}
+
+#[test]
+fn a_lost_score_column_or_a_table_that_stays_shrunk_needs_attention_until_a_good_snapshot_arrives()
+{
+    let server = Server::start(2);
+    let sources = [
+        source_entry("bfcl", "bfcl", &server.url(0, "/data_overall.csv")),
+        source_entry(
+            "aider-polyglot",
+            "aider-polyglot",
+            &server.url(1, "/polyglot.yml"),
+        ),
+    ]
+    .concat();
+    let ws = TestWorkspace::new(&sources);
+    let csv = String::from_utf8(fixture("bfcl", "2025-12-16.csv")).unwrap();
+    let yaml = String::from_utf8(fixture("aider-polyglot", "2025-10-04.yml")).unwrap();
+    // The first `n` entries of the YAML list (the first starts the file).
+    let entries = |n: usize| -> String {
+        assert!(yaml.starts_with("- dirname"));
+        let later: Vec<usize> = yaml.match_indices("\n- dirname").map(|(i, _)| i).collect();
+        yaml[..later[n - 1] + 1].to_owned()
+    };
+    let good = |server: &Server| {
+        server.route(
+            "/data_overall.csv",
+            Route::ok(csv.clone().into_bytes(), "text/csv"),
+        );
+        server.route(
+            "/polyglot.yml",
+            Route::ok(yaml.clone().into_bytes(), "application/yaml").etag("\"full\""),
+        );
+    };
+    let ingest = |day: &str, code: i32| {
+        runs_by_source(
+            &run(
+                ws.gapwatch(day)
+                    .args(["ingest", "--json", "--host-interval", "0"]),
+                code,
+            )
+            .stdout,
+        )
+    };
+    let warnings = |r: &Value| r["warnings"].to_string();
+
+    good(&server);
+    let first = ingest("2026-02-10", 0);
+    assert_eq!(first["bfcl"]["outcome"], "stored");
+    assert_eq!(first["aider-polyglot"]["outcome"], "stored");
+
+    // The score column is renamed; the list keeps one entry of 27.
+    let renamed = csv.replacen("Overall Acc", "Overall Accuracy", 1);
+    server.route(
+        "/data_overall.csv",
+        Route::ok(renamed.clone().into_bytes(), "text/csv"),
+    );
+    server.route(
+        "/polyglot.yml",
+        Route::ok(entries(1).into_bytes(), "application/yaml").etag("\"one\""),
+    );
+    let second = ingest("2026-02-11", 3);
+    assert_eq!(second["bfcl"]["outcome"], "attention");
+    assert_eq!(second["bfcl"]["rows"], 16, "the rows are still there");
+    assert!(
+        warnings(&second["bfcl"])
+            .contains("no bfcl scores where the last good snapshot, observed 2026-02-10, gave 16"),
+        "{}",
+        second["bfcl"]
+    );
+    assert_eq!(second["aider-polyglot"]["outcome"], "attention");
+
+    // The same pages again: identical bytes, and a 304. Still broken, still attention.
+    let third = ingest("2026-02-12", 3);
+    assert_eq!(third["bfcl"]["outcome"], "attention", "{}", third["bfcl"]);
+    assert!(
+        warnings(&third["bfcl"]).contains("still as when first stored: no bfcl scores"),
+        "{}",
+        third["bfcl"]
+    );
+    assert_eq!(third["aider-polyglot"]["http_status"], 304);
+    assert_eq!(third["aider-polyglot"]["outcome"], "attention");
+    assert!(
+        warnings(&third["aider-polyglot"]).contains("1 rows where the last good snapshot had 27"),
+        "{}",
+        third["aider-polyglot"]
+    );
+
+    // New bytes, as broken: the baseline is the last good snapshot, not the last one.
+    server.route(
+        "/data_overall.csv",
+        Route::ok(
+            renamed.replacen("77.47%", "77.48%", 1).into_bytes(),
+            "text/csv",
+        ),
+    );
+    server.route(
+        "/polyglot.yml",
+        Route::ok(entries(2).into_bytes(), "application/yaml").etag("\"two\""),
+    );
+    let fourth = ingest("2026-02-13", 3);
+    assert_eq!(fourth["bfcl"]["outcome"], "attention");
+    assert!(
+        warnings(&fourth["bfcl"]).contains("observed 2026-02-10, gave 16"),
+        "{}",
+        fourth["bfcl"]
+    );
+    assert_eq!(fourth["aider-polyglot"]["outcome"], "attention");
+    assert!(
+        warnings(&fourth["aider-polyglot"]).contains("2 rows where the last good snapshot had 27"),
+        "{}",
+        fourth["aider-polyglot"]
+    );
+
+    // Good pages again: all clear.
+    good(&server);
+    let fifth = ingest("2026-02-14", 0);
+    assert_eq!(fifth["bfcl"]["outcome"], "unchanged");
+    assert_eq!(fifth["aider-polyglot"]["outcome"], "unchanged");
+    assert!(
+        fifth
+            .values()
+            .all(|r| r["warnings"] == serde_json::json!([]))
+    );
+    // And it stays clear.
+    let sixth = ingest("2026-02-15", 0);
+    assert!(
+        sixth.values().all(|r| r["outcome"] == "unchanged"),
+        "{sixth:?}"
+    );
+}
+
+#[test]
+fn progress_is_one_line_per_source_and_verbose_runs_log_retries_and_waits() {
+    let server = Server::start(1);
+    // Two sources on one host: the second waits its turn. The first fails once: retried.
+    let sources = [
+        source_entry("bfcl", "bfcl", &server.url(0, "/flaky.csv")),
+        source_entry("mmmu", "mmmu", &server.url(0, "/leaderboard_data.json")),
+    ]
+    .concat();
+    let ws = TestWorkspace::new(&sources);
+    server.route("/flaky.csv", Route::status(500));
+    server.route(
+        "/leaderboard_data.json",
+        Route::fixture("mmmu", "2026-07-03.json"),
+    );
+    let out = run(
+        ws.gapwatch("2026-01-10").args([
+            "-v",
+            "ingest",
+            "--attempts",
+            "2",
+            "--host-interval",
+            "250ms",
+            "--per-host",
+            "1",
+        ]),
+        3,
+    );
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("bfcl: attempt 1 failed (")
+            && stderr.contains("the server answered 500 internal server error")
+            && stderr.contains("retrying after"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("waiting 0.") && stderr.contains("for a turn at 127.0.0.1:"),
+        "{stderr}"
+    );
+    let progress: Vec<&str> = stderr.lines().filter(|l| l.starts_with('[')).collect();
+    assert_eq!(progress.len(), 2, "{stderr}");
+    assert!(
+        progress
+            .iter()
+            .any(|l| l.contains("] mmmu: stored (200), ")),
+        "{stderr}"
+    );
+    assert!(
+        progress
+            .iter()
+            .any(|l| l.contains("] bfcl: failed (500), ") && l.contains("gave up after 2 attempts")),
+        "{stderr}"
+    );
 }
