@@ -51,9 +51,9 @@ pub fn analysis_at(
 /// Computes the story's state as of `as_of` and publishes the next version when it differs
 /// materially from the last one (or when forced).
 ///
-/// The previous version's state is computed again from the store as of its date, with the
-/// current rules and registry: "What's new" then reports what the evidence changed, never a
-/// change of rules or a registry correction.
+/// The previous version's state is the one it stored; a state in a shape this release does
+/// not read (stored before a change of the analysis) is computed again as of its date, so
+/// that "What's new" reports what the evidence changed rather than a change of rules.
 pub fn publish(
     store: &mut Store,
     registry: &Registry,
@@ -76,9 +76,10 @@ pub fn publish(
     }
     let claims = store.claim_set(Some(as_of))?;
     let analysis = analysis_at(&claims, registry, story, as_of, options);
-    let previous = versions
-        .last()
-        .map(|v| analysis_at(&claims, registry, story, v.as_of, options));
+    let previous = match versions.last() {
+        Some(v) => Some(stored_or_recomputed(store, registry, story, options, v, &claims)?),
+        None => None,
+    };
     let found = changes(previous.as_ref(), &analysis, &story.materiality);
     let source_ids: BTreeSet<String> = claims
         .rows()
@@ -265,8 +266,9 @@ pub fn write_versions(store: &Store, story_id: &str, dir: &Path) -> Result<Vec<P
     Ok(written)
 }
 
-/// The analysis of a published version's date under the current rules: what the evidence
-/// said as of that version.
+/// What a published version said: its stored state. A state stored by an earlier release of
+/// gapwatch, in a shape this one does not read, is computed again from the evidence as of
+/// the version's date, under the current rules.
 pub fn version_analysis(
     store: &Store,
     registry: &Registry,
@@ -280,7 +282,26 @@ pub fn version_analysis(
         .find(|v| v.version == version)
         .with_context(|| format!("story {} has no v{version}", story.id))?;
     let claims = store.claim_set(Some(v.as_of))?;
-    Ok(analysis_at(&claims, registry, story, v.as_of, options))
+    stored_or_recomputed(store, registry, story, options, &v, &claims)
+}
+
+/// A version's stored analysis, or, when it is in an older shape, the analysis of the same
+/// claims as of its date. Evidence that arrived after the version (a backfilled history, a
+/// late import dated earlier) is not in the stored state: it is news for the next version.
+fn stored_or_recomputed(
+    store: &Store,
+    registry: &Registry,
+    story: &Story,
+    options: &AnalysisOptions,
+    v: &gapwatch_store::VersionRecord,
+    claims: &ClaimSet,
+) -> Result<Analysis> {
+    if let Some(json) = store.state_json(&story.id, v.version)?
+        && let Ok(state) = serde_json::from_str::<VersionState>(&json)
+    {
+        return Ok(state.analysis);
+    }
+    Ok(analysis_at(claims, registry, story, v.as_of, options))
 }
 
 /// Parses `v3` or `3`.

@@ -96,8 +96,8 @@ fn a_diff_backwards_names_the_benchmarks_the_earlier_version_lacks() {
         .as_array()
         .unwrap()
         .iter()
-        .filter(|c| c["kind"] == "new-benchmark-data")
-        .map(|c| c["benchmark"].as_str().unwrap())
+        .filter(|c| c["kind"] == "new-row")
+        .map(|c| c["row"]["benchmark"].as_str().unwrap())
         .collect();
     assert!(
         new.contains(&"bfcl") && new.contains(&"aider-polyglot"),
@@ -119,7 +119,7 @@ fn a_diff_backwards_names_the_benchmarks_the_earlier_version_lacks() {
         .map(|l| {
             (
                 l["kind"].as_str().unwrap(),
-                l["benchmark"].as_str().unwrap(),
+                l["row"]["benchmark"].as_str().unwrap(),
             )
         })
         .collect();
