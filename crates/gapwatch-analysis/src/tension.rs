@@ -272,9 +272,28 @@ fn access_tensions(ctx: &Ctx<'_>, claims: &ClaimSet, bests: &Bests) -> Vec<Tensi
 /// introduction: they count from their first observation instead.
 fn date_tensions(ctx: &Ctx<'_>, bests: &Bests) -> Vec<Tension> {
     let mut infos = HashMap::new();
-    ctx.prepared
-        .impossible
-        .iter()
+    // One tension per result and date: a source repeating a bad date in every snapshot, or
+    // under two metrics of one row, says it once, with its lowest claim id.
+    let mut sorted: Vec<&crate::prepare::ImpossibleDate> = ctx.prepared.impossible.iter().collect();
+    let key = |d: &crate::prepare::ImpossibleDate| {
+        let c = &ctx.prepared.claims[d.claim];
+        (
+            c.lane,
+            c.subject,
+            d.reported,
+            ctx.prepared.set.str(c.rec.source),
+        )
+    };
+    sorted.sort_by(|a, b| {
+        key(a).cmp(&key(b)).then(
+            ctx.prepared.claims[a.claim]
+                .id
+                .cmp(&ctx.prepared.claims[b.claim].id),
+        )
+    });
+    sorted.dedup_by(|a, b| key(a) == key(b));
+    sorted
+        .into_iter()
         .filter_map(|d| {
             let c = &ctx.prepared.claims[d.claim];
             let row = ctx.prepared.lanes[c.lane].row;

@@ -65,12 +65,19 @@ pub fn gap(g: &Gap, unit: Unit) -> String {
     )
 }
 
-/// Months with one decimal: `4.1 months`, `1 month`, `under 0.1 months`.
+/// Months with one decimal: `4.1 months`, `1 month`; under a month, days: `12 days`.
 pub fn months(m: f64) -> String {
     let a = m.abs();
+    if a < 0.95 {
+        let days = (a * 30.436_875).round() as i64;
+        return match days {
+            0 => "under a day".to_owned(),
+            1 => "1 day".to_owned(),
+            n => format!("{n} days"),
+        };
+    }
     let s = format!("{a:.1}");
     match s.as_str() {
-        "0.0" => "under 0.1 months".to_owned(),
         "1.0" => "1 month".to_owned(),
         _ => format!("{s} months"),
     }
@@ -431,6 +438,8 @@ mod tests {
         assert_eq!(gap(&g, Unit::Percent), "10.7 points (17.7%)");
         assert_eq!(months(4.14), "4.1 months");
         assert_eq!(months(1.02), "1 month");
+        assert_eq!(months(0.03), "1 day");
+        assert_eq!(months(0.5), "15 days");
         assert_eq!(value_apart_from(86.24, 86.2, Unit::Percent), "86.24%");
         assert_eq!(count(1, "source", "sources"), "1 source");
         assert_eq!(count(1200, "claim", "claims"), "1,200 claims");

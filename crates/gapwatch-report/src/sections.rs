@@ -16,11 +16,13 @@ use crate::prose::{self, Labels};
 /// At most this many bullets in What's new.
 const NEWS: usize = 5;
 /// At most this many turning points in the main timeline.
-const TURNING_POINTS: usize = 12;
+const TURNING_POINTS: usize = 10;
 /// The main timeline looks back this many days, unless that leaves too few turning points.
 const TURNING_POINT_WINDOW_DAYS: i64 = 730;
+/// At most this many open questions.
+const OPEN_QUESTIONS: usize = 5;
 /// At most this many tensions in the main story.
-const TENSIONS: usize = 6;
+const TENSIONS: usize = 4;
 
 /// A sentence under construction: text and citations.
 #[derive(Debug, Default)]
@@ -974,6 +976,7 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
         line.extend(tension_line(t, labels, input, citer));
         items.push(line);
     }
+    items.truncate(OPEN_QUESTIONS);
     let blocks = if items.is_empty() {
         vec![paragraph(vec![text(
             "None stands out: every comparable row has fresh evidence of one kind on both sides.",
@@ -1129,7 +1132,7 @@ fn parity_map(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -
         rows.push(parity_cells(r, labels, citer));
     }
     let mut blocks = vec![paragraph(vec![text(format!(
-        "Headline comparisons (one attempt, no subtitles, the board's default view). Parity: within {}. Lag: how much earlier the {} frontier reached today's best {} score. Evidence: who ran the tests, and each result's month (~ when the source gives none). Dormant: neither side measured for six months; stale: one side not measured while the other moved; mixed: a lab's figure against an independent run.",
+        "Parity: within {}. Lag: how much earlier the {} frontier reached the best {} score. Evidence: who ran the tests, and each side's month (~: the source gives none). Dormant: no result for a year; stale: one side unmeasured for six months.",
         input.story.parity.describe(),
         labels.incumbent,
         labels.challenger
@@ -1371,6 +1374,15 @@ fn event_line(e: &TimelineEvent, labels: &Labels, margin: &str, citer: &mut Cite
             prose::entry(i),
             prose::entry(c)
         ),
+        (TimelineKind::ParityReached, _, Some(i), Some(c))
+            if e.gap.is_some_and(|g| g.points == 0.0) =>
+        {
+            format!(
+                "{} draws level with {} on {name}",
+                prose::entry(c),
+                prose::entry(i)
+            )
+        }
         (TimelineKind::ParityReached, _, Some(i), Some(c)) => format!(
             "{} comes within {margin} of {} on {name}{}",
             prose::entry(c),
@@ -1591,7 +1603,7 @@ fn tensions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> 
 // --------------------------------------------------------------------------------- Sources
 
 /// At most this many snapshots are listed per source in Sources; all are in Evidence.
-const SNAPSHOTS_LISTED: usize = 3;
+const SNAPSHOTS_LISTED: usize = 1;
 
 pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Section {
     let mut items = Vec::new();

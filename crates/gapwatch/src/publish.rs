@@ -77,7 +77,9 @@ pub fn publish(
     let claims = store.claim_set(Some(as_of))?;
     let analysis = analysis_at(&claims, registry, story, as_of, options);
     let previous = match versions.last() {
-        Some(v) => Some(stored_or_recomputed(store, registry, story, options, v, &claims)?),
+        Some(v) => Some(stored_or_recomputed(
+            store, registry, story, options, v, &claims,
+        )?),
         None => None,
     };
     let found = changes(previous.as_ref(), &analysis, &story.materiality);

@@ -228,14 +228,7 @@ fn an_emptied_table_needs_attention_keeps_earlier_claims_and_is_reported_to_oper
     assert_eq!(refused.status.code(), Some(2));
     let second = gapwatch(dir.path())
         .args([
-            "--db",
-            "g.sqlite",
-            "import",
-            "--json",
-            "--force",
-            "--source",
-            "bfcl",
-            "--file",
+            "--db", "g.sqlite", "import", "--json", "--force", "--source", "bfcl", "--file",
         ])
         .arg(&header_only)
         .args(["--observed-at", "2024-10-22"])
