@@ -482,17 +482,26 @@ fn models_unresolved(ws: &Workspace, json: bool) -> Result<ExitCode> {
     let mut found: BTreeMap<String, Unresolved> = BTreeMap::new();
     for record in store.claims(None)? {
         for name in &record.claim.subject.models {
-            if let Resolution::Unresolved { suggestions } = ws.registry.resolve_model_name(name) {
+            if let Resolution::Unresolved = ws.registry.resolve_model_name(name) {
                 let entry = found.entry(name.clone()).or_insert_with(|| Unresolved {
                     name: name.clone(),
                     claims: 0,
                     sources: BTreeSet::new(),
-                    suggestions: suggestions.iter().map(|s| (*s).to_owned()).collect(),
+                    suggestions: Vec::new(),
                 });
                 entry.claims += 1;
                 entry.sources.insert(record.source_id.clone());
             }
         }
+    }
+    // Ranked once per name, and only here, where they are printed.
+    for entry in found.values_mut() {
+        entry.suggestions = ws
+            .registry
+            .suggest_models(&entry.name)
+            .into_iter()
+            .map(str::to_owned)
+            .collect();
     }
     let mut rows: Vec<Unresolved> = found.into_values().collect();
     rows.sort_by(|a, b| b.claims.cmp(&a.claims).then(a.name.cmp(&b.name)));
