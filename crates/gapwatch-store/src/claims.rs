@@ -534,12 +534,15 @@ struct ReadRun {
     last: i64,
 }
 
-/// The runs selected, by run id, and the ranges of claim ids to scan, in order.
-fn selected_runs(
-    conn: &Connection,
-    db: &str,
-    sel: &Selection,
-) -> Result<(FastMap<i64, ReadRun>, Vec<(i64, i64)>, usize), StoreError> {
+/// The runs selected, by run id; the ranges of claim ids to scan, in order; and how many
+/// claims the runs recorded.
+struct Selected {
+    runs: FastMap<i64, ReadRun>,
+    ranges: Vec<(i64, i64)>,
+    total: usize,
+}
+
+fn selected_runs(conn: &Connection, db: &str, sel: &Selection) -> Result<Selected, StoreError> {
     let action = "read extraction runs";
     let mut stmt = conn
         .prepare_cached(
@@ -612,7 +615,11 @@ fn selected_runs(
             _ => merged.push((first, last)),
         }
     }
-    Ok((runs, merged, total))
+    Ok(Selected {
+        runs,
+        ranges: merged,
+        total,
+    })
 }
 
 /// The interned tables, read whole: they are small beside the claims.
@@ -700,7 +707,11 @@ const CLAIM_COLUMNS: &str = "id, run_id, subject_id, benchmark_id, variant_id, m
 
 /// Reads the selected claims in id order into a [`ClaimSet`].
 pub(crate) fn read(conn: &Connection, db: &str, sel: &Selection) -> Result<ClaimSet, StoreError> {
-    let (runs, ranges, total) = selected_runs(conn, db, sel)?;
+    let Selected {
+        runs,
+        ranges,
+        total,
+    } = selected_runs(conn, db, sel)?;
     let mut set = ClaimSet::with_capacity(total);
     if ranges.is_empty() {
         return Ok(set);

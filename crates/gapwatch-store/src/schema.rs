@@ -1450,7 +1450,10 @@ mod tests {
             (records, bytes)
         }
 
-        fn bits(records: &[ClaimRecord]) -> Vec<(i64, Option<(u64, Option<u64>)>)> {
+        /// A score's value and uncertainty as bits.
+        type Bits = Option<(u64, Option<u64>)>;
+
+        fn bits(records: &[ClaimRecord]) -> Vec<(i64, Bits)> {
             records
                 .iter()
                 .map(|r| {

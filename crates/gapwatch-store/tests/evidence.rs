@@ -919,7 +919,8 @@ fn ids_continue_across_snapshots_and_runs_and_runs_record_their_claims() {
     assert_eq!(claims, [second[0].clone(), first[0].clone(), new]);
     assert_eq!(store.claim_count().unwrap(), 5);
     let conn = Connection::open(&path).unwrap();
-    let runs: Vec<(i64, i64, i64, Option<i64>, Option<i64>)> = conn
+    type RunRow = (i64, i64, i64, Option<i64>, Option<i64>);
+    let runs: Vec<RunRow> = conn
         .prepare(
             "SELECT id, claims, stored_claims, first_claim_id, last_claim_id
              FROM extraction_runs ORDER BY id",
@@ -941,7 +942,8 @@ fn ids_continue_across_snapshots_and_runs_and_runs_record_their_claims() {
     );
     // claims_v reads the same claims as text, with their provenance; `current` says which
     // count.
-    let rows: Vec<(i64, String, String, f64, String, i64, bool)> = conn
+    type ViewRow = (i64, String, String, f64, String, i64, bool);
+    let rows: Vec<ViewRow> = conn
         .prepare(
             "SELECT claim_id, subject, benchmark, value, unit, run_id, current FROM claims_v
              ORDER BY claim_id",

@@ -14,7 +14,8 @@ use serde::Serialize;
 
 use crate::EXIT_ATTENTION;
 use crate::cli::{
-    Cli, Command, IngestArgs, ModelsCommand, QueryArgs, SourcesCommand, StoryCommand,
+    ClaimCommand, Cli, Command, IngestArgs, ModelsCommand, QueryArgs, SnapshotCommand,
+    SourcesCommand, StoryCommand,
 };
 use crate::ingest::{IngestPlan, SourceRun, ingest_once, now_rfc3339, summary_table};
 use crate::lock::RunLock;
@@ -69,6 +70,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 config,
                 &Incoming::file(&bytes, observed_at, &origin),
             )?;
+            crate::evidence::sync_registry(&mut store, &ws.registry);
             if json {
                 outln!("{}", serde_json::to_string_pretty(&outcome)?);
             } else {
@@ -95,6 +97,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 observed_on: today,
             };
             let runs = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop.flag)?;
+            crate::evidence::sync_registry(&mut store, &ws.registry);
             report_runs(&runs, args.json)
         }
         Command::Watch {
@@ -143,6 +146,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let story = ws.story(story.as_deref())?;
             let mut store = Store::open(&ws.database)?;
+            crate::evidence::sync_registry(&mut store, &ws.registry);
             let as_of = as_of.unwrap_or(today);
             let outcome = publish(&mut store, &ws.registry, story, as_of, today, force)?;
             match outcome.version {
@@ -243,6 +247,58 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let files = crate::site::export(&store, &story.id, &story.title, &site, &base_url)?;
             outln!("wrote {} files into {}", files.len(), site.display());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Check { json } => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let store = crate::evidence::open_existing(&ws.database)?;
+            crate::evidence::check(&store, json)
+        }
+        Command::Reextract { sources, json } => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let mut store = crate::evidence::open_existing(&ws.database)?;
+            crate::evidence::reextract(&ws, &mut store, &sources, json)
+        }
+        Command::Claim(ClaimCommand::Show { id, json }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let store = crate::evidence::open_existing(&ws.database)?;
+            crate::evidence::claim_show(&ws, &store, id, json)
+        }
+        Command::Snapshot(SnapshotCommand::Show {
+            sha,
+            row,
+            source,
+            raw,
+            json,
+        }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let store = crate::evidence::open_existing(&ws.database)?;
+            let sha = sha.to_ascii_lowercase();
+            crate::evidence::snapshot_show(
+                &store,
+                &sha,
+                source.as_deref(),
+                row.as_deref(),
+                raw,
+                json,
+            )
+        }
+        Command::Snapshot(SnapshotCommand::Retract {
+            sha,
+            reason,
+            source,
+            json,
+        }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let mut store = crate::evidence::open_existing(&ws.database)?;
+            let sha = sha.to_ascii_lowercase();
+            crate::evidence::snapshot_retract(
+                &mut store,
+                &sha,
+                source.as_deref(),
+                &reason,
+                today,
+                json,
+            )
         }
         Command::Story(StoryCommand::Show {
             number,
@@ -539,7 +595,8 @@ fn query(
 ) -> Result<ExitCode> {
     let ws = Workspace::load(dir, db)?;
     let story = ws.story(q.story.as_deref())?;
-    let store = open_existing(&ws.database)?;
+    let mut store = open_existing(&ws.database)?;
+    crate::evidence::sync_registry(&mut store, &ws.registry);
     let as_of = q.as_of.unwrap_or(today);
     let claims = store.claim_set(Some(as_of))?;
     let analysis = analyze(

@@ -21,6 +21,7 @@ macro_rules! out {
 mod cli;
 mod commands;
 mod demo;
+mod evidence;
 mod ingest;
 mod lock;
 mod pipeline;
