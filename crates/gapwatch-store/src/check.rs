@@ -33,7 +33,8 @@ impl CheckReport {
 impl Store {
     /// Verifies the whole database and reports what is damaged, without changing anything:
     /// `PRAGMA integrity_check` and `PRAGMA foreign_key_check`; every extraction run holds the
-    /// claims it recorded (how many, and which ids); every claim reads back; every blob
+    /// claims it recorded (how many, and which ids); every claim reads back, with the strings,
+    /// subject and settings it refers to; the claims cache agrees with the claims; every blob
     /// decompresses to bytes of its recorded size and sha256.
     ///
     /// An error is returned only when the check itself cannot run (the file cannot be read
@@ -71,11 +72,15 @@ impl Store {
             ));
         }
         self.check_runs(&mut report)?;
+        report
+            .problems
+            .extend(crate::cache::verify(&self.conn, db)?);
         match claims::read(
             &self.conn,
             db,
             &Selection {
                 every_run: true,
+                rows_only: true,
                 ..Selection::default()
             },
         ) {
@@ -87,6 +92,21 @@ impl Store {
         }
         self.check_blobs(&mut report)?;
         Ok(report)
+    }
+
+    /// Rewrites the derived claims cache from the claims table, in one transaction; returns
+    /// how many runs have an entry. For a cache [`Store::check`] found stale: the claims are
+    /// the truth, the cache only a faster way to read them.
+    pub fn rebuild_claims_cache(&mut self) -> Result<u64, StoreError> {
+        let db = &self.db;
+        let action = "rebuild the claims cache";
+        let tx = self
+            .conn
+            .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+            .map_err(sql(db, action))?;
+        let runs = crate::cache::rebuild(&tx, db)?;
+        tx.commit().map_err(sql(db, action))?;
+        Ok(runs)
     }
 
     /// Counts each run's claims and compares with what the run recorded.

@@ -223,14 +223,20 @@ impl Interner {
         Ok(id)
     }
 
-    /// A claim's columns, interning what is new.
+    /// A claim's columns, interning what is new. `previous` is the claim before it with its
+    /// columns, if any: a leaderboard lists a subject's results one after another, and
+    /// comparing with the previous subject is cheaper than hashing it.
     pub(crate) fn columns(
         &mut self,
         conn: &Connection,
         db: &str,
         claim: &Claim,
+        previous: Option<(&Claim, &Columns)>,
     ) -> Result<Columns, StoreError> {
-        let subject = self.subject(conn, db, &claim.subject)?;
+        let subject = match previous {
+            Some((p, columns)) if p.subject == claim.subject => columns.subject,
+            _ => self.subject(conn, db, &claim.subject)?,
+        };
         let fact = match &claim.fact {
             Fact::Score(s) => FactColumns::Score {
                 benchmark: self.string(conn, db, &s.benchmark)?,
@@ -278,11 +284,18 @@ pub(crate) struct Columns {
     fact: FactColumns,
 }
 
-/// Writes one claim row with its id.
+/// The statement that writes a claim row; see [`write_row`].
+pub(crate) const INSERT_CLAIM: &str = "INSERT INTO claims (id, run_id, subject_id, benchmark_id,
+    variant_id, metric_id, settings_id, value, unit, uncertainty, access, license_id,
+    reported_on, evaluator, locator)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)";
+
+/// Writes one claim row, with its id or (`None`) the next, with `insert` prepared from
+/// [`INSERT_CLAIM`].
 pub(crate) fn write_row(
-    conn: &Connection,
+    insert: &mut rusqlite::Statement<'_>,
     db: &str,
-    id: i64,
+    id: Option<i64>,
     run_id: i64,
     columns: &Columns,
     claim: &Claim,
@@ -320,14 +333,8 @@ pub(crate) fn write_row(
                 license,
             ),
         };
-    conn.prepare_cached(
-        "INSERT INTO claims (id, run_id, subject_id, benchmark_id, variant_id, metric_id,
-            settings_id, value, unit, uncertainty, access, license_id, reported_on, evaluator,
-            locator)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
-    )
-    .and_then(|mut st| {
-        st.execute(params![
+    insert
+        .execute(params![
             id,
             run_id,
             columns.subject,
@@ -344,8 +351,7 @@ pub(crate) fn write_row(
             evaluator_code(claim.evaluator),
             claim.locator,
         ])
-    })
-    .map_err(sql(db, "insert a claim"))?;
+        .map_err(sql(db, "insert a claim"))?;
     Ok(())
 }
 
@@ -391,11 +397,13 @@ pub(crate) fn record_run(
     let mut seen: FastMap<(Columns, &str), ()> = FastMap::default();
     seen.reserve(claims.len());
     let mut kept: Vec<(Columns, &Claim)> = Vec::with_capacity(claims.len());
+    let mut previous: Option<(&Claim, Columns)> = None;
     for claim in claims {
-        let columns = interner.columns(conn, db, claim)?;
+        let columns = interner.columns(conn, db, claim, previous.as_ref().map(|(c, k)| (*c, k)))?;
         if seen.insert((columns, &claim.locator), ()).is_none() {
             kept.push((columns, claim));
         }
+        previous = Some((claim, columns));
     }
     if run.skip_if_unchanged {
         let current = snapshot_claims(conn, db, run.snapshot_id, None)?;
@@ -447,8 +455,27 @@ pub(crate) fn record_run(
     })
     .map_err(sql(db, "record an extraction run"))?;
     let run_id = conn.last_insert_rowid();
+    let mut insert = conn
+        .prepare_cached(INSERT_CLAIM)
+        .map_err(sql(db, "insert claims"))?;
+    let mut cache = crate::cache::Encoder::with_capacity(kept.len());
     for (i, (columns, claim)) in kept.iter().enumerate() {
-        write_row(conn, db, first + i as i64, run_id, columns, claim)?;
+        // The id is left to SQLite, which appends after the largest: the ids counted above,
+        // which the run recorded, and cheaper than a row placed by an id given.
+        write_row(&mut insert, db, None, run_id, columns, claim)?;
+        cache.push(&RawClaim::new(first + i as i64, run_id, columns, claim));
+        if i + 1 == kept.len() && conn.last_insert_rowid() != first + i as i64 {
+            return Err(corrupt(
+                db,
+                format!(
+                    "extraction run {run_id}: its claims were numbered from {first}, but the last is {}",
+                    conn.last_insert_rowid()
+                ),
+            ));
+        }
+    }
+    if stored > 0 {
+        crate::cache::write(conn, db, run_id, (first, first + stored - 1), cache)?;
     }
     Ok(RunOutcome {
         run_id,
@@ -521,6 +548,8 @@ pub(crate) struct Selection {
     pub(crate) every_run: bool,
     /// Leave out retracted snapshots, as analysis does.
     pub(crate) without_retracted: bool,
+    /// Read the claims table, not the cache.
+    pub(crate) rows_only: bool,
 }
 
 /// A run whose claims are read, with its snapshot.
@@ -532,6 +561,8 @@ struct ReadRun {
     observed_on: Date,
     first: i64,
     last: i64,
+    /// How many claims the run recorded.
+    stored: i64,
 }
 
 /// The runs selected, by run id; the ranges of claim ids to scan, in order; and how many
@@ -602,6 +633,7 @@ fn selected_runs(conn: &Connection, db: &str, sel: &Selection) -> Result<Selecte
                 )?,
                 first,
                 last,
+                stored,
             },
         );
         ranges.push((first, last));
@@ -701,11 +733,143 @@ fn index(id: i64) -> usize {
     usize::try_from(id).unwrap_or(usize::MAX)
 }
 
+/// A claim as its row holds it: ids, codes and numbers, and its locator.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct RawClaim<'a> {
+    pub(crate) id: i64,
+    pub(crate) run_id: i64,
+    pub(crate) subject: i64,
+    pub(crate) benchmark: Option<i64>,
+    pub(crate) variant: Option<i64>,
+    pub(crate) metric: Option<i64>,
+    pub(crate) settings: Option<i64>,
+    pub(crate) value: Option<f64>,
+    pub(crate) unit: Option<i64>,
+    pub(crate) uncertainty: Option<f64>,
+    pub(crate) access: Option<i64>,
+    pub(crate) license: Option<i64>,
+    /// Days since 1970-01-01.
+    pub(crate) reported_on: Option<i64>,
+    pub(crate) evaluator: i64,
+    pub(crate) locator: &'a str,
+}
+
+impl<'a> RawClaim<'a> {
+    /// A row selected with [`CLAIM_COLUMNS`].
+    fn from_row(row: &'a Row<'_>, db: &str) -> Result<RawClaim<'a>, StoreError> {
+        let id = int(row, 0, db)?;
+        let locator = match row.get_ref(14).map_err(sql(db, "read claims"))? {
+            ValueRef::Text(t) => std::str::from_utf8(t)
+                .map_err(|_| corrupt(db, format!("claim {id}: its locator is not UTF-8")))?,
+            _ => return Err(corrupt(db, format!("claim {id}: its locator is not text"))),
+        };
+        Ok(RawClaim {
+            id,
+            run_id: int(row, 1, db)?,
+            subject: int(row, 2, db)?,
+            benchmark: opt_int(row, 3, db)?,
+            variant: opt_int(row, 4, db)?,
+            metric: opt_int(row, 5, db)?,
+            settings: opt_int(row, 6, db)?,
+            value: opt_real(row, 7, db)?,
+            unit: opt_int(row, 8, db)?,
+            uncertainty: opt_real(row, 9, db)?,
+            access: opt_int(row, 10, db)?,
+            license: opt_int(row, 11, db)?,
+            reported_on: opt_int(row, 12, db)?,
+            evaluator: int(row, 13, db)?,
+            locator,
+        })
+    }
+
+    /// The row [`write_row`] writes for a claim with these columns.
+    pub(crate) fn new(id: i64, run_id: i64, columns: &Columns, claim: &'a Claim) -> Self {
+        let mut raw = RawClaim {
+            id,
+            run_id,
+            subject: columns.subject,
+            benchmark: None,
+            variant: None,
+            metric: None,
+            settings: None,
+            value: None,
+            unit: None,
+            uncertainty: None,
+            access: None,
+            license: None,
+            reported_on: claim.reported_on.map(Date::days_since_epoch),
+            evaluator: evaluator_code(claim.evaluator),
+            locator: &claim.locator,
+        };
+        match columns.fact {
+            FactColumns::Score {
+                benchmark,
+                variant,
+                metric,
+                settings,
+                value,
+                unit,
+                uncertainty,
+            } => {
+                raw.benchmark = Some(benchmark);
+                raw.variant = Some(variant);
+                raw.metric = Some(metric);
+                raw.settings = Some(settings);
+                raw.value = Some(f64::from_bits(value));
+                raw.unit = Some(unit);
+                raw.uncertainty = uncertainty.map(f64::from_bits);
+            }
+            FactColumns::Access { access, license } => {
+                raw.access = Some(access);
+                raw.license = license;
+            }
+        }
+        raw
+    }
+
+    /// Whether two read the same, numbers to the bit.
+    pub(crate) fn same(&self, other: &RawClaim<'_>) -> bool {
+        let bits = |v: Option<f64>| v.map(f64::to_bits);
+        (
+            self.id,
+            self.run_id,
+            self.subject,
+            self.benchmark,
+            self.variant,
+            self.metric,
+            self.settings,
+            self.unit,
+            self.access,
+            self.license,
+            self.reported_on,
+            self.evaluator,
+        ) == (
+            other.id,
+            other.run_id,
+            other.subject,
+            other.benchmark,
+            other.variant,
+            other.metric,
+            other.settings,
+            other.unit,
+            other.access,
+            other.license,
+            other.reported_on,
+            other.evaluator,
+        ) && bits(self.value) == bits(other.value)
+            && bits(self.uncertainty) == bits(other.uncertainty)
+            && self.locator == other.locator
+    }
+}
+
 /// The columns read for each claim, in this order.
-const CLAIM_COLUMNS: &str = "id, run_id, subject_id, benchmark_id, variant_id, metric_id,
+pub(crate) const CLAIM_COLUMNS: &str =
+    "id, run_id, subject_id, benchmark_id, variant_id, metric_id,
     settings_id, value, unit, uncertainty, access, license_id, reported_on, evaluator, locator";
 
-/// Reads the selected claims in id order into a [`ClaimSet`].
+/// Reads the selected claims in id order into a [`ClaimSet`]: from the derived cache of each
+/// run where its entry agrees with what the run recorded (`cache.rs`), from the claims table
+/// otherwise.
 pub(crate) fn read(conn: &Connection, db: &str, sel: &Selection) -> Result<ClaimSet, StoreError> {
     let Selected {
         runs,
@@ -725,33 +889,104 @@ pub(crate) fn read(conn: &Connection, db: &str, sel: &Selection) -> Result<Claim
         settings: vec![None; tables.settings.len()],
         runs: FastMap::default(),
     };
+    // The runs of each range, in id order. Runs of schema 4 and before may interleave their
+    // ids; such a range is read from the claims table whole.
+    let mut by_first: Vec<(i64, i64)> = runs.iter().map(|(&id, r)| (r.first, id)).collect();
+    by_first.sort_unstable();
+    let mut next = 0;
+    for (first, last) in ranges {
+        let start = next;
+        while next < by_first.len() && by_first[next].0 <= last {
+            next += 1;
+        }
+        let in_range = &by_first[start..next];
+        let apart = in_range
+            .windows(2)
+            .all(|w| runs[&w[0].1].last < runs[&w[1].1].first);
+        if !apart || sel.rows_only {
+            read_rows(conn, db, &runs, (first, last), None, &mut reader)?;
+            continue;
+        }
+        for &(_, run_id) in in_range {
+            let run = &runs[&run_id];
+            let cached =
+                crate::cache::read(conn, db, run_id, (run.first, run.last, run.stored), |raw| {
+                    reader.push(&raw, run, db)
+                })?;
+            if !cached {
+                read_rows(
+                    conn,
+                    db,
+                    &runs,
+                    (run.first, run.last),
+                    Some(run_id),
+                    &mut reader,
+                )?;
+            }
+        }
+    }
+    Ok(set)
+}
+
+/// Reads claims with ids in `range` from the claims table: those of `only` when given, else
+/// of any selected run.
+fn read_rows(
+    conn: &Connection,
+    db: &str,
+    runs: &FastMap<i64, ReadRun>,
+    (first, last): (i64, i64),
+    only: Option<i64>,
+    reader: &mut SetBuilder<'_>,
+) -> Result<(), StoreError> {
     let action = "read claims";
     let mut stmt = conn
         .prepare_cached(&format!(
             "SELECT {CLAIM_COLUMNS} FROM claims WHERE id BETWEEN ?1 AND ?2 ORDER BY id"
         ))
         .map_err(sql(db, action))?;
-    for (first, last) in ranges {
-        let mut rows = stmt.query([first, last]).map_err(sql(db, action))?;
-        while let Some(row) = rows.next().map_err(sql(db, action))? {
-            let run_id = int(row, 1, db)?;
-            let Some(run) = runs.get(&run_id) else {
-                continue;
-            };
-            let id = int(row, 0, db)?;
-            if id < run.first || id > run.last {
-                return Err(corrupt(
-                    db,
-                    format!(
-                        "claim {id} is not among the claims {}..={} its run {run_id} recorded",
-                        run.first, run.last
-                    ),
-                ));
-            }
-            reader.push(row, run_id, run, db)?;
+    let mut rows = stmt.query([first, last]).map_err(sql(db, action))?;
+    while let Some(row) = rows.next().map_err(sql(db, action))? {
+        let raw = RawClaim::from_row(row, db)?;
+        if only.is_some_and(|r| r != raw.run_id) {
+            continue;
         }
+        let Some(run) = runs.get(&raw.run_id) else {
+            continue;
+        };
+        if raw.id < run.first || raw.id > run.last {
+            return Err(corrupt(
+                db,
+                format!(
+                    "claim {} is not among the claims {}..={} its run {} recorded",
+                    raw.id, run.first, run.last, raw.run_id
+                ),
+            ));
+        }
+        reader.push(&raw, run, db)?;
     }
-    Ok(set)
+    Ok(())
+}
+
+/// Every claim row of a run, in id order, for `each`.
+pub(crate) fn run_rows(
+    conn: &Connection,
+    db: &str,
+    run_id: i64,
+    (first, last): (i64, i64),
+    mut each: impl FnMut(RawClaim<'_>) -> Result<(), StoreError>,
+) -> Result<(), StoreError> {
+    let action = "read claims";
+    let mut stmt = conn
+        .prepare_cached(&format!(
+            "SELECT {CLAIM_COLUMNS} FROM claims WHERE id BETWEEN ?1 AND ?2 AND run_id = ?3
+             ORDER BY id"
+        ))
+        .map_err(sql(db, action))?;
+    let mut rows = stmt.query([first, last, run_id]).map_err(sql(db, action))?;
+    while let Some(row) = rows.next().map_err(sql(db, action))? {
+        each(RawClaim::from_row(row, db)?)?;
+    }
+    Ok(())
 }
 
 /// Turns claim rows into rows of a [`ClaimSet`], interning each table entry on first use.
@@ -787,28 +1022,21 @@ impl SetBuilder<'_> {
         Ok(s)
     }
 
-    fn push(
-        &mut self,
-        row: &Row<'_>,
-        run_id: i64,
-        run: &ReadRun,
-        db: &str,
-    ) -> Result<(), StoreError> {
-        let id = int(row, 0, db)?;
+    fn push(&mut self, raw: &RawClaim<'_>, run: &ReadRun, db: &str) -> Result<(), StoreError> {
+        let id = raw.id;
         let bad = |what: String| corrupt(db, format!("claim {id}: {what}"));
-        let (source, snapshot_sha256) = match self.runs.get(&run_id) {
+        let (source, snapshot_sha256) = match self.runs.get(&raw.run_id) {
             Some(&pair) => pair,
             None => {
                 let pair = (
                     self.set.intern_str(&run.source),
                     self.set.intern_str(&run.sha256),
                 );
-                self.runs.insert(run_id, pair);
+                self.runs.insert(raw.run_id, pair);
                 pair
             }
         };
-        let subject_id = int(row, 2, db)?;
-        let si = index(subject_id);
+        let si = index(raw.subject);
         let subject = match self.subjects.get(si) {
             Some(Some(s)) => *s,
             _ => {
@@ -817,15 +1045,18 @@ impl SetBuilder<'_> {
                     .subjects
                     .get(si)
                     .and_then(Option::as_ref)
-                    .ok_or_else(|| bad(format!("refers to missing claim subject {subject_id}")))?;
+                    .ok_or_else(|| {
+                        bad(format!("refers to missing claim subject {}", raw.subject))
+                    })?;
                 let s = self.set.intern_subject(subject);
                 self.subjects[si] = Some(s);
                 s
             }
         };
-        let fact = match opt_int(row, 3, db)? {
+        let fact = match raw.benchmark {
             Some(benchmark) => {
-                let settings_id = opt_int(row, 6, db)?
+                let settings_id = raw
+                    .settings
                     .ok_or_else(|| bad("a score without settings".to_owned()))?;
                 let ti = index(settings_id);
                 let settings = match self.settings.get(ti) {
@@ -844,54 +1075,51 @@ impl SetBuilder<'_> {
                         s
                     }
                 };
-                let variant = opt_int(row, 4, db)?
+                let variant = raw
+                    .variant
                     .ok_or_else(|| bad("a score without a variant".to_owned()))?;
-                let metric = opt_int(row, 5, db)?
+                let metric = raw
+                    .metric
                     .ok_or_else(|| bad("a score without a metric".to_owned()))?;
-                let unit = opt_int(row, 8, db)?.and_then(unit_from);
                 FactRow::Score {
                     benchmark: self.string(benchmark, id, db)?,
                     variant: self.string(variant, id, db)?,
                     metric: self.string(metric, id, db)?,
                     settings,
-                    value: opt_real(row, 7, db)?
+                    value: raw
+                        .value
                         .ok_or_else(|| bad("a score without a value".to_owned()))?,
-                    unit: unit.ok_or_else(|| bad("a score without a known unit".to_owned()))?,
-                    uncertainty: opt_real(row, 9, db)?,
+                    unit: raw
+                        .unit
+                        .and_then(unit_from)
+                        .ok_or_else(|| bad("a score without a known unit".to_owned()))?,
+                    uncertainty: raw.uncertainty,
                 }
             }
             None => FactRow::Access {
-                access: opt_int(row, 10, db)?
+                access: raw
+                    .access
                     .and_then(access_from)
                     .ok_or_else(|| bad("neither a score nor a known access".to_owned()))?,
-                license: opt_int(row, 11, db)?
-                    .map(|l| self.string(l, id, db))
-                    .transpose()?,
+                license: raw.license.map(|l| self.string(l, id, db)).transpose()?,
             },
         };
-        let reported_on = opt_int(row, 12, db)?.map(Date::from_days_since_epoch);
-        let evaluator = evaluator_from(int(row, 13, db)?)
-            .ok_or_else(|| bad("an unknown evaluator".to_owned()))?;
-        let locator = match row.get_ref(14).map_err(sql(db, "read claims"))? {
-            ValueRef::Text(t) => {
-                std::str::from_utf8(t).map_err(|_| bad("a locator that is not UTF-8".into()))?
-            }
-            _ => return Err(bad("a locator that is not text".to_owned())),
-        };
+        let evaluator =
+            evaluator_from(raw.evaluator).ok_or_else(|| bad("an unknown evaluator".to_owned()))?;
         let claim_row = ClaimRow {
             id,
             snapshot_id: run.snapshot_id,
-            run_id,
+            run_id: raw.run_id,
             source,
             snapshot_sha256,
             observed_on: run.observed_on,
-            reported_on,
+            reported_on: raw.reported_on.map(Date::from_days_since_epoch),
             subject,
             evaluator,
             fact,
         };
         self.set
-            .push_row(claim_row, locator)
+            .push_row(claim_row, raw.locator)
             .map_err(|e| bad(e.to_string()))
     }
 }

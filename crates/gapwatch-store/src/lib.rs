@@ -102,6 +102,7 @@
 //! compact [`gapwatch_model::ClaimSet`].
 
 mod blob;
+mod cache;
 mod check;
 mod claims;
 mod error;

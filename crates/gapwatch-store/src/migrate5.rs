@@ -11,7 +11,7 @@ use rusqlite::{Connection, params};
 
 use crate::StoreError;
 use crate::blob;
-use crate::claims::{Interner, write_row};
+use crate::claims::{INSERT_CLAIM, Interner, write_row};
 use crate::error::{corrupt, sql};
 use crate::legacy;
 
@@ -24,7 +24,9 @@ pub(crate) fn run(conn: &Connection, db: &str) -> Result<(), StoreError> {
     if table_exists(conn, db, "schema3_claims")? {
         convert_schema3_rows(conn, db, &mut interner, &mut runs)?;
     }
-    record_runs(conn, db, &runs)
+    record_runs(conn, db, &runs)?;
+    crate::cache::rebuild(conn, db)?;
+    Ok(())
 }
 
 /// Per run: how many claims it holds and its smallest and largest claim id.
@@ -148,8 +150,11 @@ fn insert(
     claim: &Claim,
 ) -> Result<(), StoreError> {
     crate::claims::validate(claim).map_err(|m| failed(db, format!("claim {id}: {m}")))?;
-    let columns = interner.columns(conn, db, claim)?;
-    write_row(conn, db, id, run_id, &columns, claim)?;
+    let columns = interner.columns(conn, db, claim, None)?;
+    let mut statement = conn
+        .prepare_cached(INSERT_CLAIM)
+        .map_err(sql(db, "insert a claim"))?;
+    write_row(&mut statement, db, Some(id), run_id, &columns, claim)?;
     runs.add(run_id, id);
     Ok(())
 }

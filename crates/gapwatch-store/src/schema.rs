@@ -368,20 +368,22 @@ CREATE TABLE claim_settings (
 -- access claim has an access and maybe a license. Codes: unit 0 percent, 1 elo, 2 score;
 -- access 0 open-weights, 1 closed, 2 limited, 3 unknown; evaluator 0 third-party,
 -- 1 self-reported, 2 unknown, 3 competitor-reported. reported_on counts days from 1970-01-01.
--- Read them as text through claims_v.
+-- The ids of interned rows are not declared as foreign keys (checking seven of them cost a
+-- third of an insert); `gapwatch check` reads every claim and reports one that refers to a
+-- missing row. Read claims as text through claims_v.
 CREATE TABLE claims (
     id           INTEGER PRIMARY KEY,
     run_id       INTEGER NOT NULL REFERENCES extraction_runs (id),
-    subject_id   INTEGER NOT NULL REFERENCES claim_subjects (id),
-    benchmark_id INTEGER REFERENCES claim_strings (id),
-    variant_id   INTEGER REFERENCES claim_strings (id),
-    metric_id    INTEGER REFERENCES claim_strings (id),
-    settings_id  INTEGER REFERENCES claim_settings (id),
+    subject_id   INTEGER NOT NULL,
+    benchmark_id INTEGER,
+    variant_id   INTEGER,
+    metric_id    INTEGER,
+    settings_id  INTEGER,
     value        REAL,
     unit         INTEGER CHECK (unit BETWEEN 0 AND 2),
     uncertainty  REAL CHECK (uncertainty >= 0),
     access       INTEGER CHECK (access BETWEEN 0 AND 3),
-    license_id   INTEGER REFERENCES claim_strings (id),
+    license_id   INTEGER,
     reported_on  INTEGER,
     evaluator    INTEGER NOT NULL CHECK (evaluator BETWEEN 0 AND 3),
     locator      TEXT NOT NULL,
@@ -391,6 +393,18 @@ CREATE TABLE claims (
         OR benchmark_id IS NULL AND variant_id IS NULL AND metric_id IS NULL
             AND settings_id IS NULL AND value IS NULL AND unit IS NULL
             AND uncertainty IS NULL AND access IS NOT NULL)
+) STRICT;
+
+-- A derived copy of each run's claims packed for fast loading (cache.rs): written with the
+-- rows, used for a run only when it covers what the run recorded, compared with the rows by
+-- `gapwatch check` and rebuilt from them by `gapwatch check --rebuild-cache`. Not evidence:
+-- it may be deleted.
+CREATE TABLE claims_cache (
+    run_id         INTEGER PRIMARY KEY REFERENCES extraction_runs (id),
+    first_claim_id INTEGER NOT NULL,
+    last_claim_id  INTEGER NOT NULL,
+    claims         INTEGER NOT NULL,
+    body           BLOB NOT NULL
 ) STRICT;
 
 -- What each run stored: `stored_claims` claims with ids from `first_claim_id` to

@@ -143,7 +143,23 @@ impl Store {
         &mut self,
         snap: &NewSnapshot<'_>,
     ) -> Result<SnapshotOutcome, StoreError> {
-        let result = self.write_snapshot(snap);
+        let mut outcomes = self.record_snapshots(std::slice::from_ref(snap))?;
+        outcomes.pop().ok_or_else(|| {
+            corrupt(
+                &self.db,
+                "recording one snapshot gave no outcome".to_owned(),
+            )
+        })
+    }
+
+    /// Stores several snapshots, each as [`Store::record_snapshot`] would, all in one
+    /// transaction: all of them or none. For bulk imports, where a commit per snapshot would
+    /// cost more than the snapshot. Outcomes are in the order given.
+    pub fn record_snapshots(
+        &mut self,
+        snaps: &[NewSnapshot<'_>],
+    ) -> Result<Vec<SnapshotOutcome>, StoreError> {
+        let result = self.write_snapshots(snaps);
         if result.is_err() {
             // Strings it interned may have been rolled back.
             self.interner = Interner::default();
@@ -151,75 +167,25 @@ impl Store {
         result
     }
 
-    fn write_snapshot(&mut self, snap: &NewSnapshot<'_>) -> Result<SnapshotOutcome, StoreError> {
+    fn write_snapshots(
+        &mut self,
+        snaps: &[NewSnapshot<'_>],
+    ) -> Result<Vec<SnapshotOutcome>, StoreError> {
         let db = &self.db;
-        let action = format!("record a snapshot of source {:?}", snap.source_id);
-        let sha256 = blob::sha256_hex(snap.bytes);
+        let action = match snaps {
+            [one] => format!("record a snapshot of source {:?}", one.source_id),
+            _ => format!("record {} snapshots", snaps.len()),
+        };
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql(db, &action))?;
-        let known = tx
-            .prepare_cached("SELECT 1 FROM sources WHERE id = ?1")
-            .and_then(|mut s| s.exists([snap.source_id]))
-            .map_err(sql(db, &action))?;
-        if !known {
-            return Err(StoreError::UnknownSource {
-                db: db.clone(),
-                source_id: snap.source_id.to_owned(),
-            });
+        let mut outcomes = Vec::with_capacity(snaps.len());
+        for snap in snaps {
+            outcomes.push(write_snapshot(&tx, db, &mut self.interner, snap)?);
         }
-        let existing: Option<i64> = tx
-            .prepare_cached("SELECT id FROM snapshots WHERE source_id = ?1 AND sha256 = ?2")
-            .and_then(|mut s| {
-                s.query_row(params![snap.source_id, sha256], |r| r.get(0))
-                    .optional()
-            })
-            .map_err(sql(db, &action))?;
-        if let Some(snapshot_id) = existing {
-            return Ok(SnapshotOutcome {
-                snapshot_id,
-                sha256,
-                new_snapshot: false,
-                claims_inserted: 0,
-            });
-        }
-        blob::put(&tx, db, &sha256, snap.bytes)?;
-        tx.prepare_cached(
-            "INSERT INTO snapshots (source_id, sha256, observed_on, fetched_at, origin,
-                http_status, etag, last_modified)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                snap.source_id,
-                sha256,
-                snap.observed_on.to_string(),
-                snap.fetched_at,
-                snap.origin,
-                snap.http_status,
-                snap.etag,
-                snap.last_modified,
-            ])
-        })
-        .map_err(sql(db, &action))?;
-        let snapshot_id = tx.last_insert_rowid();
-        let run = NewRun {
-            source_id: snap.source_id,
-            snapshot_id,
-            rows: snap.rows,
-            warnings: snap.warnings,
-            adapter: snap.adapter,
-            skip_if_unchanged: false,
-        };
-        let outcome = claims::record_run(&tx, db, &mut self.interner, &run, snap.claims)?;
         tx.commit().map_err(sql(db, &action))?;
-        Ok(SnapshotOutcome {
-            snapshot_id,
-            sha256,
-            new_snapshot: true,
-            claims_inserted: outcome.stored,
-        })
+        Ok(outcomes)
     }
 
     /// Records a new extraction over a stored snapshot, as when an adapter or a source's
@@ -481,6 +447,77 @@ impl Store {
         }
         Ok(out)
     }
+}
+
+/// Writes one snapshot with its run and claims inside the caller's transaction.
+fn write_snapshot(
+    tx: &Connection,
+    db: &str,
+    interner: &mut Interner,
+    snap: &NewSnapshot<'_>,
+) -> Result<SnapshotOutcome, StoreError> {
+    let action = format!("record a snapshot of source {:?}", snap.source_id);
+    let sha256 = blob::sha256_hex(snap.bytes);
+    let known = tx
+        .prepare_cached("SELECT 1 FROM sources WHERE id = ?1")
+        .and_then(|mut s| s.exists([snap.source_id]))
+        .map_err(sql(db, &action))?;
+    if !known {
+        return Err(StoreError::UnknownSource {
+            db: db.to_owned(),
+            source_id: snap.source_id.to_owned(),
+        });
+    }
+    let existing: Option<i64> = tx
+        .prepare_cached("SELECT id FROM snapshots WHERE source_id = ?1 AND sha256 = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![snap.source_id, sha256], |r| r.get(0))
+                .optional()
+        })
+        .map_err(sql(db, &action))?;
+    if let Some(snapshot_id) = existing {
+        return Ok(SnapshotOutcome {
+            snapshot_id,
+            sha256,
+            new_snapshot: false,
+            claims_inserted: 0,
+        });
+    }
+    blob::put(tx, db, &sha256, snap.bytes)?;
+    tx.prepare_cached(
+        "INSERT INTO snapshots (source_id, sha256, observed_on, fetched_at, origin,
+            http_status, etag, last_modified)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
+    )
+    .and_then(|mut s| {
+        s.execute(params![
+            snap.source_id,
+            sha256,
+            snap.observed_on.to_string(),
+            snap.fetched_at,
+            snap.origin,
+            snap.http_status,
+            snap.etag,
+            snap.last_modified,
+        ])
+    })
+    .map_err(sql(db, &action))?;
+    let snapshot_id = tx.last_insert_rowid();
+    let run = NewRun {
+        source_id: snap.source_id,
+        snapshot_id,
+        rows: snap.rows,
+        warnings: snap.warnings,
+        adapter: snap.adapter,
+        skip_if_unchanged: false,
+    };
+    let outcome = claims::record_run(tx, db, interner, &run, snap.claims)?;
+    Ok(SnapshotOutcome {
+        snapshot_id,
+        sha256,
+        new_snapshot: true,
+        claims_inserted: outcome.stored,
+    })
 }
 
 /// Parses a stored date, reporting damage against `owner` (e.g. `snapshot 3`).

@@ -1103,7 +1103,10 @@ fn check_finds_a_missing_claim_row() {
     let report = Store::open(&path).unwrap().check().unwrap();
     assert_eq!(
         report.problems,
-        ["extraction run 1: recorded 2 claims (ids 1 to 2); the claims table holds 1 (ids 1 to 1)"]
+        [
+            "extraction run 1: recorded 2 claims (ids 1 to 2); the claims table holds 1 (ids 1 to 1)",
+            "claims cache of run 1 disagrees with the claims table"
+        ]
     );
 }
 
@@ -1133,22 +1136,123 @@ fn check_finds_a_damaged_blob_and_a_damaged_claim() {
         .unwrap_err();
     conn.execute("UPDATE claims SET subject_id = 99 WHERE id = 3", [])
         .unwrap();
-    let store = Store::open(&path).unwrap();
+    let mut store = Store::open(&path).unwrap();
     let report = store.check().unwrap();
     assert_eq!(report.problems.len(), 3, "{report:?}");
-    assert!(
-        report.problems[0].starts_with("claims: row 3 refers to a missing row of claim_subjects"),
-        "{report:?}"
+    assert_eq!(
+        report.problems[0],
+        "claims cache of run 2 disagrees with the claims table at claim 3"
     );
     assert!(
-        report.problems[1].contains("claim 3: refers to missing claim subject 99"),
+        report.problems[1].ends_with("claim 3: refers to missing claim subject 99"),
         "{report:?}"
     );
     assert!(
         report.problems[2].starts_with(&format!("blob {sha}")),
         "{report:?}"
     );
+    // The cache rebuilt from the rows agrees with them; the damage itself remains.
+    assert_eq!(store.rebuild_claims_cache().unwrap(), 2);
+    let after = store.check().unwrap();
+    assert_eq!(after.problems.len(), 2, "{after:?}");
+    assert!(store.claims(None).is_err());
     // Reading the damaged bytes fails the same way; the other snapshot still reads.
     assert!(store.snapshot_bytes(2).is_err());
     assert!(store.snapshot_bytes(1).is_ok());
+}
+
+#[test]
+fn snapshots_recorded_together_are_stored_all_or_none() {
+    let mut store = store_with(&["a", "b"]);
+    let good = [score("m", "mmlu", 1.0)];
+    let bad = [score("n", "mmlu", f64::NAN)];
+    let err = store
+        .record_snapshots(&[
+            snapshot("a", b"a1", "2025-01-01", &good),
+            snapshot("b", b"b1", "2025-01-02", &bad),
+        ])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidClaim { .. }), "{err:?}");
+    assert!(store.snapshots(None).unwrap().is_empty());
+    assert_eq!(store.claim_count().unwrap(), 0);
+    let outcomes = store
+        .record_snapshots(&[
+            snapshot("a", b"a1", "2025-01-01", &good),
+            snapshot("b", b"b1", "2025-01-02", &good),
+            snapshot("a", b"a1", "2025-01-03", &good),
+        ])
+        .unwrap();
+    let new: Vec<(bool, u64)> = outcomes
+        .iter()
+        .map(|o| (o.new_snapshot, o.claims_inserted))
+        .collect();
+    assert_eq!(new, [(true, 1), (true, 1), (false, 0)]);
+    assert_eq!(outcomes[2].snapshot_id, outcomes[0].snapshot_id);
+    assert_eq!(store.claims(None).unwrap().len(), 2);
+}
+
+#[test]
+fn the_claims_cache_stays_derived() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = file_store(dir.path());
+    let mut settings = Settings::new();
+    settings.insert("mode".into(), "FC".into());
+    let varied = [
+        Claim {
+            subject: Subject::system("A + B", "A", ["b", "c"]),
+            fact: Fact::Score(Score {
+                benchmark: "swe-bench".into(),
+                variant: "verified".into(),
+                metric: "resolved".into(),
+                settings,
+                value: f64::MAX,
+                unit: Unit::Elo,
+                uncertainty: Some(1e-300),
+            }),
+            reported_on: Some(date("1969-12-31")),
+            evaluator: Evaluator::Competitor,
+            locator: "ünï 🚀".into(),
+        },
+        Claim {
+            fact: Fact::Access {
+                access: Access::Limited,
+                license: Some(String::new()),
+            },
+            ..score("x", "mmlu", 0.0)
+        },
+        score("y", "mmlu", -12.25),
+    ];
+    store
+        .record_snapshot(&snapshot("board", b"v2", "2025-02-01", &varied))
+        .unwrap();
+    let before = store.claims(None).unwrap();
+    assert_eq!(before.len(), 5);
+    let back: Vec<Claim> = before[2..].iter().map(|r| r.claim.clone()).collect();
+    assert_eq!(back, varied);
+    let conn = Connection::open(&path).unwrap();
+    let cached: i64 = conn
+        .query_row("SELECT count(*) FROM claims_cache", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cached, 2);
+    // Without the cache, or with an entry that is not what its run recorded, or damaged, the
+    // same claims are read from the claims table.
+    for damage in [
+        "DELETE FROM claims_cache WHERE run_id = 2",
+        "UPDATE claims_cache SET claims = 2 WHERE run_id = 2",
+        "UPDATE claims_cache SET body = x'01ff' WHERE run_id = 2",
+    ] {
+        store.rebuild_claims_cache().unwrap();
+        conn.execute_batch(damage).unwrap();
+        assert_eq!(store.claims(None).unwrap(), before, "{damage}");
+        let report = store.check().unwrap();
+        let cache_problems = report
+            .problems
+            .iter()
+            .filter(|p| p.starts_with("claims cache of run 2"))
+            .count();
+        let expected = usize::from(!damage.starts_with("DELETE"));
+        assert_eq!(cache_problems, expected, "{damage}: {report:?}");
+    }
+    store.rebuild_claims_cache().unwrap();
+    assert!(store.check().unwrap().is_ok());
 }

@@ -142,8 +142,13 @@ pub enum Command {
     /// references, every extraction run's claims (as many as it recorded), every claim
     /// readable, every stored snapshot's and rendering's bytes against their sha256.
     ///
-    /// Changes nothing. Exits 1 when something is damaged.
+    /// Changes nothing unless asked to rebuild the claims cache. Exits 1 when something is
+    /// damaged.
     Check {
+        /// First rewrite the claims cache (a derived copy of the claims, for fast loading)
+        /// from the claims table, as when the check found it stale.
+        #[arg(long)]
+        rebuild_cache: bool,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,

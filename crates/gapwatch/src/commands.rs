@@ -248,9 +248,20 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             outln!("wrote {} files into {}", files.len(), site.display());
             Ok(ExitCode::SUCCESS)
         }
-        Command::Check { json } => {
+        Command::Check {
+            rebuild_cache,
+            json,
+        } => {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
-            let store = crate::evidence::open_existing(&ws.database)?;
+            let mut store = crate::evidence::open_existing(&ws.database)?;
+            if rebuild_cache {
+                let runs = store.rebuild_claims_cache()?;
+                if !json {
+                    outln!(
+                        "rebuilt the claims cache of {runs} extraction runs from the claims table"
+                    );
+                }
+            }
             crate::evidence::check(&store, json)
         }
         Command::Reextract { sources, json } => {

@@ -298,6 +298,16 @@ fn check_passes_the_demo_and_finds_a_missing_claim_row() {
         text.contains(&format!("damaged: extraction run {run_id}: recorded ")),
         "{text}"
     );
+    assert!(
+        text.contains(&format!(
+            "damaged: claims cache of run {run_id} disagrees with the claims table"
+        )),
+        "{text}"
+    );
+    assert!(text.contains("2 problems"), "{text}");
+    // The cache can be rebuilt from the rows; the missing row stays missing.
+    let text = run(dir.path(), &db, &["check", "--rebuild-cache"], 1);
+    assert!(text.contains("rebuilt the claims cache of "), "{text}");
     assert!(text.contains("1 problem"), "{text}");
 }
 
