@@ -888,6 +888,7 @@ pub(crate) fn read(conn: &Connection, db: &str, sel: &Selection) -> Result<Claim
         subjects: vec![None; tables.subjects.len()],
         settings: vec![None; tables.settings.len()],
         runs: FastMap::default(),
+        last_run: None,
     };
     // The runs of each range, in id order. Runs of schema 4 and before may interleave their
     // ids; such a range is read from the claims table whole.
@@ -998,6 +999,8 @@ struct SetBuilder<'a> {
     settings: Vec<Option<gapwatch_model::SettingsId>>,
     /// Per run: its source and snapshot hash as set strings.
     runs: FastMap<i64, (StrId, StrId)>,
+    /// The run of the claim before, with its pair: claims come run by run.
+    last_run: Option<(i64, (StrId, StrId))>,
 }
 
 impl SetBuilder<'_> {
@@ -1025,14 +1028,21 @@ impl SetBuilder<'_> {
     fn push(&mut self, raw: &RawClaim<'_>, run: &ReadRun, db: &str) -> Result<(), StoreError> {
         let id = raw.id;
         let bad = |what: String| corrupt(db, format!("claim {id}: {what}"));
-        let (source, snapshot_sha256) = match self.runs.get(&raw.run_id) {
-            Some(&pair) => pair,
-            None => {
-                let pair = (
-                    self.set.intern_str(&run.source),
-                    self.set.intern_str(&run.sha256),
-                );
-                self.runs.insert(raw.run_id, pair);
+        let (source, snapshot_sha256) = match self.last_run {
+            Some((id, pair)) if id == raw.run_id => pair,
+            _ => {
+                let pair = match self.runs.get(&raw.run_id) {
+                    Some(&pair) => pair,
+                    None => {
+                        let pair = (
+                            self.set.intern_str(&run.source),
+                            self.set.intern_str(&run.sha256),
+                        );
+                        self.runs.insert(raw.run_id, pair);
+                        pair
+                    }
+                };
+                self.last_run = Some((raw.run_id, pair));
                 pair
             }
         };
