@@ -1256,3 +1256,48 @@ fn the_claims_cache_stays_derived() {
     store.rebuild_claims_cache().unwrap();
     assert!(store.check().unwrap().is_ok());
 }
+
+#[test]
+fn the_registry_cache_is_written_only_when_something_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = file_store(dir.path());
+    let small = Registry::from_toml_str(
+        "[[model]]\nid = \"model-a\"\nname = \"A\"\norganization = \"o\"\naccess = \"open-weights\"\naliases = [\"a\"]\n",
+        "small",
+    )
+    .unwrap();
+    assert!(store.sync_registry(&small).unwrap());
+    assert!(!store.sync_registry(&small).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    let names = |conn: &Connection| -> Vec<(String, Option<String>)> {
+        conn.prepare("SELECT name, model_id FROM model_names ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    // The claims' model names, resolved: "a" is an alias, "b" unknown.
+    assert_eq!(
+        names(&conn),
+        [
+            ("a".to_owned(), Some("model-a".to_owned())),
+            ("b".to_owned(), None)
+        ]
+    );
+    // New names are resolved as they arrive; an emptied table is filled again.
+    store
+        .record_snapshot(&snapshot(
+            "board",
+            b"v2",
+            "2025-02-01",
+            &[score("A", "mmlu", 1.0)],
+        ))
+        .unwrap();
+    assert!(store.sync_registry(&small).unwrap());
+    assert_eq!(names(&conn).len(), 3);
+    conn.execute("DELETE FROM registry_models", []).unwrap();
+    assert!(store.sync_registry(&small).unwrap());
+    assert_eq!(count(&conn, "registry_models"), 1);
+    assert!(!store.sync_registry(&small).unwrap());
+}
