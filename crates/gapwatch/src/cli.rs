@@ -138,11 +138,11 @@ pub enum Command {
     /// Read published versions of a story.
     #[command(subcommand)]
     Story(StoryCommand),
-    /// Verify the database and report what is damaged: SQLite's integrity check and
-    /// references, every extraction run's claims (as many as it recorded), every claim
-    /// readable, every stored snapshot's and rendering's bytes against their sha256.
+    /// Verify the database and report what is damaged.
     ///
-    /// Changes nothing unless asked to rebuild the claims cache. Exits 1 when something is
+    /// Checks SQLite's integrity and references, every extraction run's claims (as many as it
+    /// recorded), every claim readable, the claims cache against the claims, and every stored
+    /// snapshot's and rendering's bytes against their sha256. Changes nothing unless asked to rebuild the claims cache. Exits 1 when something is
     /// damaged.
     Check {
         /// First rewrite the claims cache (a derived copy of the claims, for fast loading)
