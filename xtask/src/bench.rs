@@ -1,13 +1,18 @@
-//! `cargo xtask bench [--check]`: gapwatch's workloads measured against the scripts a user
-//! would write instead, in one run, and recorded in `docs/performance.md`.
+//! `cargo xtask bench [--check] [--quick] [--write] [--only LIST]`: gapwatch's workloads
+//! measured against the scripts a user would write instead, doing the same work, in one run;
+//! recorded in `docs/performance.md` when asked (`--write`).
 //!
 //! Each gapwatch workload runs in a child process of its own (`xtask bench-worker …`), so
-//! that its peak memory is its own; the peers are measured by the same command, one after the other,
-//! never at the same time as a gapwatch workload.
+//! that its peak memory and CPU time are its own; the peers are measured by the same command,
+//! one after the other, never at the same time as a gapwatch workload.
 
 mod claims;
 mod extraction;
+mod growth;
 mod ingest;
+mod insert;
+mod peer_rows;
+mod realdata;
 mod record;
 
 use std::io::Read as _;
@@ -30,11 +35,13 @@ const RECORD: &str = "docs/performance.md";
 pub(crate) struct Scale {
     /// W1: the HTML pages are repeated until they add up to at least this many bytes.
     pub(crate) html_bytes: u64,
-    /// W2 and W3: claims offered to the store.
+    /// W2 and W3: claims.
     pub(crate) claims: usize,
     /// W4: sources served, and how many of them change before each incremental run.
     pub(crate) sources: usize,
     pub(crate) changed: usize,
+    /// Growth: the sizes of store `gapwatch gap` runs over.
+    pub(crate) growth: &'static [usize],
 }
 
 impl Scale {
@@ -43,6 +50,7 @@ impl Scale {
         claims: 1_000_000,
         sources: 1_000,
         changed: 10,
+        growth: &[10_000, 100_000, 1_000_000, 10_000_000],
     };
     /// A tenth of everything, to try the machinery out; nothing is recorded.
     const QUICK: Scale = Scale {
@@ -50,13 +58,14 @@ impl Scale {
         claims: 100_000,
         sources: 100,
         changed: 1,
+        growth: &[10_000, 100_000],
     };
 }
 
 /// What every workload needs to know.
 #[derive(Debug)]
 pub(crate) struct Ctx {
-    /// Scratch space: `target/bench`.
+    /// Scratch space: `<target>/bench`.
     pub(crate) work: PathBuf,
     pub(crate) python: PathBuf,
     pub(crate) peers: PathBuf,
@@ -65,28 +74,56 @@ pub(crate) struct Ctx {
     pub(crate) scale: Scale,
 }
 
-const BENCH_USAGE: &str = "usage: cargo xtask bench [--check] [--quick] [--only w1,w2,w3,w4]";
+const BENCH_USAGE: &str =
+    "usage: cargo xtask bench [--check] [--quick] [--write] [--only w1,w2,w3,real,growth,w4]";
 
-/// `cargo xtask bench [--check] [--quick] [--only LIST]`.
+/// The workloads `--only` may name.
+const WORKLOADS: [&str; 6] = ["w1", "w2", "w3", "real", "growth", "w4"];
+
+/// The cargo target folder: `CARGO_TARGET_DIR` (relative to the workspace root when
+/// relative), or `target`.
+pub(crate) fn target_dir(root: &Path) -> PathBuf {
+    match std::env::var_os("CARGO_TARGET_DIR") {
+        Some(dir) if !dir.is_empty() => {
+            let dir = PathBuf::from(dir);
+            if dir.is_absolute() {
+                dir
+            } else {
+                root.join(dir)
+            }
+        }
+        _ => root.join("target"),
+    }
+}
+
+/// `cargo xtask bench [--check] [--quick] [--write] [--only LIST]`.
 pub(crate) fn run(root: &Path, args: &[String]) -> Result<ExitCode> {
-    let (mut check, mut quick) = (false, false);
+    let (mut check, mut quick, mut write) = (false, false, false);
     let mut only: Option<Vec<String>> = None;
     let mut rest = args.iter();
     while let Some(a) = rest.next() {
         match a.as_str() {
             "--check" => check = true,
             "--quick" => quick = true,
+            "--write" => write = true,
             "--only" => {
                 let list = rest
                     .next()
                     .with_context(|| format!("--only needs a list\n{BENCH_USAGE}"))?;
-                only = Some(list.split(',').map(|w| w.trim().to_lowercase()).collect());
+                let names: Vec<String> = list.split(',').map(|w| w.trim().to_lowercase()).collect();
+                if let Some(bad) = names.iter().find(|n| !WORKLOADS.contains(&n.as_str())) {
+                    bail!("unknown workload {bad:?}\n{BENCH_USAGE}");
+                }
+                only = Some(names);
             }
             other => bail!("unknown option {other:?}\n{BENCH_USAGE}"),
         }
     }
     if check && only.is_some() {
         bail!("--check compares every workload; it cannot be combined with --only");
+    }
+    if write && (quick || only.is_some()) {
+        bail!("--write records a full run of every workload; drop --quick and --only");
     }
     let wanted = |w: &str| only.as_ref().is_none_or(|o| o.iter().any(|x| x == w));
     if cfg!(debug_assertions) {
@@ -122,7 +159,8 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<ExitCode> {
             bail!("{} does not exist; it should hold {what}", dir.display());
         }
     }
-    let work = root.join("target/bench");
+    let target = target_dir(root);
+    let work = target.join("bench");
     std::fs::create_dir_all(&work).with_context(|| format!("cannot create {}", work.display()))?;
     let machine = record::Machine::detect();
 
@@ -136,8 +174,8 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<ExitCode> {
         bail!("cargo build --release --package gapwatch failed");
     }
     let ctx = Ctx {
-        python: python_with_pandas(root)?,
-        gapwatch: root.join("target/release/gapwatch"),
+        python: python_with_pandas(&target)?,
+        gapwatch: target.join("release/gapwatch"),
         work,
         peers,
         real_sources,
@@ -146,13 +184,10 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<ExitCode> {
 
     let started = Instant::now();
     let w1 = wanted("w1").then(|| extraction::run(&ctx)).transpose()?;
-    let w2 = (wanted("w2") || wanted("w3"))
-        .then(|| claims::run_insert(&ctx))
-        .transpose()?;
-    let w3 = match &w2 {
-        Some(w2) if wanted("w3") => Some(claims::run_query(&ctx, w2)?),
-        _ => None,
-    };
+    let w2 = wanted("w2").then(|| insert::run(&ctx)).transpose()?;
+    let w3 = wanted("w3").then(|| claims::run(&ctx)).transpose()?;
+    let real = wanted("real").then(|| realdata::run(&ctx)).transpose()?;
+    let growth = wanted("growth").then(|| growth::run(&ctx)).transpose()?;
     let w4 = wanted("w4").then(|| ingest::run(&ctx)).transpose()?;
     let report = record::Report {
         machine,
@@ -161,6 +196,8 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<ExitCode> {
         w1,
         w2,
         w3,
+        real,
+        growth,
         w4,
     };
     let rows = report.rows();
@@ -169,12 +206,15 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<ExitCode> {
     if check {
         return record::check(&doc, &rows);
     }
-    if quick || only.is_some() {
-        eprintln!("bench: runs with --quick or --only are not recorded");
-        return Ok(ExitCode::SUCCESS);
+    if write {
+        record::write(&doc, &report)?;
+        eprintln!("bench: wrote {}", doc.display());
+    } else {
+        eprintln!(
+            "bench: {} left as it is (pass --write to record a full run)",
+            doc.display()
+        );
     }
-    record::write(&doc, &report)?;
-    eprintln!("bench: wrote {}", doc.display());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -182,11 +222,12 @@ pub(crate) fn run(root: &Path, args: &[String]) -> Result<ExitCode> {
 /// its figures as one line of JSON.
 pub(crate) fn worker(root: &Path, args: &[String]) -> Result<ExitCode> {
     let Some((workload, rest)) = args.split_first() else {
-        bail!("usage: xtask bench-worker extract|insert|query ARGS…");
+        bail!("usage: xtask bench-worker extract|insert|build|query ARGS…");
     };
     let json = match workload.as_str() {
         "extract" => serde_json::to_string(&extraction::worker(root, rest)?)?,
-        "insert" => serde_json::to_string(&claims::insert_worker(root, rest)?)?,
+        "insert" => serde_json::to_string(&insert::worker(rest)?)?,
+        "build" => serde_json::to_string(&claims::build_worker(root, rest)?)?,
         "query" => serde_json::to_string(&claims::query_worker(root, rest)?)?,
         other => bail!("unknown workload {other:?}"),
     };
@@ -198,9 +239,9 @@ fn cargo() -> String {
     std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned())
 }
 
-/// The venv under `target/bench-venv` with pandas and lxml, made when missing.
-fn python_with_pandas(root: &Path) -> Result<PathBuf> {
-    let venv = root.join("target/bench-venv");
+/// The venv `<target>/bench-venv` with pandas and lxml, made when missing.
+fn python_with_pandas(target: &Path) -> Result<PathBuf> {
+    let venv = target.join("bench-venv");
     let python = venv.join("bin/python");
     let has_pandas = || {
         Command::new(&python)
@@ -234,10 +275,12 @@ fn python_with_pandas(root: &Path) -> Result<PathBuf> {
     Ok(python)
 }
 
-/// A child process's figures: wall time, peak resident memory and what it printed.
+/// A child process's figures: wall time, CPU time, peak resident memory and what it printed.
 #[derive(Debug)]
 pub(crate) struct Measured {
     pub(crate) seconds: f64,
+    /// User and system CPU seconds, from `/usr/bin/time` when it is installed.
+    pub(crate) cpu_seconds: Option<f64>,
     /// Peak resident set in KiB, from `/usr/bin/time` when it is installed.
     pub(crate) peak_kib: Option<u64>,
     pub(crate) stdout: String,
@@ -253,7 +296,9 @@ pub(crate) fn measure(program: &Path, args: &[&std::ffi::OsStr], work: &Path) ->
     let mut cmd = if gnu_time.exists() {
         let _ = std::fs::remove_file(&peak_file);
         let mut c = Command::new(gnu_time);
-        c.args(["-f", "%M", "-o"]).arg(&peak_file).arg(program);
+        c.args(["-f", "%U %S %M", "-o"])
+            .arg(&peak_file)
+            .arg(program);
         c
     } else {
         Command::new(program)
@@ -273,11 +318,22 @@ pub(crate) fn measure(program: &Path, args: &[&std::ffi::OsStr], work: &Path) ->
     }
     let status = child.wait()?;
     let seconds = started.elapsed().as_secs_f64();
-    let peak_kib = std::fs::read_to_string(&peak_file)
+    let figures: Vec<f64> = std::fs::read_to_string(&peak_file)
         .ok()
-        .and_then(|t| t.lines().last().and_then(|l| l.trim().parse().ok()));
+        .and_then(|t| t.lines().last().map(str::to_owned))
+        .map(|l| {
+            l.split_whitespace()
+                .filter_map(|x| x.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    let (cpu_seconds, peak_kib) = match figures[..] {
+        [user, system, peak] => (Some(user + system), Some(peak as u64)),
+        _ => (None, None),
+    };
     Ok(Measured {
         seconds,
+        cpu_seconds,
         peak_kib,
         stdout,
         success: status.success(),

@@ -34,11 +34,13 @@ commands:
                             their dates, backfill it, and check that `gap --as-of` answers
                             as importing the same files with --observed-at does
   extract SOURCE FILE       print what a default source extracts from a file, as JSON
-  bench [--check] [--quick] [--only w1,w2,w3,w4]
+  bench [--check] [--quick] [--write] [--only w1,w2,w3,real,growth,w4]
                             run the benchmarks (in release) against the peers in
-                            ../shared/peers and write docs/performance.md; --check instead
-                            fails when a ratio falls more than 25% below the recorded one;
-                            --quick (a tenth of the sizes) and --only record nothing
+                            ../shared/peers, each peer doing the same work; --write records
+                            a full run in docs/performance.md; --check instead fails when a
+                            ratio falls more than 25% below the recorded one; --quick (a
+                            tenth of the sizes) and --only cannot be recorded; scratch files
+                            go to $CARGO_TARGET_DIR/bench (default target/bench)
   browser                   render the demo site in headless Chromium (installed with apt-get
                             when missing) to PNG screenshots, and check that model names
                             carrying <script> or onerror= payloads show as text and run nothing";

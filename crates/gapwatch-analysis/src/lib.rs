@@ -38,6 +38,7 @@
 //!     id,
 //!     source_id: "evals".into(),
 //!     snapshot_id: 1,
+//!     run_id: 1,
 //!     snapshot_sha256: "ab".repeat(32),
 //!     observed_on: "2024-08-01".parse().unwrap(),
 //!     claim: Claim {

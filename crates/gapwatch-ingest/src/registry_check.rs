@@ -70,8 +70,9 @@ pub fn check_benchmarks(source: &SourceConfig, registry: &Registry) -> Vec<Warni
                 .and_then(|i| registry.benchmark(i))
         });
         let Some(entry) = entry else {
+            let suggestions = registry.suggest_benchmarks(id);
             let hint = match registry.resolve_benchmark(id) {
-                Resolution::Unresolved { suggestions } if !suggestions.is_empty() => {
+                Resolution::Unresolved if !suggestions.is_empty() => {
                     format!("; did you mean {}?", suggestions.join(", "))
                 }
                 _ => {

@@ -252,6 +252,11 @@ pub struct ClaimRecord {
     pub source_id: String,
     /// The snapshot's id in the store.
     pub snapshot_id: i64,
+    /// The extraction run that extracted the claim from the snapshot; a snapshot extracted
+    /// again by a newer adapter or configuration has a newer run, whose claims supersede
+    /// the older run's. 0 when not stored.
+    #[serde(default)]
+    pub run_id: i64,
     /// The sha256 of the snapshot's bytes, lowercase hex.
     pub snapshot_sha256: String,
     /// The date the snapshot was observed (fetched, or given on import).

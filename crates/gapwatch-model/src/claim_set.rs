@@ -74,6 +74,8 @@ pub struct ClaimRow {
     pub id: i64,
     /// The snapshot's id in the store.
     pub snapshot_id: i64,
+    /// The extraction run that produced the claim (see [`ClaimRecord::run_id`]).
+    pub run_id: i64,
     /// The configured source's id.
     pub source: StrId,
     /// The sha256 of the snapshot's bytes, lowercase hex.
@@ -177,6 +179,7 @@ impl<T: Eq + Hash + Clone> Pool<T> {
 ///     id,
 ///     source_id: "board".into(),
 ///     snapshot_id: 1,
+///     run_id: 1,
 ///     snapshot_sha256: "ab".repeat(32),
 ///     observed_on: "2025-06-01".parse::<Date>().unwrap(),
 ///     claim: Claim {
@@ -378,6 +381,7 @@ impl ClaimSet {
         let row = ClaimRow {
             id: record.id,
             snapshot_id: record.snapshot_id,
+            run_id: record.run_id,
             source: self.intern_str(&record.source_id),
             snapshot_sha256: self.intern_str(&record.snapshot_sha256),
             observed_on: record.observed_on,
@@ -421,6 +425,7 @@ impl ClaimSet {
             id: row.id,
             source_id: self.str(row.source).to_owned(),
             snapshot_id: row.snapshot_id,
+            run_id: row.run_id,
             snapshot_sha256: self.str(row.snapshot_sha256).to_owned(),
             observed_on: row.observed_on,
             claim: Claim {
@@ -483,6 +488,7 @@ mod tests {
             id,
             source_id: if id % 3 == 0 { "a" } else { "b" }.into(),
             snapshot_id: id / 2,
+            run_id: id / 2 + 100,
             snapshot_sha256: format!("{:064x}", id / 2),
             observed_on: "2025-03-01".parse::<Date>().unwrap(),
             claim: Claim {

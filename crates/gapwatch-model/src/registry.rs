@@ -119,11 +119,10 @@ pub enum Resolution<'r> {
     Exact(&'r str),
     /// The name matched after normalization.
     Normalized(&'r str),
-    /// Nothing matched; the ids are suggestions for a person, never applied.
-    Unresolved {
-        /// Up to three likely ids, best first.
-        suggestions: Vec<&'r str>,
-    },
+    /// Nothing matched. Likely ids for a person to confirm are ranked apart, by
+    /// [`Registry::suggest_models`] or [`Registry::suggest_benchmarks`], only where they are
+    /// shown: ranking them takes a pass over every entry, and most callers only need the id.
+    Unresolved,
 }
 
 impl<'r> Resolution<'r> {
@@ -131,7 +130,7 @@ impl<'r> Resolution<'r> {
     pub fn id(&self) -> Option<&'r str> {
         match self {
             Resolution::Exact(id) | Resolution::Normalized(id) => Some(id),
-            Resolution::Unresolved { .. } => None,
+            Resolution::Unresolved => None,
         }
     }
 }
@@ -429,7 +428,12 @@ impl Registry {
             Resolution::Exact(id) | Resolution::Normalized(id) => {
                 format!("; it is a name of {id:?}, and `extends` takes the id")
             }
-            Resolution::Unresolved { mut suggestions } => {
+            Resolution::Unresolved => {
+                let mut suggestions = if kind == "model" {
+                    self.suggest_models(target)
+                } else {
+                    self.suggest_benchmarks(target)
+                };
                 // `gpt-4o` for the dated `gpt-4o-2024-05-13`: ids that continue the name.
                 let key = format!("{}-", normalize_name(target));
                 let ids: Vec<&str> = if kind == "model" {
@@ -648,15 +652,11 @@ impl Registry {
             .filter(|b| b.id == id)
     }
 
-    /// Resolves a model name as a source writes it.
+    /// Resolves a model name as a source writes it: two hash lookups, never a ranking.
     pub fn resolve_model_name(&self, name: &str) -> Resolution<'_> {
-        resolve(
-            name,
-            &self.model_exact,
-            &self.model_normalized,
-            self.models.iter().map(|m| m.id.as_str()),
-            |i| self.models[i].id.as_str(),
-        )
+        resolve(name, &self.model_exact, &self.model_normalized, |i| {
+            self.models[i].id.as_str()
+        })
     }
 
     /// Resolves a benchmark name as a source or a user writes it.
@@ -665,8 +665,25 @@ impl Registry {
             name,
             &self.benchmark_exact,
             &self.benchmark_normalized,
-            self.benchmarks.iter().map(|b| b.id.as_str()),
             |i| self.benchmarks[i].id.as_str(),
+        )
+    }
+
+    /// Up to three model ids likely meant by a name that does not resolve, best first, for a
+    /// person to confirm (never applied). A pass over every model: call it only where the
+    /// suggestions are shown.
+    pub fn suggest_models(&self, name: &str) -> Vec<&str> {
+        suggest(
+            &normalize_name(name),
+            self.models.iter().map(|m| m.id.as_str()),
+        )
+    }
+
+    /// As [`Registry::suggest_models`], for benchmarks.
+    pub fn suggest_benchmarks(&self, name: &str) -> Vec<&str> {
+        suggest(
+            &normalize_name(name),
+            self.benchmarks.iter().map(|b| b.id.as_str()),
         )
     }
 }
@@ -728,7 +745,6 @@ fn resolve<'r>(
     name: &str,
     exact: &Index,
     normalized: &Index,
-    all_ids: impl Iterator<Item = &'r str>,
     id_at: impl Fn(usize) -> &'r str,
 ) -> Resolution<'r> {
     if let Some(&i) = exact.get(name.trim()) {
@@ -738,9 +754,7 @@ fn resolve<'r>(
     if let Some(&i) = normalized.get(&key) {
         return Resolution::Normalized(id_at(i));
     }
-    Resolution::Unresolved {
-        suggestions: suggest(&key, all_ids),
-    }
+    Resolution::Unresolved
 }
 
 /// Ranks ids by how many of the name's tokens they share (Jaccard over `-` tokens), keeping
@@ -827,21 +841,25 @@ unit = "percent"
             Resolution::Normalized("llama-3-1-405b-instruct")
         );
         // Only the separators differ: suggested first, still never resolved.
-        match reg.resolve_model_name("llama 3.1 405binstruct") {
-            Resolution::Unresolved { suggestions } => {
-                assert_eq!(suggestions.first(), Some(&"llama-3-1-405b-instruct"));
-            }
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(
+            reg.resolve_model_name("llama 3.1 405binstruct"),
+            Resolution::Unresolved
+        );
+        assert_eq!(
+            reg.suggest_models("llama 3.1 405binstruct").first(),
+            Some(&"llama-3-1-405b-instruct")
+        );
         // A dated snapshot the registry lacks stays unresolved even though it is close.
         let r = reg.resolve_model_name("claude-3-5-sonnet-20250101");
         assert_eq!(r.id(), None);
-        match r {
-            Resolution::Unresolved { suggestions } => {
-                assert!(suggestions.contains(&"claude-3-5-sonnet-20241022"));
-            }
-            other => panic!("{other:?}"),
-        }
+        assert_eq!(r, Resolution::Unresolved);
+        let suggestions = reg.suggest_models("claude-3-5-sonnet-20250101");
+        assert!(
+            suggestions.contains(&"claude-3-5-sonnet-20241022"),
+            "{suggestions:?}"
+        );
+        // A name without tokens has nothing to rank by.
+        assert!(reg.suggest_models("***").is_empty());
     }
 
     #[test]

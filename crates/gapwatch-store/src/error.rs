@@ -83,6 +83,16 @@ pub enum StoreError {
         /// The snapshot id asked for.
         id: i64,
     },
+    /// A retraction that cannot be recorded; nothing was written.
+    #[error("{db}: cannot retract snapshot {snapshot_id}: {problem}")]
+    InvalidRetraction {
+        /// The database file, or `:memory:`.
+        db: String,
+        /// The snapshot.
+        snapshot_id: i64,
+        /// Why not.
+        problem: String,
+    },
     /// A claim that cannot be stored faithfully; nothing of its snapshot was written.
     #[error("source {source_id:?}: claim {index} at {locator:?} cannot be stored: {problem}")]
     InvalidClaim {

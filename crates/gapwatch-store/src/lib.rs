@@ -64,60 +64,64 @@
 //! What it keeps:
 //!
 //! - **Snapshots**: each copy of a source's bytes, content-addressed by sha256 and
-//!   deflate-compressed; identical bytes are stored once, and checked whenever read back.
+//!   zlib-compressed as SQLite archives are (the shell's `sqlar_uncompress(data, size)` reads
+//!   them); identical bytes are stored once, and checked whenever read back.
 //! - **Extraction runs and claims**: what an adapter saw in a snapshot and the claims it
-//!   extracted, each claim stored once per snapshot (the same subject, fact and locator is
-//!   the same claim, whatever its date or evaluator). Claims never change and are never
-//!   deleted: triggers abort any attempt.
-//! - **The registry** as last synchronised, **story citations** (a source keeps its number
-//!   forever within a story) and **published versions** with every rendering and its sha256.
+//!   extracted, a claim a row of `claims` (read them as text in the view `claims_v`). Within a
+//!   run the same subject, fact and locator is the same claim, whatever its date or evaluator,
+//!   and is stored once. A snapshot extracted again ([`Store::record_extraction`]) gets a new
+//!   run that replaces the earlier ones for analysis; they stay. A snapshot can be retracted
+//!   ([`Store::retract_snapshot`]), by a row of its own. Nothing of this is ever updated or
+//!   deleted: triggers abort any attempt, and a source with evidence cannot be deleted.
+//! - **Story citations** (a source keeps its number forever within a story) and **published
+//!   versions** with every rendering and its sha256.
+//! - **A cache of the registry** ([`Store::sync_registry`]): its models and benchmarks, and
+//!   what each model name of the claims resolves to, for SQL; rebuilt from the registry
+//!   files whenever they differ.
 //!
 //! Every write is one transaction: a snapshot with its run and claims, a version with its
 //! renderings. The database keeps a write-ahead log synced at checkpoints (`synchronous =
 //! NORMAL`): a committed write survives gapwatch being killed; a power cut may lose the
-//! latest writes, never corrupt the file, and an ingest can simply run again. Opening a file is careful: a file that is not a gapwatch database, or one
-//! written by a newer gapwatch, is refused without a byte of it changing.
+//! latest writes, never corrupt the file, and an ingest can simply run again. Opening a file
+//! is careful: a file that is not a gapwatch database, or one written by a newer gapwatch, is
+//! refused without a byte of it changing. [`Store::check`] verifies a database and says what
+//! is damaged.
 //!
 //! The store knows no HTTP and parses no sources: it stores what it is given.
 //!
-//! # Claims are kept in blocks
+//! # Claims are rows
 //!
-//! The claims of one extraction run are stored as one row of `claim_blocks`: a compact binary
-//! block (the format is described in `block.rs`) holding a table of the run's distinct strings
-//! (benchmarks, variants, metrics, subject and model names, systems, settings, licenses), its
-//! distinct subjects and settings maps, and then each claim as a few bytes of flags and
-//! numbers referring to those tables, its value in hundredths when that is exact, and its
-//! locator. Claim ids stay global, dense and increasing: a block holds the claims numbered
-//! `first_claim_id` to `first_claim_id + claim_count - 1`, and a new block starts after the
-//! largest id stored. Repeats are found in memory while the block is built, by comparing
-//! table indices, and, for a new run over a stored snapshot, against the snapshot's blocks
-//! decoded.
-//!
-//! Why: a claim as a SQLite row of 20 columns with a unique key cost some 280 bytes and 8 µs
-//! to insert, and 3 µs to read back; even a narrow row with a unique index could not insert
-//! much faster than 300,000 claims a second. A block costs SQLite one row per run, its claims
-//! take about 35 bytes each, and [`Store::claim_set`] reads a million of them in a fraction of
-//! a second. The trade-off: claims are no longer SQL rows. They cannot be queried, filtered or
-//! counted by column with `sqlite3`; read them through [`Store::claims`] or
-//! [`Store::claim_set`]. A block that does not decode is reported as [`StoreError::Corrupt`]
-//! naming the database and the block.
+//! A claim is a narrow row of integers: its run, its subject (a row of `claim_subjects`), its
+//! benchmark, variant, metric and license (rows of `claim_strings`), its settings (a row of
+//! `claim_settings`), codes for its unit, access and evaluator, its date as a day number, a
+//! REAL value and its locator. Each distinct string, subject and settings map is stored once.
+//! Repeats are found in memory, by comparing those ids, before a run is written; a run's
+//! claims have consecutive ids, and the run records how many it stored and which, so that
+//! [`Store::check`] can tell when one is missing. Claim ids are global and increasing, and
+//! never reused: digests cite them. [`Store::claim_set`] reads the claims that count into a
+//! compact [`gapwatch_model::ClaimSet`].
 
 mod blob;
-mod block;
+mod cache;
+mod check;
 mod claims;
 mod error;
 mod fetch_log;
+mod legacy;
+mod migrate5;
 mod records;
 mod registry;
+mod retractions;
 mod schema;
 mod store;
 mod stories;
 
+pub use check::CheckReport;
 pub use error::StoreError;
 pub use fetch_log::{FetchLogEntry, FetchOutcomeKind};
 pub use records::{
-    ExtractionOutcome, NewExtraction, NewSnapshot, NewVersion, RunRecord, SnapshotOutcome,
-    SnapshotRecord, SourceInfo, SourceRecord, VersionRecord,
+    ExtractionOutcome, NewExtraction, NewSnapshot, NewVersion, RetractionRecord, RunRecord,
+    SnapshotOutcome, SnapshotRecord, SourceInfo, SourceRecord, VersionRecord,
 };
 pub use schema::{APPLICATION_ID, SCHEMA_VERSION};
 pub use store::Store;

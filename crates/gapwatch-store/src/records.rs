@@ -122,6 +122,15 @@ pub struct RunRecord {
     pub warnings: Vec<String>,
     /// The adapter's name and version.
     pub adapter: String,
+    /// Claims stored for the run: `claims` less the repeats.
+    pub stored_claims: u64,
+    /// Whether the run holds every claim its extraction found. Runs written before schema 5
+    /// by a re-extraction hold only the claims that were new to the snapshot, and add to the
+    /// runs before them.
+    pub complete: bool,
+    /// Whether its claims count for the snapshot now: no later complete run replaced it.
+    /// (A retracted snapshot's claims count for nothing; see [`crate::Store::retractions`].)
+    pub current: bool,
 }
 
 /// A new extraction over a snapshot already stored, as when an adapter improves.
@@ -142,10 +151,30 @@ pub struct NewExtraction<'a> {
 /// What [`crate::Store::record_extraction`] did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExtractionOutcome {
-    /// The run recorded.
+    /// The run recorded, or the snapshot's current run when nothing changed.
     pub run_id: i64,
-    /// Claims not already stored for this snapshot.
+    /// Claims stored for the new run (every claim it extracted, repeats aside); 0 when no
+    /// run was recorded.
     pub claims_inserted: u64,
+    /// False when the extraction gave exactly the claims that count now: nothing written.
+    pub new_run: bool,
+}
+
+/// A snapshot taken out of analysis, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetractionRecord {
+    /// The snapshot retracted.
+    pub snapshot_id: i64,
+    /// The sha256 of its bytes, lowercase hex.
+    pub sha256: String,
+    /// Its source.
+    pub source_id: String,
+    /// When it was observed.
+    pub observed_on: Date,
+    /// Why it was retracted, as given.
+    pub reason: String,
+    /// When the retraction was recorded, from the caller's clock.
+    pub recorded_on: Date,
 }
 
 /// A version of a story to publish.

@@ -1,16 +1,59 @@
-//! The registry of models and benchmarks as last synchronised into the database, so that a
-//! database records which names the evidence was resolved against.
+//! The registry as a cache in the database: `registry_models` and `registry_benchmarks` as
+//! the registry files last loaded define them, and `model_names`, every model name of the
+//! stored claims with the registry model it resolves to, so that SQL can join claims to their
+//! models' access. The files stay the source of truth; these tables are rebuilt from them
+//! whenever gapwatch loads a registry that differs, and may be deleted.
+
+use std::hash::{BuildHasher, Hash, Hasher};
 
 use gapwatch_model::{Access, BenchmarkEntry, ModelEntry, Registry, Unit};
-use rusqlite::{Row, TransactionBehavior, params};
+use rusqlite::{OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::error::{corrupt, sql};
 use crate::store::parse_date;
 use crate::{Store, StoreError};
 
+/// Changes when what the cache holds, or how names resolve, changes meaning.
+const CACHE_VERSION: u64 = 1;
+
+/// A fingerprint of everything the cache holds of a registry: the entries' cached fields, in
+/// order, and their names (which decide resolution).
+fn fingerprint(registry: &Registry) -> String {
+    let mut h = foldhash::quality::FixedState::with_seed(0x6761_7077).build_hasher();
+    CACHE_VERSION.hash(&mut h);
+    for m in registry.models() {
+        (&m.id, &m.name, &m.organization, m.access, &m.license).hash(&mut h);
+        m.parameters_b.map(f64::to_bits).hash(&mut h);
+        (m.released.map(|d| d.days_since_epoch()), &m.aliases).hash(&mut h);
+    }
+    0xffu8.hash(&mut h);
+    for b in registry.benchmarks() {
+        (
+            &b.id,
+            &b.name,
+            &b.metric,
+            b.unit,
+            b.higher_is_better,
+            b.saturated,
+        )
+            .hash(&mut h);
+        (&b.variants, &b.aliases).hash(&mut h);
+    }
+    format!(
+        "{:016x}-{}-{}",
+        h.finish(),
+        registry.models().len(),
+        registry.benchmarks().len()
+    )
+}
+
 impl Store {
-    /// Replaces the stored registry with `registry`, in one transaction.
-    pub fn sync_registry(&mut self, registry: &Registry) -> Result<(), StoreError> {
+    /// Brings the registry cache up to date with `registry`: rewrites `registry_models` and
+    /// `registry_benchmarks` when the registry differs from the one cached (or the tables
+    /// were emptied), and resolves into `model_names` the model names of claims stored since.
+    /// Cheap when nothing changed: a fingerprint of the registry and a few reads, no write.
+    /// Returns whether anything was written.
+    pub fn sync_registry(&mut self, registry: &Registry) -> Result<bool, StoreError> {
         let db = &self.db;
         let action = "save the registry";
         let encode = |what: &str, id: &str, e: serde_json::Error| {
@@ -19,13 +62,55 @@ impl Store {
                 format!("cannot encode the {what} of registry entry {id:?}: {e}"),
             )
         };
+        let fingerprint = fingerprint(registry);
+        let read_state = |conn: &rusqlite::Connection| -> Result<(bool, i64, i64), StoreError> {
+            let state: Option<(String, i64)> = conn
+                .prepare_cached("SELECT fingerprint, subjects FROM registry_state WHERE id = 1")
+                .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))).optional())
+                .map_err(sql(db, action))?;
+            let counts: (u64, u64) = conn
+                .prepare_cached(
+                    "SELECT (SELECT count(*) FROM registry_models),
+                        (SELECT count(*) FROM registry_benchmarks)",
+                )
+                .and_then(|mut s| s.query_row([], |r| Ok((r.get(0)?, r.get(1)?))))
+                .map_err(sql(db, action))?;
+            let subjects: i64 = conn
+                .prepare_cached("SELECT coalesce(max(id), 0) FROM claim_subjects")
+                .and_then(|mut s| s.query_row([], |r| r.get(0)))
+                .map_err(sql(db, action))?;
+            let current = state.as_ref().is_some_and(|(f, _)| *f == fingerprint)
+                && counts
+                    == (
+                        registry.models().len() as u64,
+                        registry.benchmarks().len() as u64,
+                    );
+            let resolved = if current {
+                state.map_or(0, |(_, n)| n)
+            } else {
+                0
+            };
+            Ok((current, resolved, subjects))
+        };
+        let (current, resolved, subjects) = read_state(&self.conn)?;
+        if current && resolved >= subjects {
+            return Ok(false);
+        }
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql(db, action))?;
-        tx.execute_batch("DELETE FROM registry_models; DELETE FROM registry_benchmarks;")
+        // Read again under the write lock: another process may have done it meanwhile.
+        let (current, resolved, subjects) = read_state(&tx)?;
+        if current && resolved >= subjects {
+            return Ok(false);
+        }
+        if !current {
+            tx.execute_batch(
+                "DELETE FROM registry_models; DELETE FROM registry_benchmarks;
+                 DELETE FROM model_names;",
+            )
             .map_err(sql(db, action))?;
-        {
             let mut insert = tx
                 .prepare_cached(
                     "INSERT INTO registry_models (id, position, name, organization, access,
@@ -77,7 +162,42 @@ impl Store {
                     .map_err(sql(db, action))?;
             }
         }
-        tx.commit().map_err(sql(db, action))
+        {
+            let mut read = tx
+                .prepare_cached("SELECT id, models FROM claim_subjects WHERE id > ?1 ORDER BY id")
+                .map_err(sql(db, action))?;
+            let mut insert = tx
+                .prepare_cached(
+                    "INSERT OR IGNORE INTO model_names (name, model_id) VALUES (?1, ?2)",
+                )
+                .map_err(sql(db, action))?;
+            let mut rows = read.query([resolved]).map_err(sql(db, action))?;
+            while let Some(row) = rows.next().map_err(sql(db, action))? {
+                let id: i64 = row.get(0).map_err(sql(db, action))?;
+                let json: String = row.get(1).map_err(sql(db, action))?;
+                let models: Vec<String> = serde_json::from_str(&json).map_err(|e| {
+                    corrupt(
+                        db,
+                        format!("claim subject {id}: models {json:?} are not a JSON list: {e}"),
+                    )
+                })?;
+                for name in models {
+                    let model = registry.resolve_model_name(&name).id();
+                    insert
+                        .execute(params![name, model])
+                        .map_err(sql(db, action))?;
+                }
+            }
+        }
+        tx.prepare_cached(
+            "INSERT INTO registry_state (id, fingerprint, subjects) VALUES (1, ?1, ?2)
+             ON CONFLICT (id) DO UPDATE SET fingerprint = excluded.fingerprint,
+                subjects = excluded.subjects",
+        )
+        .and_then(|mut s| s.execute(params![fingerprint, subjects]))
+        .map_err(sql(db, action))?;
+        tx.commit().map_err(sql(db, action))?;
+        Ok(true)
     }
 
     /// The registry as last saved with [`Store::sync_registry`]; empty if never saved.

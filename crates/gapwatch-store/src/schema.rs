@@ -6,11 +6,10 @@ use std::io::{self, Read};
 use std::path::Path;
 use std::time::Duration;
 
-use rusqlite::{Connection, ErrorCode, OpenFlags, TransactionBehavior};
+use rusqlite::{Connection, ErrorCode, OpenFlags, OptionalExtension, TransactionBehavior};
 
 use crate::StoreError;
-use crate::claims;
-use crate::error::sql;
+use crate::error::{corrupt, sql};
 
 /// The `PRAGMA application_id` of every gapwatch database: ASCII `gapw`.
 pub const APPLICATION_ID: i32 = 0x6761_7077;
@@ -283,16 +282,32 @@ BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
 "#,
     )],
     // 4: claims are kept in blocks, one row per extraction run holding its claims in a compact
-    // binary encoding (`block.rs`), instead of a row of 20 columns and a key per claim. The
-    // claim rows are converted, each keeping its id, and the claims table goes.
+    // binary encoding (`legacy.rs`), instead of a row of 20 columns and a key per claim.
+    //
+    // As shipped, this migration also converted the claim rows of schema 3 into blocks. Since
+    // migration 5 turns blocks back into rows, and this build always applies 4 and 5 in one
+    // transaction (no database is ever left at version 4 by it), the rows of schema 3 are now
+    // kept aside as `schema3_claims` and converted by migration 5 directly: a database at
+    // version 3 ends at version 5 with the same claims, ids and runs either way.
     &[
         Step::Sql(CLAIM_BLOCKS),
-        Step::Rust(claims::rows_to_blocks),
         Step::Sql(
             "DROP TRIGGER claims_no_update;
              DROP TRIGGER claims_no_delete;
-             DROP TABLE claims;",
+             ALTER TABLE claims RENAME TO schema3_claims;",
         ),
+    ],
+    // 5: claims are rows again, normalized: strings, subjects and settings held once in tables
+    // of their own, a claim a row of integers, a REAL value and its locator; `claims_v` reads
+    // them as text. Extraction runs record how many claims they stored and which, and whether
+    // they replace the snapshot's earlier runs. Blobs are compressed with zlib as SQLite's
+    // archives are (`sqlar_uncompress`). Snapshots can be retracted. Sources with evidence
+    // cannot be deleted. The registry tables become a cache with a fingerprint, and model
+    // names in claims are resolved into `model_names`.
+    &[
+        Step::Sql(SCHEMA_5_BEFORE),
+        Step::Rust(crate::migrate5::run),
+        Step::Sql(SCHEMA_5_AFTER),
     ],
 ];
 
@@ -313,6 +328,209 @@ CREATE TRIGGER claim_blocks_no_update BEFORE UPDATE ON claim_blocks
 BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
 CREATE TRIGGER claim_blocks_no_delete BEFORE DELETE ON claim_blocks
 BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+"#;
+
+/// Migration 5, before its Rust step (`migrate5.rs`): the new tables, empty.
+const SCHEMA_5_BEFORE: &str = r#"
+-- Bytes as SQLite archives keep them: zlib-compressed when that is smaller, as they are
+-- otherwise; `sqlar_uncompress(data, size)` returns the bytes either way.
+CREATE TABLE blobs_v5 (
+    sha256      TEXT PRIMARY KEY CHECK (length(sha256) = 64),
+    size        INTEGER NOT NULL CHECK (size >= 0),
+    compression TEXT NOT NULL CHECK (compression IN ('zlib', 'none')),
+    data        BLOB NOT NULL,
+    CHECK (compression = 'zlib' AND length(data) < size
+        OR compression = 'none' AND length(data) = size)
+) STRICT;
+
+-- Every string of a claim but its locator, held once: benchmarks, variants, metrics, names
+-- of subjects, systems and models, licenses.
+CREATE TABLE claim_strings (
+    id   INTEGER PRIMARY KEY,
+    text TEXT NOT NULL UNIQUE
+) STRICT;
+
+-- What claims are about, each held once (the store keeps them distinct).
+CREATE TABLE claim_subjects (
+    id     INTEGER PRIMARY KEY,
+    name   INTEGER NOT NULL REFERENCES claim_strings (id),
+    system INTEGER REFERENCES claim_strings (id), -- NULL: a plain model, not a system
+    models TEXT NOT NULL                          -- JSON array of names as the source wrote them
+) STRICT;
+
+-- Settings that make a result distinct, each map held once.
+CREATE TABLE claim_settings (
+    id       INTEGER PRIMARY KEY,
+    settings TEXT NOT NULL UNIQUE -- JSON object of strings, keys in order
+) STRICT;
+
+-- One row per claim. A score has a benchmark, variant, metric, settings, value and unit; an
+-- access claim has an access and maybe a license. Codes: unit 0 percent, 1 elo, 2 score;
+-- access 0 open-weights, 1 closed, 2 limited, 3 unknown; evaluator 0 third-party,
+-- 1 self-reported, 2 unknown, 3 competitor-reported. reported_on counts days from 1970-01-01.
+-- The ids of interned rows are not declared as foreign keys (checking seven of them cost a
+-- third of an insert); `gapwatch check` reads every claim and reports one that refers to a
+-- missing row. Read claims as text through claims_v.
+CREATE TABLE claims (
+    id           INTEGER PRIMARY KEY,
+    run_id       INTEGER NOT NULL REFERENCES extraction_runs (id),
+    subject_id   INTEGER NOT NULL,
+    benchmark_id INTEGER,
+    variant_id   INTEGER,
+    metric_id    INTEGER,
+    settings_id  INTEGER,
+    value        REAL,
+    unit         INTEGER CHECK (unit BETWEEN 0 AND 2),
+    uncertainty  REAL CHECK (uncertainty >= 0),
+    access       INTEGER CHECK (access BETWEEN 0 AND 3),
+    license_id   INTEGER,
+    reported_on  INTEGER,
+    evaluator    INTEGER NOT NULL CHECK (evaluator BETWEEN 0 AND 3),
+    locator      TEXT NOT NULL,
+    CHECK (benchmark_id IS NOT NULL AND variant_id IS NOT NULL AND metric_id IS NOT NULL
+            AND settings_id IS NOT NULL AND value IS NOT NULL AND unit IS NOT NULL
+            AND access IS NULL AND license_id IS NULL
+        OR benchmark_id IS NULL AND variant_id IS NULL AND metric_id IS NULL
+            AND settings_id IS NULL AND value IS NULL AND unit IS NULL
+            AND uncertainty IS NULL AND access IS NOT NULL)
+) STRICT;
+
+-- A derived copy of each run's claims packed for fast loading (cache.rs): written with the
+-- rows, used for a run only when it covers what the run recorded, compared with the rows by
+-- `gapwatch check` and rebuilt from them by `gapwatch check --rebuild-cache`. Not evidence:
+-- it may be deleted.
+CREATE TABLE claims_cache (
+    run_id         INTEGER PRIMARY KEY REFERENCES extraction_runs (id),
+    first_claim_id INTEGER NOT NULL,
+    last_claim_id  INTEGER NOT NULL,
+    claims         INTEGER NOT NULL,
+    body           BLOB NOT NULL
+) STRICT;
+
+-- What each run stored: `stored_claims` claims with ids from `first_claim_id` to
+-- `last_claim_id`. A 'complete' run holds every claim its extraction found and replaces the
+-- snapshot's earlier runs for analysis; an 'additions' run (written by schema 4 and before,
+-- when a re-extraction stored only claims new to the snapshot) adds to the runs before it.
+ALTER TABLE extraction_runs ADD COLUMN scope TEXT NOT NULL DEFAULT 'complete'
+    CHECK (scope IN ('complete', 'additions'));
+ALTER TABLE extraction_runs ADD COLUMN stored_claims INTEGER NOT NULL DEFAULT 0
+    CHECK (stored_claims >= 0);
+ALTER TABLE extraction_runs ADD COLUMN first_claim_id INTEGER;
+ALTER TABLE extraction_runs ADD COLUMN last_claim_id INTEGER;
+DROP TRIGGER extraction_runs_no_update;
+"#;
+
+/// Migration 5, after its Rust step: the old tables go, protections and views come.
+const SCHEMA_5_AFTER: &str = r#"
+DROP TABLE claim_blocks;
+DROP TABLE IF EXISTS schema3_claims;
+DROP TABLE blobs;
+ALTER TABLE blobs_v5 RENAME TO blobs;
+
+CREATE TRIGGER blobs_no_update BEFORE UPDATE ON blobs
+BEGIN SELECT RAISE(ABORT, 'blobs are append-only'); END;
+CREATE TRIGGER blobs_no_delete BEFORE DELETE ON blobs
+BEGIN SELECT RAISE(ABORT, 'blobs are append-only'); END;
+CREATE TRIGGER extraction_runs_no_update BEFORE UPDATE ON extraction_runs
+BEGIN SELECT RAISE(ABORT, 'extraction runs are append-only'); END;
+CREATE TRIGGER claims_no_update BEFORE UPDATE ON claims
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claims_no_delete BEFORE DELETE ON claims
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claim_strings_no_update BEFORE UPDATE ON claim_strings
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claim_strings_no_delete BEFORE DELETE ON claim_strings
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claim_subjects_no_update BEFORE UPDATE ON claim_subjects
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claim_subjects_no_delete BEFORE DELETE ON claim_subjects
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claim_settings_no_update BEFORE UPDATE ON claim_settings
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+CREATE TRIGGER claim_settings_no_delete BEFORE DELETE ON claim_settings
+BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;
+
+-- A source keeps its id while evidence or a story refers to it, whether or not the
+-- connection enforces foreign keys (the sqlite3 shell does not by default).
+CREATE TRIGGER sources_no_delete_with_evidence BEFORE DELETE ON sources
+WHEN EXISTS (SELECT 1 FROM snapshots WHERE source_id = OLD.id)
+    OR EXISTS (SELECT 1 FROM story_citations WHERE source_id = OLD.id)
+BEGIN SELECT RAISE(ABORT, 'a source with stored snapshots or citations cannot be deleted'); END;
+CREATE TRIGGER sources_keep_id_with_evidence BEFORE UPDATE OF id ON sources
+WHEN NEW.id IS NOT OLD.id AND (EXISTS (SELECT 1 FROM snapshots WHERE source_id = OLD.id)
+    OR EXISTS (SELECT 1 FROM story_citations WHERE source_id = OLD.id))
+BEGIN SELECT RAISE(ABORT, 'a source with stored snapshots or citations keeps its id'); END;
+
+-- A snapshot taken out of analysis, with the reason; a new row, never a deletion.
+CREATE TABLE retractions (
+    id          INTEGER PRIMARY KEY,
+    snapshot_id INTEGER NOT NULL UNIQUE REFERENCES snapshots (id),
+    reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+    recorded_on TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER retractions_no_update BEFORE UPDATE ON retractions
+BEGIN SELECT RAISE(ABORT, 'retractions are permanent'); END;
+CREATE TRIGGER retractions_no_delete BEFORE DELETE ON retractions
+BEGIN SELECT RAISE(ABORT, 'retractions are permanent'); END;
+
+-- The registry tables are a cache of the registry files, rewritten whenever gapwatch loads a
+-- registry whose fingerprint differs; they may be deleted and are rebuilt. `model_names`
+-- resolves every model name of the stored claims, for joining claims to registry_models.
+CREATE TABLE registry_state (
+    id          INTEGER PRIMARY KEY CHECK (id = 1),
+    fingerprint TEXT NOT NULL,
+    subjects    INTEGER NOT NULL -- claim subjects up to this id have their names resolved
+) STRICT;
+CREATE TABLE model_names (
+    name     TEXT PRIMARY KEY,
+    model_id TEXT -- NULL when the registry does not know the name
+) STRICT;
+
+-- Claims as text, with where they came from. `current` is 1 when the claim counts for
+-- analysis: its run is the snapshot's current one (no later complete run) and the snapshot
+-- is not retracted.
+CREATE VIEW claims_v AS
+SELECT
+    c.id AS claim_id,
+    s.source_id AS source,
+    s.observed_on AS observed_on,
+    s.sha256 AS snapshot_sha256,
+    sn.text AS subject,
+    sy.text AS system,
+    su.models AS models,
+    CASE WHEN c.benchmark_id IS NULL THEN 'access' ELSE 'score' END AS kind,
+    b.text AS benchmark,
+    v.text AS variant,
+    m.text AS metric,
+    st.settings AS settings,
+    c.value AS value,
+    CASE c.unit WHEN 0 THEN 'percent' WHEN 1 THEN 'elo' WHEN 2 THEN 'score' END AS unit,
+    c.uncertainty AS uncertainty,
+    CASE c.access WHEN 0 THEN 'open-weights' WHEN 1 THEN 'closed' WHEN 2 THEN 'limited'
+        WHEN 3 THEN 'unknown' END AS access,
+    l.text AS license,
+    date(c.reported_on * 86400, 'unixepoch') AS reported_on,
+    CASE c.evaluator WHEN 0 THEN 'third-party' WHEN 1 THEN 'self-reported'
+        WHEN 2 THEN 'unknown' WHEN 3 THEN 'competitor-reported' END AS evaluator,
+    c.locator AS locator,
+    c.run_id AS run_id,
+    r.adapter AS adapter,
+    s.id AS snapshot_id,
+    (NOT EXISTS (SELECT 1 FROM extraction_runs n
+                 WHERE n.snapshot_id = r.snapshot_id AND n.id > r.id AND n.scope = 'complete')
+     AND NOT EXISTS (SELECT 1 FROM retractions x WHERE x.snapshot_id = r.snapshot_id))
+        AS current
+FROM claims c
+JOIN extraction_runs r ON r.id = c.run_id
+JOIN snapshots s ON s.id = r.snapshot_id
+JOIN claim_subjects su ON su.id = c.subject_id
+JOIN claim_strings sn ON sn.id = su.name
+LEFT JOIN claim_strings sy ON sy.id = su.system
+LEFT JOIN claim_strings b ON b.id = c.benchmark_id
+LEFT JOIN claim_strings v ON v.id = c.variant_id
+LEFT JOIN claim_strings m ON m.id = c.metric_id
+LEFT JOIN claim_settings st ON st.id = c.settings_id
+LEFT JOIN claim_strings l ON l.id = c.license_id;
 "#;
 
 /// Refuses, without writing anything, a non-empty file that is not a gapwatch database this
@@ -440,7 +658,32 @@ pub(crate) fn migrate(conn: &mut Connection, path: &Path, db: &str) -> Result<()
 
 /// Applies the migrations the database lacks, all in one transaction together with the new
 /// `user_version` and `application_id`: a failure leaves the previous schema intact.
+///
+/// Foreign keys are not enforced while migrations rebuild tables (SQLite's procedure for
+/// changing a table: a table others refer to cannot otherwise be dropped and replaced); every
+/// reference is checked with `PRAGMA foreign_key_check` before the transaction commits.
 fn apply_migrations(
+    conn: &mut Connection,
+    migrations: &[&[Step]],
+    path: &Path,
+    db: &str,
+) -> Result<(), StoreError> {
+    let enforced: bool = conn
+        .pragma_query_value(None, "foreign_keys", |r| r.get(0))
+        .map_err(sql(db, "read the foreign key setting"))?;
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", false)
+            .map_err(sql(db, "pause foreign keys for a migration"))?;
+    }
+    let result = apply_migrations_unchecked(conn, migrations, path, db);
+    if enforced {
+        conn.pragma_update(None, "foreign_keys", true)
+            .map_err(sql(db, "enable foreign keys"))?;
+    }
+    result
+}
+
+fn apply_migrations_unchecked(
     conn: &mut Connection,
     migrations: &[&[Step]],
     path: &Path,
@@ -480,6 +723,24 @@ fn apply_migrations(
             }
         }
     }
+    let broken: Option<(String, i64, String)> = tx
+        .query_row("PRAGMA foreign_key_check", [], |r| {
+            Ok((
+                r.get(0)?,
+                r.get::<_, Option<i64>>(1)?.unwrap_or(0),
+                r.get(2)?,
+            ))
+        })
+        .optional()
+        .map_err(sql(db, "check references after a migration"))?;
+    if let Some((table, row, parent)) = broken {
+        return Err(corrupt(
+            db,
+            format!(
+                "cannot apply schema migration {target}: row {row} of {table} refers to a missing row of {parent}"
+            ),
+        ));
+    }
     tx.pragma_update(None, "application_id", APPLICATION_ID)
         .map_err(sql(db, "set the application id"))?;
     tx.pragma_update(None, "user_version", target)
@@ -512,13 +773,21 @@ mod tests {
         assert_eq!(pragma(&conn, "user_version"), i64::from(SCHEMA_VERSION));
         assert_eq!(pragma(&conn, "application_id"), i64::from(APPLICATION_ID));
         let names = tables(&conn);
-        assert!(!names.iter().any(|n| n == "claims"), "{names:?}");
+        for gone in ["claim_blocks", "schema3_claims", "blobs_v5"] {
+            assert!(!names.iter().any(|n| n == gone), "{names:?}");
+        }
         for table in [
             "blobs",
-            "claim_blocks",
+            "claim_settings",
+            "claim_strings",
+            "claim_subjects",
+            "claims",
             "extraction_runs",
+            "model_names",
             "registry_benchmarks",
             "registry_models",
+            "registry_state",
+            "retractions",
             "snapshots",
             "sources",
             "story_citations",
@@ -777,21 +1046,45 @@ mod tests {
             ]
         }
 
+        const BYTES_A: &[u8] = b"model,score\na,2\n";
+        const BYTES_B: &[u8] = b"model,score\nb,1\n";
+
+        fn sha(snapshot: i64) -> String {
+            crate::blob::sha256_hex(if snapshot == 2 { BYTES_B } else { BYTES_A })
+        }
+
+        /// A blob as schemas up to 4 stored it: raw deflate, under the sha256 its test says.
+        fn insert_raw_deflate_blob(conn: &Connection, bytes: &[u8]) {
+            use std::io::Read as _;
+            let mut raw = Vec::new();
+            flate2::read::DeflateEncoder::new(bytes, flate2::Compression::default())
+                .read_to_end(&mut raw)
+                .unwrap();
+            let sha = sha(if bytes == BYTES_A { 1 } else { 2 });
+            conn.execute(
+                "INSERT INTO blobs VALUES (?1, ?2, 'deflate', ?3)",
+                rusqlite::params![sha, bytes.len() as i64, raw],
+            )
+            .unwrap();
+        }
+
         /// A schema-3 database holding [`rows`]; snapshot 1 (source a) observed 2025-01-01,
         /// snapshot 2 (source b) 2025-02-01.
         fn create(path: &Path, rows: &[(i64, (i64, i64), Claim)]) {
             let mut conn = Connection::open(path).unwrap();
             configure(&conn, "old").unwrap();
             apply_migrations(&mut conn, &MIGRATIONS[..3], path, "old").unwrap();
+            for bytes in [BYTES_A, BYTES_B] {
+                insert_raw_deflate_blob(&conn, bytes);
+            }
             conn.execute_batch(&format!(
                 "INSERT INTO sources VALUES ('a', 'p', 't', 'u', 'csv'), ('b', 'p', 't', 'u', 'csv');
-                 INSERT INTO blobs VALUES ('{0}', 1, 'deflate', x'00'), ('{1}', 1, 'deflate', x'00');
                  INSERT INTO snapshots (id, source_id, sha256, observed_on, origin)
                      VALUES (1, 'a', '{0}', '2025-01-01', 'x'), (2, 'b', '{1}', '2025-02-01', 'y');
                  INSERT INTO extraction_runs VALUES (1, 1, 'csv 1', 3, 3, '[]'),
                      (2, 2, 'csv 1', 4, 4, '[]'), (3, 1, 'csv 2', 3, 3, '[]');",
-                "a".repeat(64),
-                "b".repeat(64)
+                sha(1),
+                sha(2)
             ))
             .unwrap();
             for (id, provenance, claim) in rows {
@@ -801,11 +1094,12 @@ mod tests {
 
         fn expected(rows: &[(i64, (i64, i64), Claim)]) -> Vec<ClaimRecord> {
             rows.iter()
-                .map(|(id, (snapshot, _), claim)| ClaimRecord {
+                .map(|(id, (snapshot, run), claim)| ClaimRecord {
                     id: *id,
                     source_id: if *snapshot == 2 { "b" } else { "a" }.into(),
                     snapshot_id: *snapshot,
-                    snapshot_sha256: if *snapshot == 2 { "b" } else { "a" }.repeat(64),
+                    run_id: *run,
+                    snapshot_sha256: sha(*snapshot),
                     observed_on: date(if *snapshot == 2 {
                         "2025-02-01"
                     } else {
@@ -840,19 +1134,13 @@ mod tests {
                 values,
                 vec![0.0f64.to_bits(), 0.0f64.to_bits(), 5.0f64.to_bits()]
             );
-            let blocks: Vec<(i64, i64)> = store
-                .conn
-                .prepare("SELECT first_claim_id, claim_count FROM claim_blocks ORDER BY id")
-                .unwrap()
-                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            assert_eq!(blocks, vec![(1, 1), (2, 2)]);
+            let runs = store.runs(None).unwrap();
+            assert_eq!((runs[0].stored_claims, runs[0].current), (3, true));
+            assert!(store.check().unwrap().is_ok());
         }
 
         #[test]
-        fn claim_rows_become_blocks_and_read_back_the_same() {
+        fn claim_rows_become_rows_of_schema_5_and_read_back_the_same() {
             let dir = tempfile::tempdir().unwrap();
             let path = dir.path().join("old.sqlite");
             let rows = rows();
@@ -877,49 +1165,34 @@ mod tests {
                 .cloned()
                 .collect();
             assert_eq!(january, in_january);
+            assert_eq!(store.snapshot_bytes(1).unwrap(), BYTES_A);
+            assert_eq!(store.snapshot_bytes(2).unwrap(), BYTES_B);
 
-            // One block per run and stretch of consecutive ids, in id order.
-            let blocks: Vec<(i64, i64, i64, i64, String)> = store
-                .conn
-                .prepare(
-                    "SELECT snapshot_id, run_id, first_claim_id, claim_count, source_id
-                     FROM claim_blocks ORDER BY id",
-                )
+            // Each run records what it holds. Run 3 re-extracted snapshot 1 and stored only
+            // the claims new to it, so it adds to run 1 rather than replacing it.
+            let runs: Vec<(i64, u64, bool, bool)> = store
+                .runs(None)
                 .unwrap()
-                .query_map([], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-                })
-                .unwrap()
-                .collect::<Result<_, _>>()
-                .unwrap();
-            let a = || "a".to_owned();
-            let b = || "b".to_owned();
+                .iter()
+                .map(|r| (r.id, r.stored_claims, r.complete, r.current))
+                .collect();
             assert_eq!(
-                blocks,
-                [
-                    (1, 1, 1, 3, a()),
-                    (2, 2, 4, 2, b()),
-                    (1, 3, 6, 1, a()),
-                    (1, 3, 8, 1, a()),
-                    (2, 2, 9, 2, b()),
-                    (1, 3, 12, 1, a()),
-                ]
+                runs,
+                [(1, 3, true, true), (2, 4, true, true), (3, 3, false, true)]
             );
-            assert!(!tables(&store.conn).iter().any(|t| t == "claims"));
+            assert!(store.check().unwrap().is_ok(), "{:?}", store.check());
+            assert!(!tables(&store.conn).iter().any(|t| t == "schema3_claims"));
             assert_eq!(
                 pragma(&store.conn, "user_version"),
                 i64::from(SCHEMA_VERSION)
             );
-            for statement in [
-                "UPDATE claim_blocks SET claim_count = 1",
-                "DELETE FROM claim_blocks",
-            ] {
+            for statement in ["UPDATE claims SET value = 1", "DELETE FROM claims"] {
                 let err = store.conn.execute(statement, []).unwrap_err();
                 assert!(err.to_string().contains("claims are append-only"), "{err}");
             }
 
-            // A converted claim is still a repeat of its snapshot (its date and evaluator
-            // aside), and new claims continue the ids.
+            // A new extraction of snapshot 1 replaces runs 1 and 3; new claims continue the
+            // ids.
             let mut again = rows[5].2.clone();
             again.reported_on = Some(date("2024-01-01"));
             again.evaluator = Evaluator::SelfReported;
@@ -927,15 +1200,27 @@ mod tests {
             let outcome = store
                 .record_extraction(&NewExtraction {
                     snapshot_id: 1,
-                    claims: &[again, fresh.clone()],
+                    claims: &[again.clone(), fresh.clone()],
                     rows: 2,
                     warnings: &[],
                     adapter: "csv 3",
                 })
                 .unwrap();
-            assert_eq!(outcome.claims_inserted, 1);
-            let last = store.claims(None).unwrap().pop().unwrap();
-            assert_eq!((last.id, last.claim), (13, fresh.clone()));
+            assert_eq!((outcome.claims_inserted, outcome.new_run), (2, true));
+            let now: Vec<(i64, Claim)> = store
+                .claims(None)
+                .unwrap()
+                .into_iter()
+                .map(|r| (r.id, r.claim))
+                .collect();
+            let mut want: Vec<(i64, Claim)> = expected
+                .iter()
+                .filter(|r| r.snapshot_id == 2)
+                .map(|r| (r.id, r.claim.clone()))
+                .collect();
+            want.push((13, again));
+            want.push((14, fresh.clone()));
+            assert_eq!(now, want);
             store
                 .upsert_source(&crate::SourceInfo {
                     id: "a".into(),
@@ -961,7 +1246,7 @@ mod tests {
                     adapter: "csv 3",
                 })
                 .unwrap();
-            assert_eq!(store.claims(None).unwrap().pop().unwrap().id, 14);
+            assert_eq!(store.claims(None).unwrap().pop().unwrap().id, 15);
         }
 
         #[test]
@@ -972,7 +1257,9 @@ mod tests {
             let conn = Connection::open(&path).unwrap();
             conn.execute_batch(
                 "DROP TRIGGER claims_no_update;
-                 UPDATE claims SET models = 'not json' WHERE id = 9;",
+                 UPDATE claims SET models = 'not json' WHERE id = 9;
+                 CREATE TRIGGER claims_no_update BEFORE UPDATE ON claims
+                 BEGIN SELECT RAISE(ABORT, 'claims are append-only'); END;",
             )
             .unwrap();
             drop(conn);
@@ -980,7 +1267,7 @@ mod tests {
             assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
             let message = err.to_string();
             assert!(
-                message.contains("cannot apply schema migration 4: claim 9: models \"not json\""),
+                message.contains("cannot apply schema migration 5: claim 9: models \"not json\""),
                 "{message}"
             );
             let conn = Connection::open(&path).unwrap();
@@ -992,6 +1279,327 @@ mod tests {
                 .query_row("SELECT count(*) FROM claims", [], |r| r.get(0))
                 .unwrap();
             assert_eq!(count, 10);
+        }
+    }
+
+    /// A file database at schema version 4, written as gapwatch wrote it: claims in blocks,
+    /// blobs in raw deflate.
+    mod schema_4 {
+        use std::io::Read as _;
+
+        use super::*;
+        use crate::legacy::writer::write_block;
+        use crate::{NewExtraction, Store};
+        use gapwatch_model::{
+            Access, Claim, ClaimRecord, Date, Evaluator, Fact, Score, Settings, Subject, Unit,
+        };
+
+        fn date(s: &str) -> Date {
+            s.parse().unwrap()
+        }
+
+        fn raw_deflate(bytes: &[u8]) -> Vec<u8> {
+            let mut raw = Vec::new();
+            flate2::read::DeflateEncoder::new(bytes, flate2::Compression::default())
+                .read_to_end(&mut raw)
+                .unwrap();
+            raw
+        }
+
+        fn put_blob(conn: &Connection, bytes: &[u8]) -> String {
+            let sha = crate::blob::sha256_hex(bytes);
+            conn.execute(
+                "INSERT OR IGNORE INTO blobs VALUES (?1, ?2, 'deflate', ?3)",
+                rusqlite::params![sha, bytes.len() as i64, raw_deflate(bytes)],
+            )
+            .unwrap();
+            sha
+        }
+
+        /// Claims of every kind: systems, unicode, empty strings, settings, access with and
+        /// without licenses, every unit and evaluator, dates far apart, awkward numbers.
+        fn varied(n: usize, salt: u64) -> Vec<Claim> {
+            let mut x = 0x2545_f491_4f6c_dd1du64 ^ salt;
+            let mut next = move || {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                x
+            };
+            let words = [
+                "",
+                "GPT-4o",
+                "模型",
+                "Ünïcödé 🚀",
+                "a \"q\" \\ \n",
+                "mmlu",
+                "v",
+            ];
+            (0..n)
+                .map(|i| {
+                    let w = |k: u64| words[(k % words.len() as u64) as usize].to_owned();
+                    let subject = match next() % 3 {
+                        0 => Subject::model(format!("model {}", next() % 40)),
+                        1 => Subject {
+                            name: w(next()),
+                            system: Some(w(next())),
+                            models: (0..next() % 3).map(|_| w(next())).collect(),
+                        },
+                        _ => Subject {
+                            name: w(next()),
+                            system: None,
+                            models: Vec::new(),
+                        },
+                    };
+                    let fact = if next() % 5 == 0 {
+                        Fact::Access {
+                            access: [
+                                Access::OpenWeights,
+                                Access::Closed,
+                                Access::Limited,
+                                Access::Unknown,
+                            ][(next() % 4) as usize],
+                            license: [None, Some(String::new()), Some("Apache-2.0".to_owned())]
+                                [(next() % 3) as usize]
+                                .clone(),
+                        }
+                    } else {
+                        let mut settings = Settings::new();
+                        if next() % 3 == 0 {
+                            settings.insert(w(next()), w(next()));
+                        }
+                        let value = match next() % 6 {
+                            0 => (next() % 10_000) as f64 / 100.0,
+                            1 => 1e-300,
+                            2 => -2.5,
+                            3 => f64::MAX,
+                            4 => (next() % 3_000) as f64,
+                            _ => (next() >> 11) as f64 / (1u64 << 53) as f64 * 200.0 - 50.0,
+                        };
+                        Fact::Score(Score {
+                            benchmark: w(next()),
+                            variant: w(next()),
+                            metric: w(next()),
+                            settings,
+                            value,
+                            unit: [Unit::Percent, Unit::Elo, Unit::Score][(next() % 3) as usize],
+                            uncertainty: (next() % 2 == 0).then(|| (next() % 500) as f64 / 100.0),
+                        })
+                    };
+                    Claim {
+                        subject,
+                        fact,
+                        reported_on: match next() % 3 {
+                            0 => None,
+                            1 => Some(Date::from_ymd(1999, 12, 31).unwrap()),
+                            _ => Some(Date::from_days_since_epoch((next() % 30_000) as i64)),
+                        },
+                        evaluator: [
+                            Evaluator::ThirdParty,
+                            Evaluator::SelfReported,
+                            Evaluator::Unknown,
+                            Evaluator::Competitor,
+                        ][(next() % 4) as usize],
+                        locator: format!("row {i}, {}", w(next())),
+                    }
+                })
+                .collect()
+        }
+
+        /// A schema-4 database: snapshots 1 (source a, 2025-01-01, run 1, re-extracted by run
+        /// 3 which stored only new claims), 2 (source b, 2025-02-01, run 2) and 3 (source a,
+        /// 2025-03-01, run 4 with no claims); a published version. Returns the records
+        /// schema 4 read back, in id order, and the stored bytes.
+        fn create(path: &Path) -> (Vec<ClaimRecord>, Vec<Vec<u8>>) {
+            let mut conn = Connection::open(path).unwrap();
+            configure(&conn, "old").unwrap();
+            apply_migrations(&mut conn, &MIGRATIONS[..4], path, "old").unwrap();
+            // Schema 4 as shipped had no schema-3 rows left over.
+            conn.execute_batch("DROP TABLE schema3_claims").unwrap();
+            let bytes: Vec<Vec<u8>> = vec![
+                b"model,score\n".repeat(50),
+                b"{\"results\": []}".to_vec(),
+                Vec::new(),
+                b"# Story v1\n".repeat(20),
+            ];
+            let shas: Vec<String> = bytes.iter().map(|b| put_blob(&conn, b)).collect();
+            conn.execute_batch(&format!(
+                "INSERT INTO sources VALUES ('a', 'p', 't', 'u', 'csv'), ('b', 'p', 't', 'u', 'json');
+                 INSERT INTO snapshots (id, source_id, sha256, observed_on, origin)
+                     VALUES (1, 'a', '{0}', '2025-01-01', 'x'), (2, 'b', '{1}', '2025-02-01', 'y'),
+                            (3, 'a', '{2}', '2025-03-01', 'z');
+                 INSERT INTO extraction_runs VALUES (1, 1, 'csv 1', 90, 90, '[]'),
+                     (2, 2, 'json 1', 70, 70, '[\"w\"]'), (3, 1, 'csv 2', 95, 95, '[]'),
+                     (4, 3, 'csv 2', 0, 0, '[]');
+                 INSERT INTO story_citations VALUES ('s', 'a', 1), ('s', 'b', 2);
+                 INSERT INTO story_versions VALUES ('s', 1, '2025-03-02T00:00:00Z', '2025-03-01', '{{}}');
+                 INSERT INTO story_renderings VALUES ('s', 1, 'md', '{3}');",
+                shas[0], shas[1], shas[2], shas[3]
+            ))
+            .unwrap();
+            let first = varied(90, 1);
+            let second = varied(70, 2);
+            let added = varied(5, 3);
+            let mut records = Vec::new();
+            for (source, snapshot, run, claims, observed) in [
+                ("a", 1, 1, &first, "2025-01-01"),
+                ("b", 2, 2, &second, "2025-02-01"),
+                ("a", 1, 3, &added, "2025-01-01"),
+            ] {
+                let first_id = records.len() as i64 + 1;
+                let n = write_block(&conn, source, snapshot, run, claims);
+                assert_eq!(n, claims.len(), "the claims are distinct");
+                for (i, claim) in claims.iter().enumerate() {
+                    records.push(ClaimRecord {
+                        id: first_id + i as i64,
+                        source_id: source.to_owned(),
+                        snapshot_id: snapshot,
+                        run_id: run,
+                        snapshot_sha256: shas[snapshot as usize - 1].clone(),
+                        observed_on: date(observed),
+                        claim: claim.clone(),
+                    });
+                }
+            }
+            (records, bytes)
+        }
+
+        /// A score's value and uncertainty as bits.
+        type Bits = Option<(u64, Option<u64>)>;
+
+        fn bits(records: &[ClaimRecord]) -> Vec<(i64, Bits)> {
+            records
+                .iter()
+                .map(|r| {
+                    let s = r.claim.score();
+                    (
+                        r.id,
+                        s.map(|s| (s.value.to_bits(), s.uncertainty.map(f64::to_bits))),
+                    )
+                })
+                .collect()
+        }
+
+        #[test]
+        fn blocks_become_rows_keeping_every_claim_id_and_byte() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("v4.sqlite");
+            let (expected, bytes) = create(&path);
+            let mut store = Store::open(&path).unwrap();
+            assert_eq!(pragma(&store.conn, "user_version"), 5);
+            // Every claim, with its id, run, snapshot and every field; numbers to the bit.
+            let back = store.claims(None).unwrap();
+            assert_eq!(back, expected);
+            assert_eq!(bits(&back), bits(&expected));
+            assert_eq!(store.claim_count().unwrap(), 165);
+            let set = store.claim_set(None).unwrap();
+            assert_eq!(set.records().collect::<Vec<_>>(), expected);
+            let january = store.claims(Some(date("2025-01-31"))).unwrap();
+            let want: Vec<_> = expected
+                .iter()
+                .filter(|r| r.snapshot_id == 1)
+                .cloned()
+                .collect();
+            assert_eq!(january, want);
+            for (i, r) in expected.iter().enumerate().step_by(17) {
+                assert_eq!(store.claim(r.id).unwrap().as_ref(), Some(&expected[i]));
+            }
+            // The runs say what they hold; run 3 adds to run 1.
+            let runs: Vec<(i64, u64, bool, bool)> = store
+                .runs(None)
+                .unwrap()
+                .iter()
+                .map(|r| (r.id, r.stored_claims, r.complete, r.current))
+                .collect();
+            assert_eq!(
+                runs,
+                [
+                    (1, 90, true, true),
+                    (2, 70, true, true),
+                    (3, 5, false, true),
+                    (4, 0, true, true)
+                ]
+            );
+            // Every stored byte reads back; blobs are zlib or plain, as sqlar reads them.
+            for (id, b) in [(1, &bytes[0]), (2, &bytes[1]), (3, &bytes[2])] {
+                assert_eq!(&store.snapshot_bytes(id).unwrap(), b);
+            }
+            assert_eq!(store.rendering("s", 1, "md").unwrap().unwrap(), bytes[3]);
+            let blobs: Vec<(String, i64, Vec<u8>)> = store
+                .conn
+                .prepare("SELECT compression, size, data FROM blobs")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+                .unwrap()
+                .collect::<Result<_, _>>()
+                .unwrap();
+            assert_eq!(blobs.len(), 4);
+            for (compression, size, data) in blobs {
+                let out = if data.len() as i64 == size {
+                    assert_eq!(compression, "none");
+                    data
+                } else {
+                    assert_eq!(compression, "zlib");
+                    let mut out = Vec::new();
+                    flate2::read::ZlibDecoder::new(data.as_slice())
+                        .read_to_end(&mut out)
+                        .unwrap();
+                    out
+                };
+                assert!(bytes.contains(&out));
+            }
+            assert!(store.check().unwrap().is_ok(), "{:?}", store.check());
+            let names = tables(&store.conn);
+            assert!(!names.iter().any(|t| t == "claim_blocks"), "{names:?}");
+            let in_view: i64 = store
+                .conn
+                .query_row("SELECT count(*) FROM claims_v WHERE current", [], |r| {
+                    r.get(0)
+                })
+                .unwrap();
+            assert_eq!(in_view, 165);
+
+            // A new extraction of snapshot 1 replaces runs 1 and 3; ids continue.
+            let outcome = store
+                .record_extraction(&NewExtraction {
+                    snapshot_id: 1,
+                    claims: &varied(3, 9),
+                    rows: 3,
+                    warnings: &[],
+                    adapter: "csv 3",
+                })
+                .unwrap();
+            assert_eq!(outcome.claims_inserted, 3);
+            let now: Vec<i64> = store.claims(None).unwrap().iter().map(|r| r.id).collect();
+            let want: Vec<i64> = (91..=160).chain(166..=168).collect();
+            assert_eq!(now, want);
+            drop(store);
+            // Opening again changes nothing.
+            let store = Store::open(&path).unwrap();
+            assert_eq!(store.claim_count().unwrap(), 168);
+        }
+
+        #[test]
+        fn a_damaged_block_leaves_the_database_at_schema_4() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("v4.sqlite");
+            create(&path);
+            let conn = Connection::open(&path).unwrap();
+            conn.execute_batch(
+                "DROP TRIGGER claim_blocks_no_update;
+                 UPDATE claim_blocks SET body = substr(body, 1, 40) WHERE id = 2;",
+            )
+            .unwrap();
+            drop(conn);
+            let err = Store::open(&path).unwrap_err();
+            assert!(
+                err.to_string()
+                    .contains("cannot apply schema migration 5: claim block 2 "),
+                "{err}"
+            );
+            let conn = Connection::open(&path).unwrap();
+            assert_eq!(pragma(&conn, "user_version"), 4);
+            assert!(tables(&conn).iter().any(|t| t == "claim_blocks"));
         }
     }
 

@@ -6,7 +6,7 @@ use gapwatch_model::{ClaimRecord, ClaimSet, Date};
 use rusqlite::{Connection, OptionalExtension, Row, TransactionBehavior, params};
 
 use crate::blob;
-use crate::claims::{self, Provenance};
+use crate::claims::{self, Interner, NewRun, Selection};
 use crate::error::{corrupt, sql};
 use crate::schema;
 use crate::{
@@ -25,6 +25,8 @@ pub struct Store {
     path: Option<PathBuf>,
     /// The file name shown in errors, or `:memory:`.
     pub(crate) db: String,
+    /// Claim strings, subjects and settings already in the database.
+    interner: Interner,
 }
 
 const SELECT_SNAPSHOTS: &str = "SELECT s.id, s.source_id, s.sha256, s.observed_on, s.fetched_at,
@@ -56,7 +58,12 @@ impl Store {
         let shown = path.clone().unwrap_or_else(|| PathBuf::from(&db));
         schema::migrate(&mut conn, &shown, &db)?;
         conn.set_prepared_statement_cache_capacity(STATEMENT_CACHE);
-        Ok(Store { conn, path, db })
+        Ok(Store {
+            conn,
+            path,
+            db,
+            interner: Interner::default(),
+        })
     }
 
     /// The database file, or `None` in memory.
@@ -136,79 +143,72 @@ impl Store {
         &mut self,
         snap: &NewSnapshot<'_>,
     ) -> Result<SnapshotOutcome, StoreError> {
+        let mut outcomes = self.record_snapshots(std::slice::from_ref(snap))?;
+        outcomes.pop().ok_or_else(|| {
+            corrupt(
+                &self.db,
+                "recording one snapshot gave no outcome".to_owned(),
+            )
+        })
+    }
+
+    /// Stores several snapshots, each as [`Store::record_snapshot`] would, all in one
+    /// transaction: all of them or none. For bulk imports, where a commit per snapshot would
+    /// cost more than the snapshot. Outcomes are in the order given.
+    pub fn record_snapshots(
+        &mut self,
+        snaps: &[NewSnapshot<'_>],
+    ) -> Result<Vec<SnapshotOutcome>, StoreError> {
+        let result = self.write_snapshots(snaps);
+        if result.is_err() {
+            // Strings it interned may have been rolled back.
+            self.interner = Interner::default();
+        }
+        result
+    }
+
+    fn write_snapshots(
+        &mut self,
+        snaps: &[NewSnapshot<'_>],
+    ) -> Result<Vec<SnapshotOutcome>, StoreError> {
         let db = &self.db;
-        let action = format!("record a snapshot of source {:?}", snap.source_id);
-        let sha256 = blob::sha256_hex(snap.bytes);
+        let action = match snaps {
+            [one] => format!("record a snapshot of source {:?}", one.source_id),
+            _ => format!("record {} snapshots", snaps.len()),
+        };
         let tx = self
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(sql(db, &action))?;
-        let known = tx
-            .prepare_cached("SELECT 1 FROM sources WHERE id = ?1")
-            .and_then(|mut s| s.exists([snap.source_id]))
-            .map_err(sql(db, &action))?;
-        if !known {
-            return Err(StoreError::UnknownSource {
-                db: db.clone(),
-                source_id: snap.source_id.to_owned(),
-            });
+        let mut outcomes = Vec::with_capacity(snaps.len());
+        for snap in snaps {
+            outcomes.push(write_snapshot(&tx, db, &mut self.interner, snap)?);
         }
-        let existing: Option<i64> = tx
-            .prepare_cached("SELECT id FROM snapshots WHERE source_id = ?1 AND sha256 = ?2")
-            .and_then(|mut s| {
-                s.query_row(params![snap.source_id, sha256], |r| r.get(0))
-                    .optional()
-            })
-            .map_err(sql(db, &action))?;
-        if let Some(snapshot_id) = existing {
-            return Ok(SnapshotOutcome {
-                snapshot_id,
-                sha256,
-                new_snapshot: false,
-                claims_inserted: 0,
-            });
-        }
-        blob::put(&tx, db, &sha256, snap.bytes)?;
-        tx.prepare_cached(
-            "INSERT INTO snapshots (source_id, sha256, observed_on, fetched_at, origin,
-                http_status, etag, last_modified)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-        )
-        .and_then(|mut s| {
-            s.execute(params![
-                snap.source_id,
-                sha256,
-                snap.observed_on.to_string(),
-                snap.fetched_at,
-                snap.origin,
-                snap.http_status,
-                snap.etag,
-                snap.last_modified,
-            ])
-        })
-        .map_err(sql(db, &action))?;
-        let snapshot_id = tx.last_insert_rowid();
-        let run = Run {
-            snapshot_id,
-            new_snapshot: true,
-            rows: snap.rows,
-            warnings: snap.warnings,
-            adapter: snap.adapter,
-        };
-        let (_, claims_inserted) = record_run(&tx, db, snap.source_id, &run, snap.claims)?;
         tx.commit().map_err(sql(db, &action))?;
-        Ok(SnapshotOutcome {
-            snapshot_id,
-            sha256,
-            new_snapshot: true,
-            claims_inserted,
-        })
+        Ok(outcomes)
     }
 
-    /// Records a new extraction over a stored snapshot, as when an adapter improves: a new run,
-    /// and the claims not already stored for that snapshot. All or nothing, like
+    /// Records a new extraction over a stored snapshot, as when an adapter or a source's
+    /// configuration improves: a new run holding every claim extracted (repeats dropped by
+    /// the identity rule), which replaces the snapshot's earlier runs for analysis. The earlier
+    /// runs and their claims stay in the store.
+    ///
+    /// Idempotent: when the claims extracted are exactly the claims that count for the
+    /// snapshot now (dates and evaluators included, in order), nothing is written and the
+    /// outcome names the current run with `new_run: false`. All or nothing, like
     /// [`Store::record_snapshot`].
     pub fn record_extraction(
+        &mut self,
+        extraction: &NewExtraction<'_>,
+    ) -> Result<ExtractionOutcome, StoreError> {
+        let result = self.write_extraction(extraction);
+        if result.is_err() {
+            self.interner = Interner::default();
+        }
+        result
+    }
+
+    fn write_extraction(
         &mut self,
         extraction: &NewExtraction<'_>,
     ) -> Result<ExtractionOutcome, StoreError> {
@@ -232,18 +232,20 @@ impl Store {
                 db: db.clone(),
                 id: extraction.snapshot_id,
             })?;
-        let run = Run {
+        let run = NewRun {
+            source_id: &source_id,
             snapshot_id: extraction.snapshot_id,
-            new_snapshot: false,
             rows: extraction.rows,
             warnings: extraction.warnings,
             adapter: extraction.adapter,
+            skip_if_unchanged: true,
         };
-        let (run_id, claims_inserted) = record_run(&tx, db, &source_id, &run, extraction.claims)?;
+        let outcome = claims::record_run(&tx, db, &mut self.interner, &run, extraction.claims)?;
         tx.commit().map_err(sql(db, &action))?;
         Ok(ExtractionOutcome {
-            run_id,
-            claims_inserted,
+            run_id: outcome.run_id,
+            claims_inserted: outcome.stored,
+            new_run: outcome.new_run,
         })
     }
 
@@ -322,7 +324,10 @@ impl Store {
         let mut stmt = self
             .conn
             .prepare_cached(
-                "SELECT r.id, r.snapshot_id, s.source_id, r.rows, r.claims, r.warnings, r.adapter
+                "SELECT r.id, r.snapshot_id, s.source_id, r.rows, r.claims, r.warnings, r.adapter,
+                    r.stored_claims, r.scope = 'complete',
+                    NOT EXISTS (SELECT 1 FROM extraction_runs n WHERE n.snapshot_id = r.snapshot_id
+                        AND n.id > r.id AND n.scope = 'complete')
                  FROM extraction_runs r JOIN snapshots s ON s.id = r.snapshot_id
                  WHERE ?1 IS NULL OR s.source_id = ?1 ORDER BY r.id",
             )
@@ -346,6 +351,9 @@ impl Store {
                     )
                 })?,
                 adapter: row.get(6).map_err(get)?,
+                stored_claims: row.get(7).map_err(get)?,
+                complete: row.get(8).map_err(get)?,
+                current: row.get(9).map_err(get)?,
             });
         }
         Ok(out)
@@ -373,7 +381,9 @@ impl Store {
         crate::fetch_log::validators(&self.conn, &self.db, source_id)
     }
 
-    /// Claims whose snapshot was observed on or before `as_of` (all when `None`), ordered by id.
+    /// The claims that count for analysis, ordered by id: those of snapshots observed on or
+    /// before `as_of` (all when `None`), not retracted, from each snapshot's current run (the
+    /// newest complete run, with the runs of additions after it).
     ///
     /// Each claim comes with strings of its own; [`Store::claim_set`] reads the same claims
     /// in far less memory and time.
@@ -384,64 +394,130 @@ impl Store {
     /// The claims of [`Store::claims`], in the same order, as a [`ClaimSet`]: strings,
     /// subjects and settings held once, each claim a row of numbers.
     pub fn claim_set(&self, as_of: Option<Date>) -> Result<ClaimSet, StoreError> {
-        claims::claim_set(&self.conn, &self.db, as_of)
+        claims::read(
+            &self.conn,
+            &self.db,
+            &Selection {
+                as_of,
+                without_retracted: true,
+                ..Selection::default()
+            },
+        )
     }
 
-    /// How many claims are stored.
+    /// How many claims are stored, by every run, superseded and retracted ones included.
     pub fn claim_count(&self) -> Result<u64, StoreError> {
         claims::count(&self.conn, &self.db)
     }
+
+    /// The claim with this id, whether or not it counts for analysis now (see
+    /// [`Store::runs`] and [`Store::retractions`] for why it might not).
+    pub fn claim(&self, id: i64) -> Result<Option<ClaimRecord>, StoreError> {
+        claims::claim(&self.conn, &self.db, id)
+    }
+
+    /// The claims of a snapshot, in id order: those of one of its runs, or (`None`) of the
+    /// runs that count for it now, whether or not the snapshot is retracted.
+    pub fn snapshot_claims(
+        &self,
+        snapshot_id: i64,
+        run_id: Option<i64>,
+    ) -> Result<Vec<ClaimRecord>, StoreError> {
+        claims::snapshot_claims(&self.conn, &self.db, snapshot_id, run_id)
+    }
+
+    /// Snapshots whose sha256 starts with `prefix` (lowercase hex), ordered by id. The same
+    /// bytes stored for two sources are two snapshots with one sha256.
+    pub fn find_snapshots(&self, prefix: &str) -> Result<Vec<SnapshotRecord>, StoreError> {
+        let action = format!("find snapshots {prefix:?}");
+        if prefix.is_empty() || !prefix.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Ok(Vec::new());
+        }
+        let prefix = prefix.to_ascii_lowercase();
+        let mut stmt = self
+            .conn
+            .prepare_cached(&format!(
+                "{SELECT_SNAPSHOTS} WHERE substr(s.sha256, 1, length(?1)) = ?1 ORDER BY s.id"
+            ))
+            .map_err(sql(&self.db, &action))?;
+        let mut rows = stmt.query([prefix]).map_err(sql(&self.db, &action))?;
+        let mut out = Vec::new();
+        while let Some(row) = rows.next().map_err(sql(&self.db, &action))? {
+            out.push(self.decode_snapshot(row)?);
+        }
+        Ok(out)
+    }
 }
 
-/// The parts of an extraction run shared by new snapshots and re-extractions.
-struct Run<'a> {
-    snapshot_id: i64,
-    /// Whether the snapshot was stored in this transaction, so has no claims yet.
-    new_snapshot: bool,
-    rows: u64,
-    warnings: &'a [String],
-    adapter: &'a str,
-}
-
-/// Inserts a run and its claims inside the caller's transaction; returns the run id and the
-/// number of claims inserted.
-fn record_run(
-    conn: &Connection,
+/// Writes one snapshot with its run and claims inside the caller's transaction.
+fn write_snapshot(
+    tx: &Connection,
     db: &str,
-    source_id: &str,
-    run: &Run<'_>,
-    claims: &[gapwatch_model::Claim],
-) -> Result<(i64, u64), StoreError> {
-    let action = "record an extraction run";
-    let warnings = serde_json::to_string(run.warnings).map_err(|e| {
-        corrupt(
-            db,
-            format!("cannot encode warnings of source {source_id:?}: {e}"),
-        )
-    })?;
-    conn.prepare_cached(
-        "INSERT INTO extraction_runs (snapshot_id, adapter, rows, claims, warnings)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
+    interner: &mut Interner,
+    snap: &NewSnapshot<'_>,
+) -> Result<SnapshotOutcome, StoreError> {
+    let action = format!("record a snapshot of source {:?}", snap.source_id);
+    let sha256 = blob::sha256_hex(snap.bytes);
+    let known = tx
+        .prepare_cached("SELECT 1 FROM sources WHERE id = ?1")
+        .and_then(|mut s| s.exists([snap.source_id]))
+        .map_err(sql(db, &action))?;
+    if !known {
+        return Err(StoreError::UnknownSource {
+            db: db.to_owned(),
+            source_id: snap.source_id.to_owned(),
+        });
+    }
+    let existing: Option<i64> = tx
+        .prepare_cached("SELECT id FROM snapshots WHERE source_id = ?1 AND sha256 = ?2")
+        .and_then(|mut s| {
+            s.query_row(params![snap.source_id, sha256], |r| r.get(0))
+                .optional()
+        })
+        .map_err(sql(db, &action))?;
+    if let Some(snapshot_id) = existing {
+        return Ok(SnapshotOutcome {
+            snapshot_id,
+            sha256,
+            new_snapshot: false,
+            claims_inserted: 0,
+        });
+    }
+    blob::put(tx, db, &sha256, snap.bytes)?;
+    tx.prepare_cached(
+        "INSERT INTO snapshots (source_id, sha256, observed_on, fetched_at, origin,
+            http_status, etag, last_modified)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
     )
     .and_then(|mut s| {
         s.execute(params![
-            run.snapshot_id,
-            run.adapter,
-            run.rows,
-            claims.len() as u64,
-            warnings
+            snap.source_id,
+            sha256,
+            snap.observed_on.to_string(),
+            snap.fetched_at,
+            snap.origin,
+            snap.http_status,
+            snap.etag,
+            snap.last_modified,
         ])
     })
-    .map_err(sql(db, action))?;
-    let run_id = conn.last_insert_rowid();
-    let from = Provenance {
-        source_id,
-        snapshot_id: run.snapshot_id,
-        run_id,
-        new_snapshot: run.new_snapshot,
+    .map_err(sql(db, &action))?;
+    let snapshot_id = tx.last_insert_rowid();
+    let run = NewRun {
+        source_id: snap.source_id,
+        snapshot_id,
+        rows: snap.rows,
+        warnings: snap.warnings,
+        adapter: snap.adapter,
+        skip_if_unchanged: false,
     };
-    let inserted = claims::insert(conn, db, &from, claims)?;
-    Ok((run_id, inserted))
+    let outcome = claims::record_run(tx, db, interner, &run, snap.claims)?;
+    Ok(SnapshotOutcome {
+        snapshot_id,
+        sha256,
+        new_snapshot: true,
+        claims_inserted: outcome.stored,
+    })
 }
 
 /// Parses a stored date, reporting damage against `owner` (e.g. `snapshot 3`).

@@ -290,7 +290,15 @@ fn a_claim_that_cannot_be_stored_leaves_no_trace_of_its_snapshot() {
             format!("source \"board\": claim 2 at \"c/mmlu\" cannot be stored: {expected}")
         );
         let conn = Connection::open(&path).unwrap();
-        for table in ["blobs", "snapshots", "extraction_runs", "claim_blocks"] {
+        for table in [
+            "blobs",
+            "snapshots",
+            "extraction_runs",
+            "claims",
+            "claim_strings",
+            "claim_subjects",
+            "claim_settings",
+        ] {
             assert_eq!(count(&conn, table), 0, "{table} kept rows");
         }
     }
@@ -408,8 +416,15 @@ fn snapshot_bytes_round_trip_and_are_verified() {
     store.upsert_source(&source("board")).unwrap();
     // Compressible and incompressible content, and nothing at all.
     let text = "model,score\nGPT-4o,88.7\n".repeat(5_000).into_bytes();
-    let noise: Vec<u8> = (0..50_000u32)
-        .map(|i| (i.wrapping_mul(2_654_435_761) >> 11) as u8)
+    let mut state = 0x9e37_79b9_7f4a_7c15u64;
+    let noise: Vec<u8> = (0..50_000)
+        .map(|_| {
+            // xorshift64: bytes no compressor can shorten.
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state >> 24) as u8
+        })
         .collect();
     let mut ids = Vec::new();
     for bytes in [&text[..], &noise[..], &[][..]] {
@@ -435,14 +450,29 @@ fn snapshot_bytes_round_trip_and_are_verified() {
         "{err:?}"
     );
 
-    // Damage the stored bytes behind the store's back (the trigger must go first).
+    // Bytes that do not compress are stored as they are, as SQLite archives do.
+    let compression = |id: i64| -> (String, i64, i64) {
+        conn.query_row(
+            "SELECT compression, length(data), size FROM blobs b
+             JOIN snapshots s ON s.sha256 = b.sha256 WHERE s.id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap()
+    };
+    assert_eq!(compression(ids[0]).0, "zlib");
+    let (kind, length, size) = compression(ids[1]);
+    assert_eq!((kind.as_str(), length), ("none", size));
+
+    // Damage the stored bytes behind the store's back (the trigger must go first): a valid
+    // zlib stream of other bytes.
     conn.execute_batch("DROP TRIGGER blobs_no_update").unwrap();
     conn.execute(
-        "UPDATE blobs SET data = x'f30500' WHERE sha256 = (SELECT sha256 FROM snapshots WHERE id = ?1)",
-        [ids[1]],
+        "UPDATE blobs SET data = x'789c030000000001' WHERE sha256 = (SELECT sha256 FROM snapshots WHERE id = ?1)",
+        [ids[0]],
     )
     .unwrap();
-    let err = store.snapshot_bytes(ids[1]).unwrap_err();
+    let err = store.snapshot_bytes(ids[0]).unwrap_err();
     assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
     assert!(err.to_string().contains("is damaged"), "{err}");
 }
@@ -453,8 +483,11 @@ fn evidence_cannot_be_updated_or_deleted() {
     let (_store, path) = file_store(dir.path());
     let conn = Connection::open(&path).unwrap();
     for (table, set) in [
-        ("claim_blocks", "body = x'00'"),
-        ("claim_blocks", "claim_count = 1"),
+        ("claims", "value = 0"),
+        ("claims", "locator = 'x'"),
+        ("claim_strings", "text = 'x'"),
+        ("claim_subjects", "models = '[]'"),
+        ("claim_settings", "settings = '{}'"),
         ("snapshots", "observed_on = '2020-01-01'"),
         ("blobs", "size = 0"),
         ("extraction_runs", "rows = 0"),
@@ -467,6 +500,16 @@ fn evidence_cannot_be_updated_or_deleted() {
             .execute(&format!("DELETE FROM {table}"), [])
             .unwrap_err();
         assert!(err.to_string().contains("append-only"), "{table}: {err}");
+    }
+    // A source with evidence stays, even for a connection that does not enforce foreign
+    // keys (the sqlite3 shell's default).
+    conn.pragma_update(None, "foreign_keys", false).unwrap();
+    for statement in [
+        "DELETE FROM sources",
+        "UPDATE sources SET id = 'renamed' WHERE id = 'board'",
+    ] {
+        let err = conn.execute(statement, []).unwrap_err();
+        assert!(err.to_string().contains("stored snapshots"), "{err}");
     }
     let store = Store::open(&path).unwrap();
     let values: Vec<f64> = store
@@ -545,30 +588,67 @@ fn runs_record_what_the_adapter_saw() {
 }
 
 #[test]
-fn re_extraction_adds_a_run_and_only_new_claims() {
+fn re_extraction_adds_a_run_that_replaces_the_earlier_one() {
     let mut store = store_with(&["board"]);
-    let first = [score("a", "mmlu", 80.0)];
+    let first = [score("a", "mmlu", 80.0), score("z", "mmlu", 10.0)];
     let snap = store
         .record_snapshot(&snapshot("board", b"v1", "2025-01-01", &first))
         .unwrap();
     let better = [score("a", "mmlu", 80.0), score("b", "mmlu", 70.0)];
-    let outcome = store
-        .record_extraction(&NewExtraction {
-            snapshot_id: snap.snapshot_id,
-            claims: &better,
-            rows: 2,
-            warnings: &[],
-            adapter: "json 2",
-        })
-        .unwrap();
-    assert_eq!(outcome.claims_inserted, 1);
+    let extract = |store: &mut Store, claims: &[Claim]| {
+        store
+            .record_extraction(&NewExtraction {
+                snapshot_id: snap.snapshot_id,
+                claims,
+                rows: 2,
+                warnings: &[],
+                adapter: "json 2",
+            })
+            .unwrap()
+    };
+    let outcome = extract(&mut store, &better);
+    assert_eq!((outcome.claims_inserted, outcome.new_run), (2, true));
     let runs = store.runs(Some("board")).unwrap();
     assert_eq!(runs.len(), 2);
     assert_eq!(runs[1].id, outcome.run_id);
     assert_eq!(runs[1].adapter, "json 2");
+    assert_eq!(
+        runs.iter()
+            .map(|r| (r.stored_claims, r.complete, r.current))
+            .collect::<Vec<_>>(),
+        [(2, true, false), (2, true, true)]
+    );
+    // Only the new run's claims count; the old run's stay in the store.
     let claims = store.claims(None).unwrap();
-    assert_eq!(claims.len(), 2);
-    assert!(claims.iter().all(|c| c.snapshot_id == snap.snapshot_id));
+    let counted: Vec<(i64, i64, Claim)> = claims
+        .into_iter()
+        .map(|c| (c.id, c.run_id, c.claim))
+        .collect();
+    assert_eq!(
+        counted,
+        [
+            (3, outcome.run_id, better[0].clone()),
+            (4, outcome.run_id, better[1].clone())
+        ]
+    );
+    assert_eq!(store.claim_count().unwrap(), 4);
+    let old = store
+        .snapshot_claims(snap.snapshot_id, Some(runs[0].id))
+        .unwrap();
+    assert_eq!(old.len(), 2);
+    assert_eq!(store.claim(2).unwrap().unwrap().claim, first[1]);
+
+    // The same output again writes nothing; a changed date is a change.
+    let again = extract(&mut store, &better);
+    assert_eq!(
+        (again.run_id, again.claims_inserted, again.new_run),
+        (outcome.run_id, 0, false)
+    );
+    assert_eq!(store.runs(None).unwrap().len(), 2);
+    let mut dated = better.clone();
+    dated[1].reported_on = Some(date("2024-12-01"));
+    assert!(extract(&mut store, &dated).new_run);
+    assert_eq!(store.runs(None).unwrap().len(), 3);
 
     let err = store
         .record_extraction(&NewExtraction {
@@ -580,7 +660,96 @@ fn re_extraction_adds_a_run_and_only_new_claims() {
         })
         .unwrap_err();
     assert_eq!(err.to_string(), ":memory:: there is no snapshot 42");
-    assert_eq!(store.runs(None).unwrap().len(), 2);
+    assert_eq!(store.runs(None).unwrap().len(), 3);
+}
+
+#[test]
+fn a_retracted_snapshot_counts_for_nothing_and_is_listed() {
+    let mut store = store_with(&["a", "b"]);
+    let a = store
+        .record_snapshot(&snapshot(
+            "a",
+            b"a1",
+            "2025-01-01",
+            &[score("m", "mmlu", 1.0)],
+        ))
+        .unwrap();
+    store
+        .record_snapshot(&snapshot(
+            "b",
+            b"b1",
+            "2025-01-02",
+            &[score("n", "mmlu", 2.0)],
+        ))
+        .unwrap();
+    let r = store
+        .retract_snapshot(
+            a.snapshot_id,
+            "  the page showed test data  ",
+            date("2025-03-01"),
+        )
+        .unwrap();
+    assert_eq!(
+        (r.sha256.as_str(), r.source_id.as_str(), r.observed_on),
+        (a.sha256.as_str(), "a", date("2025-01-01"))
+    );
+    assert_eq!(
+        (r.reason.as_str(), r.recorded_on),
+        ("the page showed test data", date("2025-03-01"))
+    );
+    assert_eq!(store.retractions().unwrap(), [r]);
+    let left: Vec<String> = store
+        .claims(None)
+        .unwrap()
+        .into_iter()
+        .map(|c| c.source_id)
+        .collect();
+    assert_eq!(left, ["b"]);
+    assert_eq!(store.claim_set(None).unwrap().len(), 1);
+    // The evidence itself stays.
+    assert_eq!(store.claim_count().unwrap(), 2);
+    assert_eq!(store.snapshot_claims(a.snapshot_id, None).unwrap().len(), 1);
+    for (id, reason, problem) in [
+        (a.snapshot_id, "again", "already retracted on 2025-03-01"),
+        (2, " ", "the reason is empty"),
+    ] {
+        let err = store
+            .retract_snapshot(id, reason, date("2025-04-01"))
+            .unwrap_err();
+        assert!(err.to_string().contains(problem), "{err}");
+    }
+    assert!(matches!(
+        store.retract_snapshot(99, "x", date("2025-04-01")),
+        Err(StoreError::NoSuchSnapshot { id: 99, .. })
+    ));
+    assert_eq!(store.retractions().unwrap().len(), 1);
+}
+
+#[test]
+fn snapshots_are_found_by_a_prefix_of_their_sha256() {
+    let mut store = store_with(&["a", "b"]);
+    let one = store
+        .record_snapshot(&snapshot("a", b"same bytes", "2025-01-01", &[]))
+        .unwrap();
+    let two = store
+        .record_snapshot(&snapshot("b", b"same bytes", "2025-01-02", &[]))
+        .unwrap();
+    let found = |p: &str| -> Vec<i64> {
+        store
+            .find_snapshots(p)
+            .unwrap()
+            .iter()
+            .map(|s| s.id)
+            .collect()
+    };
+    assert_eq!(found(&one.sha256[..8]), [one.snapshot_id, two.snapshot_id]);
+    assert_eq!(
+        found(&one.sha256.to_uppercase()),
+        [one.snapshot_id, two.snapshot_id]
+    );
+    assert!(found("%").is_empty());
+    assert!(found("").is_empty());
+    assert!(found("0000000000000000").is_empty());
 }
 
 #[test]
@@ -738,7 +907,7 @@ fn the_fetch_log_keeps_failures_and_is_append_only() {
 }
 
 #[test]
-fn ids_continue_across_snapshots_and_runs_and_each_run_is_one_block() {
+fn ids_continue_across_snapshots_and_runs_and_runs_record_their_claims() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("gapwatch.db");
     let mut store = Store::open(&path).unwrap();
@@ -752,54 +921,88 @@ fn ids_continue_across_snapshots_and_runs_and_each_run_is_one_block() {
     store
         .record_snapshot(&snapshot("b", b"b1", "2025-01-02", &second))
         .unwrap();
-    // A re-extraction of the first snapshot: one claim is new, one is a repeat of the first
-    // run even with another date and evaluator, one repeats within the list.
-    let mut repeat = first[1].clone();
-    repeat.reported_on = Some(date("2024-12-01"));
-    repeat.evaluator = Evaluator::SelfReported;
+    // A re-extraction of the first snapshot: one claim repeats within the list, and is
+    // stored once.
     let new = score("o", "mmlu", 4.0);
     let outcome = store
         .record_extraction(&NewExtraction {
             snapshot_id: a.snapshot_id,
-            claims: &[repeat, new.clone(), new.clone()],
+            claims: &[first[0].clone(), new.clone(), new.clone()],
             rows: 3,
             warnings: &[],
             adapter: "json 2",
         })
         .unwrap();
-    assert_eq!(outcome.claims_inserted, 1);
-    // A run of nothing but repeats writes its run and no block.
-    let none = store
-        .record_extraction(&NewExtraction {
-            snapshot_id: a.snapshot_id,
-            claims: &first,
-            rows: 2,
-            warnings: &[],
-            adapter: "json 3",
-        })
-        .unwrap();
-    assert_eq!(none.claims_inserted, 0);
-    assert_eq!(store.runs(None).unwrap().len(), 4);
-
+    assert_eq!(outcome.claims_inserted, 2);
     let records = store.claims(None).unwrap();
     let ids: Vec<i64> = records.iter().map(|r| r.id).collect();
-    assert_eq!(ids, [1, 2, 3, 4]);
+    assert_eq!(ids, [3, 4, 5]);
     let claims: Vec<Claim> = records.into_iter().map(|r| r.claim).collect();
-    assert_eq!(
-        claims,
-        [first[0].clone(), first[1].clone(), second[0].clone(), new]
-    );
-    assert_eq!(store.claim_count().unwrap(), 4);
+    assert_eq!(claims, [second[0].clone(), first[0].clone(), new]);
+    assert_eq!(store.claim_count().unwrap(), 5);
     let conn = Connection::open(&path).unwrap();
-    assert_eq!(count(&conn, "claim_blocks"), 3);
-    let runs: Vec<(i64, i64, i64)> = conn
-        .prepare("SELECT run_id, first_claim_id, claim_count FROM claim_blocks ORDER BY id")
+    type RunRow = (i64, i64, i64, Option<i64>, Option<i64>);
+    let runs: Vec<RunRow> = conn
+        .prepare(
+            "SELECT id, claims, stored_claims, first_claim_id, last_claim_id
+             FROM extraction_runs ORDER BY id",
+        )
         .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .query_map([], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    assert_eq!(runs, [(1, 1, 2), (2, 3, 1), (3, 4, 1)]);
+    assert_eq!(
+        runs,
+        [
+            (1, 2, 2, Some(1), Some(2)),
+            (2, 1, 1, Some(3), Some(3)),
+            (3, 3, 2, Some(4), Some(5))
+        ]
+    );
+    // claims_v reads the same claims as text, with their provenance; `current` says which
+    // count.
+    type ViewRow = (i64, String, String, f64, String, i64, bool);
+    let rows: Vec<ViewRow> = conn
+        .prepare(
+            "SELECT claim_id, subject, benchmark, value, unit, run_id, current FROM claims_v
+             ORDER BY claim_id",
+        )
+        .unwrap()
+        .query_map([], |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+                r.get(6)?,
+            ))
+        })
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let text = |s: &str| s.to_owned();
+    assert_eq!(
+        rows,
+        [
+            (1, text("m"), text("mmlu"), 1.0, text("percent"), 1, false),
+            (2, text("n"), text("mmlu"), 2.0, text("percent"), 1, false),
+            (3, text("m"), text("gpqa"), 3.0, text("percent"), 2, true),
+            (4, text("m"), text("mmlu"), 1.0, text("percent"), 3, true),
+            (5, text("o"), text("mmlu"), 4.0, text("percent"), 3, true),
+        ]
+    );
+    // An empty run records no ids.
+    let empty = store
+        .record_snapshot(&snapshot("b", b"b2", "2025-01-03", &[]))
+        .unwrap();
+    let run = store.runs(Some("b")).unwrap().pop().unwrap();
+    assert_eq!((run.snapshot_id, run.stored_claims), (empty.snapshot_id, 0));
+    assert!(store.check().unwrap().is_ok());
 }
 
 #[test]
@@ -875,76 +1078,248 @@ fn the_claim_set_holds_the_same_claims_in_the_same_order() {
     assert_eq!(store.claims(Some(date("2025-01-31"))).unwrap().len(), 54);
     let set = store.claim_set(None).unwrap();
     assert_eq!(set.len(), 154);
-    // Strings, subjects and settings are held once across blocks.
+    // Strings, subjects and settings are held once across snapshots.
     let (_, subjects, settings_maps) = set.distinct();
     assert_eq!((subjects, settings_maps), (9, 2));
     let back = store.claims(None).unwrap();
     let first: Vec<Claim> = back[..4].iter().map(|r| r.claim.clone()).collect();
     assert_eq!(first, tricky);
+    // SQLite keeps -0.0 in a REAL column as 0: it reads back as 0.0.
     assert_eq!(
         back[0].claim.score().unwrap().value.to_bits(),
-        (-0.0f64).to_bits()
+        0.0f64.to_bits()
+    );
+}
+
+/// A store of two snapshots with claims, closed, and a connection to its file with the
+/// triggers that would stop damage dropped.
+fn damageable(dir: &Path) -> (std::path::PathBuf, Connection) {
+    let (mut store, path) = file_store(dir);
+    store
+        .record_snapshot(&snapshot(
+            "board",
+            &b"model,score\n".repeat(100),
+            "2025-02-01",
+            &[score("c", "mmlu", 60.0)],
+        ))
+        .unwrap();
+    let report = store.check().unwrap();
+    assert!(report.is_ok(), "{report:?}");
+    assert_eq!((report.blobs, report.runs, report.claims), (2, 2, 3));
+    drop(store);
+    let conn = Connection::open(&path).unwrap();
+    conn.execute_batch(
+        "PRAGMA foreign_keys = OFF;
+         DROP TRIGGER claims_no_delete; DROP TRIGGER claims_no_update;
+         DROP TRIGGER blobs_no_update;",
+    )
+    .unwrap();
+    (path, conn)
+}
+
+#[test]
+fn check_finds_a_missing_claim_row() {
+    let dir = tempfile::tempdir().unwrap();
+    let (path, conn) = damageable(dir.path());
+    conn.execute("DELETE FROM claims WHERE id = 2", []).unwrap();
+    let report = Store::open(&path).unwrap().check().unwrap();
+    assert_eq!(
+        report.problems,
+        [
+            "extraction run 1: recorded 2 claims (ids 1 to 2); the claims table holds 1 (ids 1 to 1)",
+            "claims cache of run 1 disagrees with the claims table"
+        ]
     );
 }
 
 #[test]
-fn a_damaged_block_is_reported_with_its_id() {
+fn check_finds_a_damaged_blob_and_a_damaged_claim() {
     let dir = tempfile::tempdir().unwrap();
-    let (store, path) = file_store(dir.path());
-    drop(store);
-    let conn = Connection::open(&path).unwrap();
-    let body: Vec<u8> = conn
-        .query_row("SELECT body FROM claim_blocks", [], |r| r.get(0))
+    let (path, conn) = damageable(dir.path());
+    let sha: String = conn
+        .query_row("SELECT sha256 FROM snapshots WHERE id = 2", [], |r| {
+            r.get(0)
+        })
         .unwrap();
-    conn.execute_batch("DROP TRIGGER claim_blocks_no_update")
+    // A flipped byte inside the compressed stream.
+    let data: Vec<u8> = conn
+        .query_row("SELECT data FROM blobs WHERE sha256 = ?1", [&sha], |r| {
+            r.get(0)
+        })
         .unwrap();
-    let damage = |body: &[u8], count: i64| {
-        conn.execute(
-            "UPDATE claim_blocks SET body = ?1, claim_count = ?2",
-            rusqlite::params![body, count],
-        )
+    let mut bad = data.clone();
+    bad[data.len() / 2] ^= 0x10;
+    conn.execute(
+        "UPDATE blobs SET data = ?1 WHERE sha256 = ?2",
+        rusqlite::params![bad, sha],
+    )
+    .unwrap();
+    conn.execute("UPDATE claims SET evaluator = 9 WHERE id = 3", [])
+        .unwrap_err();
+    conn.execute("UPDATE claims SET subject_id = 99 WHERE id = 3", [])
         .unwrap();
-        let store = Store::open(&path).unwrap();
-        let err = store.claims(None).unwrap_err();
-        assert!(matches!(err, StoreError::Corrupt { .. }), "{err:?}");
-        let also = store.claim_set(None).unwrap_err().to_string();
-        assert_eq!(err.to_string(), also);
-        also
-    };
-    let db = path.display().to_string();
-    let cut = damage(&body[..body.len() - 1], 2);
+    let mut store = Store::open(&path).unwrap();
+    let report = store.check().unwrap();
+    assert_eq!(report.problems.len(), 3, "{report:?}");
+    assert_eq!(
+        report.problems[0],
+        "claims cache of run 2 disagrees with the claims table at claim 3"
+    );
     assert!(
-        cut.starts_with(&format!("{db}: claim block 1 ends early, at byte ")),
-        "{cut}"
+        report.problems[1].ends_with("claim 3: refers to missing claim subject 99"),
+        "{report:?}"
     );
-    assert_eq!(
-        damage(&body, 3),
-        format!("{db}: claim block 1 holds 2 claims where its row says 3")
+    assert!(
+        report.problems[2].starts_with(&format!("blob {sha}")),
+        "{report:?}"
     );
-    // A count far beyond what the bytes can hold is reported, not allocated for.
-    assert_eq!(
-        damage(&body, 10_000_000_000_000),
-        format!("{db}: claim block 1 holds 2 claims where its row says 10000000000000")
-    );
-    let mut newer = body.clone();
-    newer[0] = 9;
-    assert_eq!(
-        damage(&newer, 2),
-        format!("{db}: claim block 1 has format version 9, not 1")
-    );
-    // Every truncation and every flipped bit is an error or a block of claims, never a panic.
-    for cut in 0..body.len() {
-        let err = damage(&body[..cut], 2);
-        assert!(err.starts_with(&format!("{db}: claim block 1 ")), "{err}");
-    }
-    for i in 0..body.len() * 8 {
-        let mut flipped = body.clone();
-        flipped[i / 8] ^= 1 << (i % 8);
-        conn.execute(
-            "UPDATE claim_blocks SET body = ?1, claim_count = 2",
-            [flipped],
-        )
+    // The cache rebuilt from the rows agrees with them; the damage itself remains.
+    assert_eq!(store.rebuild_claims_cache().unwrap(), 2);
+    let after = store.check().unwrap();
+    assert_eq!(after.problems.len(), 2, "{after:?}");
+    assert!(store.claims(None).is_err());
+    // Reading the damaged bytes fails the same way; the other snapshot still reads.
+    assert!(store.snapshot_bytes(2).is_err());
+    assert!(store.snapshot_bytes(1).is_ok());
+}
+
+#[test]
+fn snapshots_recorded_together_are_stored_all_or_none() {
+    let mut store = store_with(&["a", "b"]);
+    let good = [score("m", "mmlu", 1.0)];
+    let bad = [score("n", "mmlu", f64::NAN)];
+    let err = store
+        .record_snapshots(&[
+            snapshot("a", b"a1", "2025-01-01", &good),
+            snapshot("b", b"b1", "2025-01-02", &bad),
+        ])
+        .unwrap_err();
+    assert!(matches!(err, StoreError::InvalidClaim { .. }), "{err:?}");
+    assert!(store.snapshots(None).unwrap().is_empty());
+    assert_eq!(store.claim_count().unwrap(), 0);
+    let outcomes = store
+        .record_snapshots(&[
+            snapshot("a", b"a1", "2025-01-01", &good),
+            snapshot("b", b"b1", "2025-01-02", &good),
+            snapshot("a", b"a1", "2025-01-03", &good),
+        ])
         .unwrap();
-        let _ = Store::open(&path).unwrap().claims(None);
+    let new: Vec<(bool, u64)> = outcomes
+        .iter()
+        .map(|o| (o.new_snapshot, o.claims_inserted))
+        .collect();
+    assert_eq!(new, [(true, 1), (true, 1), (false, 0)]);
+    assert_eq!(outcomes[2].snapshot_id, outcomes[0].snapshot_id);
+    assert_eq!(store.claims(None).unwrap().len(), 2);
+}
+
+#[test]
+fn the_claims_cache_stays_derived() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = file_store(dir.path());
+    let mut settings = Settings::new();
+    settings.insert("mode".into(), "FC".into());
+    let varied = [
+        Claim {
+            subject: Subject::system("A + B", "A", ["b", "c"]),
+            fact: Fact::Score(Score {
+                benchmark: "swe-bench".into(),
+                variant: "verified".into(),
+                metric: "resolved".into(),
+                settings,
+                value: f64::MAX,
+                unit: Unit::Elo,
+                uncertainty: Some(1e-300),
+            }),
+            reported_on: Some(date("1969-12-31")),
+            evaluator: Evaluator::Competitor,
+            locator: "ünï 🚀".into(),
+        },
+        Claim {
+            fact: Fact::Access {
+                access: Access::Limited,
+                license: Some(String::new()),
+            },
+            ..score("x", "mmlu", 0.0)
+        },
+        score("y", "mmlu", -12.25),
+    ];
+    store
+        .record_snapshot(&snapshot("board", b"v2", "2025-02-01", &varied))
+        .unwrap();
+    let before = store.claims(None).unwrap();
+    assert_eq!(before.len(), 5);
+    let back: Vec<Claim> = before[2..].iter().map(|r| r.claim.clone()).collect();
+    assert_eq!(back, varied);
+    let conn = Connection::open(&path).unwrap();
+    let cached: i64 = conn
+        .query_row("SELECT count(*) FROM claims_cache", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(cached, 2);
+    // Without the cache, or with an entry that is not what its run recorded, or damaged, the
+    // same claims are read from the claims table.
+    for damage in [
+        "DELETE FROM claims_cache WHERE run_id = 2",
+        "UPDATE claims_cache SET claims = 2 WHERE run_id = 2",
+        "UPDATE claims_cache SET body = x'01ff' WHERE run_id = 2",
+    ] {
+        store.rebuild_claims_cache().unwrap();
+        conn.execute_batch(damage).unwrap();
+        assert_eq!(store.claims(None).unwrap(), before, "{damage}");
+        let report = store.check().unwrap();
+        let cache_problems = report
+            .problems
+            .iter()
+            .filter(|p| p.starts_with("claims cache of run 2"))
+            .count();
+        let expected = usize::from(!damage.starts_with("DELETE"));
+        assert_eq!(cache_problems, expected, "{damage}: {report:?}");
     }
+    store.rebuild_claims_cache().unwrap();
+    assert!(store.check().unwrap().is_ok());
+}
+
+#[test]
+fn the_registry_cache_is_written_only_when_something_changed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (mut store, path) = file_store(dir.path());
+    let small = Registry::from_toml_str(
+        "[[model]]\nid = \"model-a\"\nname = \"A\"\norganization = \"o\"\naccess = \"open-weights\"\naliases = [\"a\"]\n",
+        "small",
+    )
+    .unwrap();
+    assert!(store.sync_registry(&small).unwrap());
+    assert!(!store.sync_registry(&small).unwrap());
+    let conn = Connection::open(&path).unwrap();
+    let names = |conn: &Connection| -> Vec<(String, Option<String>)> {
+        conn.prepare("SELECT name, model_id FROM model_names ORDER BY name")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    // The claims' model names, resolved: "a" is an alias, "b" unknown.
+    assert_eq!(
+        names(&conn),
+        [
+            ("a".to_owned(), Some("model-a".to_owned())),
+            ("b".to_owned(), None)
+        ]
+    );
+    // New names are resolved as they arrive; an emptied table is filled again.
+    store
+        .record_snapshot(&snapshot(
+            "board",
+            b"v2",
+            "2025-02-01",
+            &[score("A", "mmlu", 1.0)],
+        ))
+        .unwrap();
+    assert!(store.sync_registry(&small).unwrap());
+    assert_eq!(names(&conn).len(), 3);
+    conn.execute("DELETE FROM registry_models", []).unwrap();
+    assert!(store.sync_registry(&small).unwrap());
+    assert_eq!(count(&conn, "registry_models"), 1);
+    assert!(!store.sync_registry(&small).unwrap());
 }

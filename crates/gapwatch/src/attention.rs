@@ -145,6 +145,9 @@ mod tests {
             claims: rows,
             warnings: warnings.iter().map(|w| (*w).to_owned()).collect(),
             adapter: "test".into(),
+            stored_claims: rows,
+            complete: true,
+            current: true,
         }
     }
 

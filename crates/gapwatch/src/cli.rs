@@ -174,6 +174,43 @@ pub enum Command {
     /// Read published versions of a story.
     #[command(subcommand)]
     Story(StoryCommand),
+    /// Verify the database and report what is damaged.
+    ///
+    /// Checks SQLite's integrity and references, every extraction run's claims (as many as it
+    /// recorded), every claim readable, the claims cache against the claims, and every stored
+    /// snapshot's and rendering's bytes against their sha256. Changes nothing unless asked to rebuild the claims cache. Exits 1 when something is
+    /// damaged.
+    Check {
+        /// First rewrite the claims cache (a derived copy of the claims, for fast loading)
+        /// from the claims table, as when the check found it stale.
+        #[arg(long)]
+        rebuild_cache: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Extract claims again from the stored snapshots with the current source configuration.
+    ///
+    /// For when an adapter or a source entry has improved (a setting newly carried, a column
+    /// newly read). A snapshot whose claims come out different gets a new extraction run,
+    /// which replaces its earlier run for analysis; the earlier run and its claims stay in the
+    /// store. A snapshot whose claims come out the same gets nothing, so running this twice
+    /// changes nothing. An extraction that finds no table, or far fewer rows than the run it
+    /// would replace, is not recorded and needs attention (exit 3).
+    Reextract {
+        /// Only these sources (repeatable); every configured source when absent.
+        #[arg(long = "source", value_name = "ID")]
+        sources: Vec<String>,
+        /// Print one JSON object per snapshot.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show stored claims with where they came from.
+    #[command(subcommand)]
+    Claim(ClaimCommand),
+    /// Inspect stored snapshots, or retract one.
+    #[command(subcommand)]
+    Snapshot(SnapshotCommand),
     /// Write a static site of a story: index.html (the latest version), one page per version,
     /// feed.atom and data.json.
     Export {
@@ -264,6 +301,67 @@ pub enum RegistryCommand {
     Show {
         /// An id (`gpt-4o-2024-05-13`, `video-mme`) or a name a source writes.
         id: String,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ClaimCommand {
+    /// A claim with its provenance: every field, the source, the snapshot (sha256, date,
+    /// origin), the extraction run, whether it counts for analysis, and the other claims of
+    /// the row it came from.
+    ///
+    /// Claim ids are the numbers digests cite in their JSON and `gap --json` prints.
+    Show {
+        /// The claim's id.
+        id: i64,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum SnapshotCommand {
+    /// A stored snapshot's metadata: source, observation date, origin (a file, a URL), HTTP
+    /// metadata, extraction runs with their claim counts, and its retraction if any.
+    ///
+    /// Name it by its sha256 or a prefix of at least 8 hex digits, as digests print it.
+    Show {
+        /// The snapshot's sha256, or a prefix of it.
+        #[arg(value_name = "SHA")]
+        sha: String,
+        /// Also list the claims found at this row, as locators name it (e.g.
+        /// `leaderboards[name=Verified].results[3]`).
+        #[arg(long, value_name = "LOCATOR")]
+        row: Option<String>,
+        /// Only the snapshot of this source (the same bytes may be stored for two).
+        #[arg(long, value_name = "ID")]
+        source: Option<String>,
+        /// Write the stored bytes, exactly as fetched or imported, to stdout.
+        #[arg(long, conflicts_with_all = ["json", "row"])]
+        raw: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Take a snapshot's claims out of analysis, with a reason.
+    ///
+    /// For bytes that should never have counted (a test page, a board published in error).
+    /// The retraction is a new row, recorded with today's date: nothing is deleted, and the
+    /// snapshot, its runs and its claims stay. It cannot be undone.
+    Retract {
+        /// The snapshot's sha256, or a prefix of at least 8 hex digits.
+        #[arg(value_name = "SHA")]
+        sha: String,
+        /// Why, for the record and for readers of the digest.
+        #[arg(long, value_name = "TEXT")]
+        reason: String,
+        /// Only the snapshot of this source (the same bytes may be stored for two).
+        #[arg(long, value_name = "ID")]
+        source: Option<String>,
         /// Print JSON.
         #[arg(long)]
         json: bool,

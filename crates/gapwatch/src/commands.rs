@@ -12,8 +12,8 @@ use gapwatch_store::Store;
 
 use crate::EXIT_ATTENTION;
 use crate::cli::{
-    Cli, Command, IngestArgs, ModelsCommand, QueryArgs, RegistryCommand, SourcesCommand,
-    StoryCommand,
+    ClaimCommand, Cli, Command, IngestArgs, ModelsCommand, QueryArgs, RegistryCommand,
+    SnapshotCommand, SourcesCommand, StoryCommand,
 };
 use crate::ingest::{IngestPlan, IngestReport, SourceRun, ingest_once, now_rfc3339, summary_table};
 use crate::lock::RunLock;
@@ -81,6 +81,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                     .warnings
                     .extend(unknown.iter().map(ToString::to_string));
             }
+            crate::evidence::sync_registry(&mut Store::open(&ws.database)?, &ws.registry);
             if json {
                 outln!("{}", serde_json::to_string_pretty(&outcome)?);
             } else {
@@ -116,6 +117,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
                 observed_on: today,
             };
             let report = ingest_once(&runtime, &mut store, &ws, &plan, &progress, &stop)?;
+            crate::evidence::sync_registry(&mut store, &ws.registry);
             report_runs(&report, args.json)
         }
         Command::Watch {
@@ -200,6 +202,7 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let ws = Workspace::load(&dir, cli.db.as_deref())?;
             let story = ws.story(story.as_deref())?;
             let mut store = Store::open(&ws.database)?;
+            crate::evidence::sync_registry(&mut store, &ws.registry);
             let as_of = as_of.unwrap_or(today);
             let outcome = publish(
                 &mut store,
@@ -338,6 +341,69 @@ pub fn run(cli: Cli) -> Result<ExitCode> {
             let files = crate::site::export(&store, &story.id, &story.title, &site, &base_url)?;
             outln!("wrote {} files into {}", files.len(), site.display());
             Ok(ExitCode::SUCCESS)
+        }
+        Command::Check {
+            rebuild_cache,
+            json,
+        } => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let mut store = crate::evidence::open_existing(&ws.database)?;
+            if rebuild_cache {
+                let runs = store.rebuild_claims_cache()?;
+                if !json {
+                    outln!(
+                        "rebuilt the claims cache of {runs} extraction runs from the claims table"
+                    );
+                }
+            }
+            crate::evidence::check(&store, json)
+        }
+        Command::Reextract { sources, json } => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let mut store = crate::evidence::open_existing(&ws.database)?;
+            crate::evidence::reextract(&ws, &mut store, &sources, json)
+        }
+        Command::Claim(ClaimCommand::Show { id, json }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let store = crate::evidence::open_existing(&ws.database)?;
+            crate::evidence::claim_show(&ws, &store, id, json)
+        }
+        Command::Snapshot(SnapshotCommand::Show {
+            sha,
+            row,
+            source,
+            raw,
+            json,
+        }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let store = crate::evidence::open_existing(&ws.database)?;
+            let sha = sha.to_ascii_lowercase();
+            crate::evidence::snapshot_show(
+                &store,
+                &sha,
+                source.as_deref(),
+                row.as_deref(),
+                raw,
+                json,
+            )
+        }
+        Command::Snapshot(SnapshotCommand::Retract {
+            sha,
+            reason,
+            source,
+            json,
+        }) => {
+            let ws = Workspace::load(&dir, cli.db.as_deref())?;
+            let mut store = crate::evidence::open_existing(&ws.database)?;
+            let sha = sha.to_ascii_lowercase();
+            crate::evidence::snapshot_retract(
+                &mut store,
+                &sha,
+                source.as_deref(),
+                &reason,
+                today,
+                json,
+            )
         }
         Command::Story(StoryCommand::Show {
             number,
@@ -621,7 +687,8 @@ fn query(
 ) -> Result<ExitCode> {
     let ws = Workspace::load(dir, db)?;
     let story = ws.story(q.story.as_deref())?;
-    let store = open_existing(&ws.database)?;
+    let mut store = open_existing(&ws.database)?;
+    crate::evidence::sync_registry(&mut store, &ws.registry);
     let as_of = q.as_of.unwrap_or(today);
     let claims = store.claim_set(Some(as_of))?;
     let analysis = analyze(&claims, &ws.registry, story, as_of, &ws.analysis_options());

@@ -84,6 +84,7 @@ pub fn run(out: &Path, progress: &Progress) -> Result<DemoSummary> {
         }
     }
     bar.finish_and_clear();
+    crate::evidence::sync_registry(&mut store, &ws.registry);
     let mut files = write_versions(&store, &story.id, &out.join("stories"))?;
     files.extend(crate::site::export(
         &store,

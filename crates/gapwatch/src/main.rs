@@ -24,6 +24,7 @@ mod cli;
 mod commands;
 mod demo;
 mod diff;
+mod evidence;
 mod import;
 mod ingest;
 mod lock;

@@ -183,10 +183,11 @@ pub fn show(registry: &Registry, name: &str, json: bool) -> Result<ExitCode> {
     }
     if shown.is_empty() {
         let mut suggestions: Vec<&str> = Vec::new();
-        for r in [&benchmark, &model] {
-            if let Resolution::Unresolved { suggestions: s } = r {
-                suggestions.extend(s.iter().copied());
-            }
+        if benchmark == Resolution::Unresolved {
+            suggestions.extend(registry.suggest_benchmarks(name));
+        }
+        if model == Resolution::Unresolved {
+            suggestions.extend(registry.suggest_models(name));
         }
         if suggestions.is_empty() {
             bail!(

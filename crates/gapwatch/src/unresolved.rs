@@ -227,10 +227,13 @@ pub fn build(ws: &Workspace, store: &Store, story: &Story, as_of: Date) -> Resul
                 .iter()
                 .map(|(n, _)| coverage.unresolved.get(n).copied().unwrap_or(0))
                 .sum();
+            // Ranked only here, where they are printed.
             let suggestions = match registry.resolve_model_name(&name) {
-                Resolution::Unresolved { suggestions } => {
-                    suggestions.iter().map(|s| (*s).to_owned()).collect()
-                }
+                Resolution::Unresolved => registry
+                    .suggest_models(&name)
+                    .into_iter()
+                    .map(str::to_owned)
+                    .collect(),
                 _ => Vec::new(),
             };
             let file = format!("key:{key}");

@@ -1,5 +1,6 @@
-//! W2 and W3: a million claims through the store's public API with duplicate detection,
-//! against `sqlite_claims.py`; then the parity map over them and a full digest.
+//! W3, and the stores of the growth workload: realistic claims (`bench-worker build`), then
+//! the user's question over a million of them end to end (open the database, load, analyse)
+//! and a full digest (`bench-worker query`), and `gapwatch gap` over them as a user runs it.
 //!
 //! The claims look like what gapwatch stores after a few years of fetching leaderboards: 100
 //! sources, each a board of 1,000 results (250 models from the registry, written by name or
@@ -22,7 +23,8 @@ use gapwatch_report::{Digest, DigestInput, SourceMeta, render_html, render_markd
 use gapwatch_store::{NewSnapshot, SourceInfo, Store};
 use serde::{Deserialize, Serialize};
 
-use super::{Ctx, Rng, measure, median, own_peak_kib, peer_number, run_worker};
+use super::insert::{db_size, remove_db};
+use super::{Ctx, Rng, measure, median, own_peak_kib, run_worker};
 
 /// Sources publishing the claims; snapshot `s` belongs to source `s % SOURCES`.
 const SOURCES: usize = 100;
@@ -45,44 +47,23 @@ const DIGEST_RUNS: usize = 5;
 /// Earlier versions whose states feed the digest's gap-over-time charts.
 const HISTORY: usize = 4;
 
-/// What the insert worker measured.
+/// What the build worker did.
 #[derive(Debug, Serialize, Deserialize)]
-pub(crate) struct InsertFigures {
+pub(crate) struct BuildFigures {
     pub(crate) offered: u64,
     pub(crate) stored: u64,
     pub(crate) snapshots: u64,
-    /// Generating the claims and recording them: the basis the peer's figure has.
     pub(crate) seconds: f64,
-    /// Inside `record_snapshot` only.
-    pub(crate) store_seconds: f64,
-    pub(crate) peak_kib: Option<u64>,
     pub(crate) db_bytes: u64,
-}
-
-/// W2 as recorded.
-#[derive(Debug)]
-pub(crate) struct W2 {
-    pub(crate) gapwatch: InsertFigures,
-    pub(crate) db: PathBuf,
-    pub(crate) peer_rows_per_s: f64,
-    pub(crate) peer_seconds: f64,
-    pub(crate) peer_stored: u64,
-    pub(crate) peer_query_seconds: f64,
-    pub(crate) peer_peak_kib: Option<u64>,
-    pub(crate) peer_db_bytes: u64,
-}
-
-impl W2 {
-    pub(crate) fn rows_per_s(&self) -> f64 {
-        self.gapwatch.offered as f64 / self.gapwatch.seconds
-    }
 }
 
 /// What the query worker measured.
 #[derive(Debug, Serialize, Deserialize)]
 pub(crate) struct QueryFigures {
     pub(crate) claims: u64,
-    /// `Store::claim_set(None)`.
+    /// `Store::open`, `Store::claim_set` and `analyze`, together, every run.
+    pub(crate) end_to_end_seconds: Vec<f64>,
+    /// `Store::open` then `Store::claim_set(None)`, the first run's.
     pub(crate) load_seconds: f64,
     /// `analyze`, every run.
     pub(crate) analysis_seconds: Vec<f64>,
@@ -109,6 +90,10 @@ impl QueryFigures {
         median(self.analysis_seconds.clone())
     }
 
+    pub(crate) fn end_to_end(&self) -> f64 {
+        median(self.end_to_end_seconds.clone())
+    }
+
     /// A full digest: build and every rendering, run by run.
     pub(crate) fn digest(&self) -> f64 {
         let runs = (0..self.build_seconds.len())
@@ -123,55 +108,101 @@ impl QueryFigures {
     }
 }
 
-pub(crate) fn run_insert(ctx: &Ctx) -> Result<W2> {
+/// W3 as recorded.
+#[derive(Debug)]
+pub(crate) struct W3 {
+    pub(crate) build: BuildFigures,
+    pub(crate) query: QueryFigures,
+    /// `gapwatch gap` over the same database, as a user runs it.
+    pub(crate) gap: GapRuns,
+}
+
+/// Timed runs of `gapwatch gap` (after one untimed run that brings the registry cache up to
+/// date).
+#[derive(Debug, Clone)]
+pub(crate) struct GapRuns {
+    pub(crate) seconds: Vec<f64>,
+    pub(crate) cpu_seconds: Vec<f64>,
+    pub(crate) peak_kib: Option<u64>,
+    pub(crate) parity_rows: usize,
+}
+
+impl GapRuns {
+    pub(crate) fn median(&self) -> f64 {
+        median(self.seconds.clone())
+    }
+
+    pub(crate) fn median_cpu(&self) -> Option<f64> {
+        (!self.cpu_seconds.is_empty()).then(|| median(self.cpu_seconds.clone()))
+    }
+}
+
+/// Runs `gapwatch --db DB gap --as-of AS_OF --json` once untimed, then `runs` times.
+pub(crate) fn time_gap(ctx: &Ctx, db: &Path, as_of: Date, runs: usize) -> Result<GapRuns> {
+    let as_of = as_of.to_string();
+    let args: [&std::ffi::OsStr; 6] = [
+        "--db".as_ref(),
+        db.as_os_str(),
+        "gap".as_ref(),
+        "--as-of".as_ref(),
+        as_of.as_ref(),
+        "--json".as_ref(),
+    ];
+    let first = measure(&ctx.gapwatch, &args, &ctx.work)?;
+    if !first.success {
+        bail!("gapwatch gap over {} failed", db.display());
+    }
+    let parity: serde_json::Value =
+        serde_json::from_str(&first.stdout).context("gapwatch gap --json printed no JSON")?;
+    let mut out = GapRuns {
+        seconds: Vec::new(),
+        cpu_seconds: Vec::new(),
+        peak_kib: first.peak_kib,
+        parity_rows: parity.as_array().map_or(0, Vec::len),
+    };
+    for _ in 0..runs {
+        let m = measure(&ctx.gapwatch, &args, &ctx.work)?;
+        if !m.success {
+            bail!("gapwatch gap over {} failed", db.display());
+        }
+        out.seconds.push(m.seconds);
+        out.cpu_seconds.extend(m.cpu_seconds);
+        out.peak_kib = out.peak_kib.max(m.peak_kib);
+    }
+    Ok(out)
+}
+
+/// Builds a store of `n` realistic claims at `db` in a worker.
+pub(crate) fn build(ctx: &Ctx, db: &Path, n: usize) -> Result<BuildFigures> {
+    let n_s = n.to_string();
+    run_worker(ctx, &["build".as_ref(), db.as_os_str(), n_s.as_ref()])
+}
+
+/// The newest snapshot a store holds: the date `gap` is asked about.
+pub(crate) fn last_observed(db: &Path) -> Result<Date> {
+    let store = Store::open(db)?;
+    store
+        .snapshots(None)?
+        .iter()
+        .map(|s| s.observed_on)
+        .max()
+        .with_context(|| format!("{} holds no snapshot", db.display()))
+}
+
+pub(crate) fn run(ctx: &Ctx) -> Result<W3> {
     let n = ctx.scale.claims;
     let db = ctx.work.join("claims.sqlite");
-    eprintln!(
-        "W2: {n} claims into {} through Store::record_snapshot",
-        db.display()
-    );
-    let n_s = n.to_string();
-    let gapwatch: InsertFigures =
-        run_worker(ctx, &["insert".as_ref(), db.as_os_str(), n_s.as_ref()])?;
-
-    eprintln!("W2 peer: sqlite_claims.py {n}");
-    let peer_db = ctx.work.join("peer-claims.sqlite");
-    let script = ctx.peers.join("sqlite_claims.py");
-    let peer = measure(
-        &ctx.python,
-        &[script.as_os_str(), peer_db.as_os_str(), n_s.as_ref()],
-        &ctx.work,
-    )?;
-    if !peer.success {
-        bail!("sqlite_claims.py failed");
-    }
-    let name = "sqlite_claims.py";
-    Ok(W2 {
-        gapwatch,
-        db,
-        peer_rows_per_s: peer_number(&peer.stdout, "rows_per_s", name)?,
-        peer_seconds: peer_number(&peer.stdout, "insert_seconds", name)?,
-        peer_stored: peer_number(&peer.stdout, "claims", name)? as u64,
-        peer_query_seconds: peer_number(&peer.stdout, "parity_query_seconds", name)?,
-        peer_peak_kib: peer.peak_kib,
-        peer_db_bytes: db_size(&peer_db),
-    })
+    eprintln!("W3: {n} realistic claims into {}", db.display());
+    let build = build(ctx, &db, n)?;
+    eprintln!("W3: open, load and analyse; the digest");
+    let query: QueryFigures = run_worker(ctx, &["query".as_ref(), db.as_os_str()])?;
+    eprintln!("W3: gapwatch gap over the same store");
+    let gap = time_gap(ctx, &db, last_observed(&db)?, GAP_RUNS)?;
+    Ok(W3 { build, query, gap })
 }
 
-pub(crate) fn run_query(ctx: &Ctx, w2: &W2) -> Result<QueryFigures> {
-    eprintln!("W3: parity map and digest over {}", w2.db.display());
-    run_worker(ctx, &["query".as_ref(), w2.db.as_os_str()])
-}
-
-/// A database file's size with its write-ahead log.
-fn db_size(db: &Path) -> u64 {
-    let wal = PathBuf::from(format!("{}-wal", db.display()));
-    [db.to_owned(), wal]
-        .iter()
-        .filter_map(|p| std::fs::metadata(p).ok())
-        .map(|m| m.len())
-        .sum()
-}
+/// Timed runs of `gapwatch gap`; the median is reported.
+pub(crate) const GAP_RUNS: usize = 5;
 
 /// A model the generator writes about.
 struct GenModel {
@@ -367,19 +398,17 @@ fn source_id(i: usize) -> String {
     format!("bench-source-{i:03}")
 }
 
-/// `bench-worker insert DB N`.
-pub(crate) fn insert_worker(root: &Path, args: &[String]) -> Result<InsertFigures> {
+/// Snapshots written per transaction when building a store.
+const PER_TRANSACTION: usize = 50;
+
+/// `bench-worker build DB N`: a store of `N` realistic claims.
+pub(crate) fn build_worker(root: &Path, args: &[String]) -> Result<BuildFigures> {
     let [db, n] = args else {
-        bail!("usage: bench-worker insert DB N");
+        bail!("usage: bench-worker build DB N");
     };
     let db = PathBuf::from(db);
     let n: usize = n.parse().context("N is not a number")?;
-    for suffix in ["", "-wal", "-shm"] {
-        let p = PathBuf::from(format!("{}{suffix}", db.display()));
-        if p.exists() {
-            std::fs::remove_file(&p).with_context(|| format!("cannot remove {}", p.display()))?;
-        }
-    }
+    remove_db(&db)?;
     let registry = Registry::builtin()?;
     let generator = Generator::new(&registry, &default_story(root)?)?;
     let mut store = Store::open(&db)?;
@@ -393,67 +422,76 @@ pub(crate) fn insert_worker(root: &Path, args: &[String]) -> Result<InsertFigure
         })?;
     }
     let snapshots = n.div_ceil(PER_SNAPSHOT);
-    let (mut stored, mut store_seconds) = (0u64, 0.0);
+    let mut stored = 0u64;
     let started = Instant::now();
-    // The claims of the next snapshots are generated on a second thread while the store
-    // writes, as an ingest extracts one page while it stores the last. Stored claims go back
-    // to that thread to be freed: memory is cheapest to free on the thread that allocated it.
-    let (send, receive) = std::sync::mpsc::sync_channel::<(usize, Vec<Claim>)>(4);
-    let (done, finished) = std::sync::mpsc::channel::<Vec<Claim>>();
+    // The next snapshots' claims are generated on a second thread while the store writes.
+    type Batch = Vec<(usize, Vec<Claim>)>;
+    let (send, receive) = std::sync::mpsc::sync_channel::<Batch>(2);
+    let (done, finished) = std::sync::mpsc::channel::<Batch>();
     std::thread::scope(|threads| -> Result<()> {
         let generator = &generator;
         threads.spawn(move || {
-            for s in 0..snapshots {
+            let mut s = 0;
+            while s < snapshots {
                 finished.try_iter().for_each(drop);
-                let count = PER_SNAPSHOT.min(n - s * PER_SNAPSHOT);
-                if send.send((s, generator.snapshot(s, count))).is_err() {
+                let mut batch: Batch = Vec::with_capacity(PER_TRANSACTION);
+                while batch.len() < PER_TRANSACTION && s < snapshots {
+                    let count = PER_SNAPSHOT.min(n - s * PER_SNAPSHOT);
+                    batch.push((s, generator.snapshot(s, count)));
+                    s += 1;
+                }
+                if send.send(batch).is_err() {
                     return;
                 }
             }
-            // Hanging up ends the store's loop; then free what it hands back.
             drop(send);
             finished.iter().for_each(drop);
         });
-        for (s, claims) in receive {
-            let count = claims.len();
-            let source = source_id(s % SOURCES);
-            let bytes = format!("{source} snapshot {s}: {count} rows\n");
-            let t = Instant::now();
-            let outcome = store.record_snapshot(&NewSnapshot {
-                source_id: &source,
-                bytes: bytes.as_bytes(),
-                observed_on: generator.observed_on(s),
-                fetched_at: None,
-                origin: "bench",
-                http_status: None,
-                etag: None,
-                last_modified: None,
-                claims: &claims,
-                rows: count as u64,
-                warnings: &[],
-                adapter: "bench",
-            })?;
-            store_seconds += t.elapsed().as_secs_f64();
-            stored += outcome.claims_inserted;
-            // The generator may have finished and stopped listening; then this thread frees.
-            let _ = done.send(claims);
+        for batch in receive {
+            let sources: Vec<String> = batch.iter().map(|(s, _)| source_id(s % SOURCES)).collect();
+            let bytes: Vec<String> = batch
+                .iter()
+                .map(|(s, c)| {
+                    format!(
+                        "{} snapshot {s}: {} rows\n",
+                        source_id(s % SOURCES),
+                        c.len()
+                    )
+                })
+                .collect();
+            let new: Vec<NewSnapshot<'_>> = batch
+                .iter()
+                .enumerate()
+                .map(|(i, (s, claims))| NewSnapshot {
+                    source_id: &sources[i],
+                    bytes: bytes[i].as_bytes(),
+                    observed_on: generator.observed_on(*s),
+                    fetched_at: None,
+                    origin: "bench",
+                    http_status: None,
+                    etag: None,
+                    last_modified: None,
+                    claims,
+                    rows: claims.len() as u64,
+                    warnings: &[],
+                    adapter: "bench",
+                })
+                .collect();
+            let outcomes = store.record_snapshots(&new)?;
+            stored += outcomes.iter().map(|o| o.claims_inserted).sum::<u64>();
+            drop(new);
+            let _ = done.send(batch);
         }
         drop(done);
         Ok(())
     })?;
     let seconds = started.elapsed().as_secs_f64();
-    let count = store.claim_count()?;
-    if count != stored {
-        bail!("the store reports {count} claims where {stored} were inserted");
-    }
     drop(store);
-    Ok(InsertFigures {
+    Ok(BuildFigures {
         offered: n as u64,
         stored,
         snapshots: snapshots as u64,
         seconds,
-        store_seconds,
-        peak_kib: own_peak_kib(),
         db_bytes: db_size(&db),
     })
 }
@@ -463,26 +501,31 @@ pub(crate) fn query_worker(root: &Path, args: &[String]) -> Result<QueryFigures>
     let [db] = args else {
         bail!("usage: bench-worker query DB");
     };
-    let store = Store::open(Path::new(db))?;
     let registry = Registry::builtin()?;
     let story = default_story(root)?;
-    let t = Instant::now();
-    let claims = store.claim_set(None)?;
-    let load_seconds = t.elapsed().as_secs_f64();
-    let Some(last) = claims.rows().iter().map(|c| c.observed_on).max() else {
-        bail!("{db} holds no claims; run the insert workload first");
-    };
-    let as_of = last;
+    let as_of = last_observed(Path::new(db))?;
     let options = AnalysisOptions::default();
+    // The user's question end to end, each run from opening the file: open, load, analyse.
+    let mut end_to_end_seconds = Vec::new();
     let mut analysis_seconds = Vec::new();
-    let mut analysis = None;
-    for _ in 0..ANALYSIS_RUNS {
+    let mut load_seconds = 0.0;
+    let mut last = None;
+    for run in 0..ANALYSIS_RUNS {
+        drop(last.take());
         let t = Instant::now();
+        let store = Store::open(Path::new(db))?;
+        let claims = store.claim_set(Some(as_of))?;
+        let loaded = t.elapsed().as_secs_f64();
         let a = analyze(&claims, &registry, &story, as_of, &options);
-        analysis_seconds.push(t.elapsed().as_secs_f64());
-        analysis = Some(a);
+        let total = t.elapsed().as_secs_f64();
+        end_to_end_seconds.push(total);
+        analysis_seconds.push(total - loaded);
+        if run == 0 {
+            load_seconds = loaded;
+        }
+        last = Some((store, claims, a));
     }
-    let analysis = analysis.context("no analysis ran")?;
+    let (store, claims, analysis) = last.context("no analysis ran")?;
 
     // What a publish gathers besides the analysis: earlier states for the charts and the
     // changes since the last, the numbered sources and which source each claim came from.
@@ -515,6 +558,7 @@ pub(crate) fn query_worker(root: &Path, args: &[String]) -> Result<QueryFigures>
 
     let mut figures = QueryFigures {
         claims: claims.len() as u64,
+        end_to_end_seconds,
         load_seconds,
         analysis_seconds,
         parity_rows: analysis.parity.len(),

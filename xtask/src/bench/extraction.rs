@@ -1,6 +1,6 @@
 //! W1: every row of every table of the real static HTML leaderboard pages, repeated to at
-//! least 100 MB, through gapwatch's HTML-table adapter on every core, against
-//! `html_tables.py` (pandas.read_html with lxml).
+//! least 100 MB, through gapwatch's HTML-table adapter on one core and on every core, against
+//! `html_tables.py` (pandas.read_html with lxml, one core).
 
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
@@ -37,6 +37,9 @@ pub(crate) struct ExtractFigures {
 /// W1 as recorded.
 #[derive(Debug)]
 pub(crate) struct W1 {
+    /// On one thread.
+    pub(crate) one_core: ExtractFigures,
+    /// On a thread per core.
     pub(crate) gapwatch: ExtractFigures,
     pub(crate) peer_mbps: f64,
     pub(crate) peer_seconds: f64,
@@ -48,8 +51,13 @@ pub(crate) struct W1 {
 }
 
 impl W1 {
+    /// On every core.
     pub(crate) fn mbps(&self) -> f64 {
         self.gapwatch.bytes as f64 / self.gapwatch.seconds / 1e6
+    }
+
+    pub(crate) fn one_core_mbps(&self) -> f64 {
+        self.one_core.bytes as f64 / self.one_core.seconds / 1e6
     }
 }
 
@@ -102,14 +110,20 @@ pub(crate) fn run(ctx: &Ctx) -> Result<W1> {
         pages.len()
     );
     let repeat_s = repeat.to_string();
-    let threads_s = threads.to_string();
     let specs: Vec<String> = pages
         .iter()
         .map(|(s, p)| format!("{s}={}", p.display()))
         .collect();
-    let mut args: Vec<&OsStr> = vec!["extract".as_ref(), repeat_s.as_ref(), threads_s.as_ref()];
-    args.extend(specs.iter().map(|s| OsStr::new(s.as_str())));
-    let gapwatch: ExtractFigures = run_worker(ctx, &args)?;
+    let mut runs = Vec::new();
+    for t in [1, threads] {
+        let threads_s = t.to_string();
+        let mut args: Vec<&OsStr> = vec!["extract".as_ref(), repeat_s.as_ref(), threads_s.as_ref()];
+        args.extend(specs.iter().map(|s| OsStr::new(s.as_str())));
+        let figures: ExtractFigures = run_worker(ctx, &args)?;
+        runs.push(figures);
+    }
+    let gapwatch = runs.pop().context("no extraction ran")?;
+    let one_core = runs.pop().context("no extraction ran")?;
 
     eprintln!("W1 peer: html_tables.py --repeat {repeat}");
     let script = ctx.peers.join("html_tables.py");
@@ -140,6 +154,7 @@ pub(crate) fn run(ctx: &Ctx) -> Result<W1> {
         ));
     }
     Ok(W1 {
+        one_core,
         gapwatch,
         peer_mbps: peer_number(&peer.stdout, "MBps", name)?,
         peer_seconds: peer_number(&peer.stdout, "seconds", name)?,

@@ -213,6 +213,7 @@ pub fn score(
         id,
         source_id: source.to_owned(),
         snapshot_id,
+        run_id: snapshot_id,
         snapshot_sha256: format!("{snapshot_id:064x}"),
         observed_on,
         claim: Claim {

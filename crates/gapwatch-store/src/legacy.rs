@@ -1,4 +1,12 @@
-//! The binary format of a claim block: the claims of one extraction run in one value.
+//! Claims as earlier schemas kept them, read once more by migration 5, which turns them into
+//! rows of `claims`: schema 4's claim blocks and schema 3's claim rows.
+//!
+//! Schema 4 kept the claims of one extraction run as one binary value, a row of
+//! `claim_blocks`; migration 5 decodes every block with [`Block`] and writes its claims as rows,
+//! each keeping its id. Nothing else reads blocks. The block writer is kept for tests only, to
+//! build a schema-4 database as gapwatch wrote it.
+//!
+//! The format of a block:
 //!
 //! ```text
 //! block    = version:u8 (= 1)
@@ -32,14 +40,15 @@
 //! Decoding never trusts the bytes: every length, count and index is checked, and damage is
 //! reported as a message, never a panic.
 
-use std::hash::{Hash, Hasher};
 use std::ops::Range;
 
-use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
-
 use gapwatch_model::{Access, Claim, Date, Evaluator, Fact, Score, Settings, Subject, Unit};
+use rusqlite::Row;
 
-/// The first byte of every block this build writes and the only one it reads.
+use crate::StoreError;
+use crate::error::corrupt;
+
+/// The first byte of every block schema 4 wrote.
 pub(crate) const VERSION: u8 = 1;
 
 const ACCESS_KIND: u8 = 1;
@@ -50,424 +59,8 @@ const OPTIONAL: u8 = 1 << 6;
 /// Score only: the value is written as a whole number of hundredths.
 const HUNDREDTHS: u8 = 1 << 7;
 
-fn evaluator_code(e: Evaluator) -> u8 {
-    match e {
-        Evaluator::ThirdParty => 0,
-        Evaluator::SelfReported => 1,
-        Evaluator::Unknown => 2,
-        Evaluator::Competitor => 3,
-    }
-}
-
-fn unit_code(u: Unit) -> u8 {
-    match u {
-        Unit::Percent => 0,
-        Unit::Elo => 1,
-        Unit::Score => 2,
-    }
-}
-
-fn access_code(a: Access) -> u8 {
-    match a {
-        Access::OpenWeights => 0,
-        Access::Closed => 1,
-        Access::Limited => 2,
-        Access::Unknown => 3,
-    }
-}
-
-fn put_varint(out: &mut Vec<u8>, mut v: u64) {
-    while v >= 0x80 {
-        out.push((v as u8) | 0x80);
-        v >>= 7;
-    }
-    out.push(v as u8);
-}
-
-fn put_str(out: &mut Vec<u8>, s: &str) {
-    put_varint(out, s.len() as u64);
-    out.extend_from_slice(s.as_bytes());
-}
-
-/// `v` as a whole number of hundredths, when that number divided by 100 gives back exactly
-/// the same bits: true of most leaderboard figures (`72.35` is the double nearest 7235 / 100).
-fn hundredths(v: f64) -> Option<i64> {
-    let h = (v * 100.0).round();
-    if h.is_nan() || h.abs() >= 1e15 {
-        return None;
-    }
-    let h = h as i64;
-    ((h as f64 / 100.0).to_bits() == v.to_bits()).then_some(h)
-}
-
-/// How many leading bytes `b` shares with `a`, ending on a character boundary.
-fn shared_prefix(a: &str, b: &str) -> usize {
-    let (x, y) = (a.as_bytes(), b.as_bytes());
-    let mut n = 0;
-    // Eight bytes at a time, then one at a time.
-    while let (Some(p), Some(q)) = (x[n..].first_chunk::<8>(), y[n..].first_chunk::<8>())
-        && p == q
-    {
-        n += 8;
-    }
-    n += x[n..]
-        .iter()
-        .zip(&y[n..])
-        .take_while(|(p, q)| p == q)
-        .count();
-    while !b.is_char_boundary(n) {
-        n -= 1;
-    }
-    n
-}
-
-fn zigzag(v: i64) -> u64 {
-    ((v << 1) ^ (v >> 63)) as u64
-}
-
 fn unzigzag(v: u64) -> i64 {
     ((v >> 1) as i64) ^ -((v & 1) as i64)
-}
-
-/// What makes a claim the same claim within a block: its subject, fact and locator, with
-/// strings as indices of the block and numbers as their bits (so `-0.0` differs from `0.0`,
-/// as their JSON did in the natural key of earlier schemas). Not the date or the evaluator.
-#[derive(Clone, Copy, PartialEq, Eq)]
-struct Identity<'a> {
-    subject: u32,
-    fact: FactIdentity,
-    locator: &'a str,
-}
-
-impl Hash for Identity<'_> {
-    /// Every field, packed into few words: one is hashed per claim.
-    fn hash<H: Hasher>(&self, h: &mut H) {
-        let subject = u64::from(self.subject);
-        match self.fact {
-            FactIdentity::Score {
-                strings: [a, b, c],
-                settings,
-                value,
-                unit,
-                uncertainty,
-            } => {
-                h.write_u64(subject | u64::from(a) << 32);
-                h.write_u64(u64::from(b) | u64::from(c) << 32);
-                h.write_u64(
-                    u64::from(settings)
-                        | u64::from(unit) << 32
-                        | u64::from(uncertainty.is_some()) << 40,
-                );
-                h.write_u64(value);
-                if let Some(u) = uncertainty {
-                    h.write_u64(u);
-                }
-            }
-            FactIdentity::Access { access, license } => {
-                h.write_u64(subject | u64::from(access) << 32 | 1 << 63);
-                h.write_u64(license.map_or(0, |l| u64::from(l) + 1));
-            }
-        }
-        h.write(self.locator.as_bytes());
-    }
-}
-
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum FactIdentity {
-    Score {
-        strings: [u32; 3],
-        settings: u32,
-        value: u64,
-        unit: u8,
-        uncertainty: Option<u64>,
-    },
-    Access {
-        access: u8,
-        license: Option<u32>,
-    },
-}
-
-/// A string as a key of the encoder's table, compared without a call to `memcmp`: the
-/// strings of a block are short, and the call cost more than the comparison.
-#[derive(Clone, Copy, Hash)]
-struct Key<'a>(&'a str);
-
-impl PartialEq for Key<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        same_str(self.0, other.0)
-    }
-}
-
-impl Eq for Key<'_> {}
-
-/// `a == b`, inline for short strings.
-fn same_str(a: &str, b: &str) -> bool {
-    let (a, b) = (a.as_bytes(), b.as_bytes());
-    if a.len() != b.len() {
-        return false;
-    }
-    if a.len() > 16 {
-        return a == b;
-    }
-    if a.len() >= 8 {
-        return a.first_chunk::<8>() == b.first_chunk::<8>()
-            && a.last_chunk::<8>() == b.last_chunk::<8>();
-    }
-    a.iter().zip(b).all(|(x, y)| x == y)
-}
-
-/// A subject as a key of the encoder's table, its strings compared as [`Key`]s.
-#[derive(Clone, Copy, Hash)]
-struct SubjectKey<'a>(&'a Subject);
-
-impl PartialEq for SubjectKey<'_> {
-    fn eq(&self, other: &Self) -> bool {
-        let (a, b) = (self.0, other.0);
-        same_str(&a.name, &b.name)
-            && a.models.len() == b.models.len()
-            && a.models.iter().zip(&b.models).all(|(x, y)| same_str(x, y))
-            && match (&a.system, &b.system) {
-                (None, None) => true,
-                (Some(x), Some(y)) => same_str(x, y),
-                _ => false,
-            }
-    }
-}
-
-impl Eq for SubjectKey<'_> {}
-
-/// Builds one block from claims borrowed for as long as it is built. The tables are written
-/// as their entries are met; [`Encoder::finish`] puts the parts together.
-pub(crate) struct Encoder<'a> {
-    string_ids: HashMap<Key<'a>, u32>,
-    strings: Vec<u8>,
-    subject_ids: HashMap<SubjectKey<'a>, u32>,
-    subjects: Vec<u8>,
-    /// The subject of the claim before, with its index: leaderboards list a subject's results
-    /// one after another, and comparing with it is cheaper than looking it up.
-    last_subject: Option<(SubjectKey<'a>, u32)>,
-    /// A score's benchmark, variant and metric, looked up together: they go together.
-    score_ids: HashMap<[Key<'a>; 3], [u32; 3]>,
-    settings_ids: HashMap<&'a Settings, u32>,
-    settings: Vec<u8>,
-    /// The settings index of the empty map, once it has one.
-    no_settings: Option<u32>,
-    seen: HashSet<Identity<'a>>,
-    /// The locator of the claim written last.
-    last_locator: &'a str,
-    claims: Vec<u8>,
-    count: usize,
-}
-
-impl std::fmt::Debug for Encoder<'_> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("Encoder")
-            .field("claims", &self.count)
-            .finish_non_exhaustive()
-    }
-}
-
-impl<'a> Encoder<'a> {
-    pub(crate) fn with_capacity(claims: usize) -> Self {
-        Encoder {
-            string_ids: HashMap::with_capacity(claims / 2),
-            strings: Vec::new(),
-            subject_ids: HashMap::with_capacity(claims / 4),
-            subjects: Vec::new(),
-            last_subject: None,
-            score_ids: HashMap::new(),
-            settings_ids: HashMap::new(),
-            settings: Vec::new(),
-            no_settings: None,
-            seen: HashSet::with_capacity(claims),
-            last_locator: "",
-            claims: Vec::with_capacity(claims * 32),
-            count: 0,
-        }
-    }
-
-    /// How many claims the block holds.
-    pub(crate) fn len(&self) -> usize {
-        self.count
-    }
-
-    fn string(&mut self, s: &'a str) -> u32 {
-        let next = self.string_ids.len() as u32;
-        let id = *self.string_ids.entry(Key(s)).or_insert(next);
-        if id == next {
-            put_str(&mut self.strings, s);
-        }
-        id
-    }
-
-    fn subject(&mut self, subject: &'a Subject) -> u32 {
-        let key = SubjectKey(subject);
-        if let Some((last, id)) = self.last_subject
-            && last == key
-        {
-            return id;
-        }
-        let id = match self.subject_ids.get(&key) {
-            Some(&id) => id,
-            None => {
-                let name = self.string(&subject.name);
-                let system = subject.system.as_deref().map_or(0, |s| self.string(s) + 1);
-                let models: Vec<u32> = subject.models.iter().map(|m| self.string(m)).collect();
-                let out = &mut self.subjects;
-                put_varint(out, u64::from(name));
-                put_varint(out, u64::from(system));
-                put_varint(out, models.len() as u64);
-                for m in models {
-                    put_varint(out, u64::from(m));
-                }
-                let id = self.subject_ids.len() as u32;
-                self.subject_ids.insert(key, id);
-                id
-            }
-        };
-        self.last_subject = Some((key, id));
-        id
-    }
-
-    fn score_strings(&mut self, s: &'a Score) -> [u32; 3] {
-        let key = [Key(&s.benchmark), Key(&s.variant), Key(&s.metric)];
-        if let Some(&ids) = self.score_ids.get(&key) {
-            return ids;
-        }
-        let ids = [
-            self.string(&s.benchmark),
-            self.string(&s.variant),
-            self.string(&s.metric),
-        ];
-        self.score_ids.insert(key, ids);
-        ids
-    }
-
-    fn settings(&mut self, settings: &'a Settings) -> u32 {
-        if settings.is_empty()
-            && let Some(id) = self.no_settings
-        {
-            return id;
-        }
-        if let Some(&id) = self.settings_ids.get(settings) {
-            return id;
-        }
-        let pairs: Vec<(u32, u32)> = settings
-            .iter()
-            .map(|(k, v)| (self.string(k), self.string(v)))
-            .collect();
-        put_varint(&mut self.settings, pairs.len() as u64);
-        for (k, v) in pairs {
-            put_varint(&mut self.settings, u64::from(k));
-            put_varint(&mut self.settings, u64::from(v));
-        }
-        let id = self.settings_ids.len() as u32;
-        self.settings_ids.insert(settings, id);
-        if settings.is_empty() {
-            self.no_settings = Some(id);
-        }
-        id
-    }
-
-    /// Adds a claim unless the block already holds the same one; returns whether it was added.
-    pub(crate) fn push(&mut self, claim: &'a Claim) -> bool {
-        let subject = self.subject(&claim.subject);
-        let fact = match &claim.fact {
-            Fact::Score(s) => FactIdentity::Score {
-                strings: self.score_strings(s),
-                settings: self.settings(&s.settings),
-                value: s.value.to_bits(),
-                unit: unit_code(s.unit),
-                uncertainty: s.uncertainty.map(f64::to_bits),
-            },
-            Fact::Access { access, license } => FactIdentity::Access {
-                access: access_code(*access),
-                license: license.as_deref().map(|l| self.string(l)),
-            },
-        };
-        let identity = Identity {
-            subject,
-            fact,
-            locator: &claim.locator,
-        };
-        if !self.seen.insert(identity) {
-            // Its strings, subject and settings are the earlier copy's: nothing to undo.
-            return false;
-        }
-        let out = &mut self.claims;
-        let mut flags = evaluator_code(claim.evaluator) << EVALUATOR_SHIFT;
-        if claim.reported_on.is_some() {
-            flags |= REPORTED_ON;
-        }
-        let at = out.len();
-        out.push(0);
-        put_varint(out, u64::from(subject));
-        match fact {
-            FactIdentity::Score {
-                strings,
-                settings,
-                value,
-                unit,
-                uncertainty,
-            } => {
-                flags |= unit << VARIANT_SHIFT;
-                for s in strings {
-                    put_varint(out, u64::from(s));
-                }
-                put_varint(out, u64::from(settings));
-                match hundredths(f64::from_bits(value)) {
-                    Some(h) => {
-                        flags |= HUNDREDTHS;
-                        put_varint(out, zigzag(h));
-                    }
-                    None => out.extend_from_slice(&value.to_le_bytes()),
-                }
-                if let Some(u) = uncertainty {
-                    flags |= OPTIONAL;
-                    out.extend_from_slice(&u.to_le_bytes());
-                }
-            }
-            FactIdentity::Access { access, license } => {
-                flags |= ACCESS_KIND | (access << VARIANT_SHIFT);
-                if let Some(l) = license {
-                    flags |= OPTIONAL;
-                    put_varint(out, u64::from(l));
-                }
-            }
-        }
-        if let Some(d) = claim.reported_on {
-            put_varint(out, zigzag(i64::from(d.year())));
-            out.push(d.month() as u8);
-            out.push(d.day() as u8);
-        }
-        // The locator: how many bytes it shares with the one before, then the rest.
-        let locator = claim.locator.as_str();
-        let shared = shared_prefix(self.last_locator, locator);
-        put_varint(out, shared as u64);
-        put_str(out, &locator[shared..]);
-        self.last_locator = locator;
-        out[at] = flags;
-        self.count += 1;
-        true
-    }
-
-    /// The block's bytes.
-    pub(crate) fn finish(self) -> Vec<u8> {
-        let mut out = Vec::with_capacity(
-            40 + self.strings.len() + self.subjects.len() + self.settings.len() + self.claims.len(),
-        );
-        out.push(VERSION);
-        for (count, bytes) in [
-            (self.string_ids.len(), &self.strings),
-            (self.subject_ids.len(), &self.subjects),
-            (self.settings_ids.len(), &self.settings),
-            (self.count, &self.claims),
-        ] {
-            put_varint(&mut out, count as u64);
-            out.extend_from_slice(bytes);
-        }
-        out
-    }
 }
 
 /// Reads bytes front to back, failing on anything out of bounds.
@@ -586,35 +179,6 @@ pub(crate) struct Block<'b> {
     claims_at: usize,
 }
 
-/// A claim of a block, its strings as indices into the block's tables.
-#[derive(Debug, Clone, Copy)]
-pub(crate) struct Entry<'l> {
-    pub(crate) subject: u32,
-    pub(crate) fact: FactEntry,
-    pub(crate) reported_on: Option<Date>,
-    pub(crate) evaluator: Evaluator,
-    /// Valid until the next claim is read.
-    pub(crate) locator: &'l str,
-}
-
-/// What a claim of a block asserts.
-#[derive(Debug, Clone, Copy)]
-pub(crate) enum FactEntry {
-    Score {
-        benchmark: u32,
-        variant: u32,
-        metric: u32,
-        settings: u32,
-        value: f64,
-        unit: Unit,
-        uncertainty: Option<f64>,
-    },
-    Access {
-        access: Access,
-        license: Option<u32>,
-    },
-}
-
 impl<'b> Block<'b> {
     /// Parses a block's tables. A block is damaged, with a message saying how, when its bytes
     /// are not what [`Encoder`] writes.
@@ -693,12 +257,7 @@ impl<'b> Block<'b> {
         self.strings[i as usize]
     }
 
-    /// How many strings, subjects and settings maps the block's tables hold.
-    pub(crate) fn table_sizes(&self) -> (usize, usize, usize) {
-        (self.strings.len(), self.subjects.len(), self.settings.len())
-    }
-
-    /// The subject at an index below [`Block::table_sizes`]'s second.
+    /// The subject at an index below the size of the block's table of subjects.
     pub(crate) fn subject(&self, i: usize) -> Subject {
         let e = &self.subjects[i];
         Subject {
@@ -711,7 +270,7 @@ impl<'b> Block<'b> {
         }
     }
 
-    /// The settings map at an index below [`Block::table_sizes`]'s third.
+    /// The settings map at an index below the size of the block's table of settings.
     pub(crate) fn settings(&self, i: usize) -> Settings {
         self.settings_pairs[self.settings[i].clone()]
             .iter()
@@ -719,19 +278,20 @@ impl<'b> Block<'b> {
             .collect()
     }
 
-    /// Reads the claims in order, calling `each` with every one; fails on the first damage,
-    /// or when the bytes hold more or fewer claims than the block says.
-    pub(crate) fn claims(
-        &self,
-        mut each: impl FnMut(Entry<'_>) -> Result<(), String>,
-    ) -> Result<(), String> {
+    /// Every claim of the block in order, each with strings of its own; fails on the first
+    /// damage, or when the bytes hold more or fewer claims than the block says.
+    pub(crate) fn to_claims(&self) -> Result<Vec<Claim>, String> {
         let mut r = Reader {
             bytes: self.body,
             at: self.claims_at,
         };
+        let mut out: Vec<Claim> = Vec::with_capacity(self.count);
         let mut locator = String::new();
         let (n_strings, n_subjects, n_settings) =
             (self.strings.len(), self.subjects.len(), self.settings.len());
+        let string = |r: &mut Reader<'b>| -> Result<String, String> {
+            Ok(self.str(r.index("string", n_strings)?).to_owned())
+        };
         for _ in 0..self.count {
             let at = r.at;
             let flags = r.byte()?;
@@ -742,7 +302,7 @@ impl<'b> Block<'b> {
                 _ => Evaluator::Competitor,
             };
             let variant = (flags >> VARIANT_SHIFT) & 3;
-            let subject = r.index("subject", n_subjects)?;
+            let subject = self.subject(r.index("subject", n_subjects)? as usize);
             let fact = if flags & ACCESS_KIND == 0 {
                 let unit = match variant {
                     0 => Unit::Percent,
@@ -750,11 +310,11 @@ impl<'b> Block<'b> {
                     2 => Unit::Score,
                     _ => return Err(format!("has a claim with an unknown unit at byte {at}")),
                 };
-                FactEntry::Score {
-                    benchmark: r.index("string", n_strings)?,
-                    variant: r.index("string", n_strings)?,
-                    metric: r.index("string", n_strings)?,
-                    settings: r.index("settings", n_settings)?,
+                Fact::Score(Score {
+                    benchmark: string(&mut r)?,
+                    variant: string(&mut r)?,
+                    metric: string(&mut r)?,
+                    settings: self.settings(r.index("settings", n_settings)? as usize),
                     value: if flags & HUNDREDTHS != 0 {
                         unzigzag(r.varint()?) as f64 / 100.0
                     } else {
@@ -766,7 +326,7 @@ impl<'b> Block<'b> {
                     } else {
                         None
                     },
-                }
+                })
             } else {
                 if flags & HUNDREDTHS != 0 {
                     return Err(format!("has a claim with unknown flags at byte {at}"));
@@ -778,11 +338,11 @@ impl<'b> Block<'b> {
                     _ => Access::Unknown,
                 };
                 let license = if flags & OPTIONAL != 0 {
-                    Some(r.index("string", n_strings)?)
+                    Some(string(&mut r)?)
                 } else {
                     None
                 };
-                FactEntry::Access { access, license }
+                Fact::Access { access, license }
             };
             let reported_on = if flags & REPORTED_ON != 0 {
                 let date_at = r.at;
@@ -808,13 +368,13 @@ impl<'b> Block<'b> {
                 }
             }
             locator.push_str(rest);
-            each(Entry {
+            out.push(Claim {
                 subject,
                 fact,
                 reported_on,
                 evaluator,
-                locator: &locator,
-            })?;
+                locator: locator.clone(),
+            });
         }
         if r.at != self.body.len() {
             return Err(format!(
@@ -823,56 +383,564 @@ impl<'b> Block<'b> {
                 self.count
             ));
         }
-        Ok(())
-    }
-
-    /// Every claim of the block, each with strings of its own.
-    pub(crate) fn to_claims(&self) -> Result<Vec<Claim>, String> {
-        let mut out = Vec::with_capacity(self.count);
-        self.claims(|e| {
-            out.push(self.claim(&e));
-            Ok(())
-        })?;
         Ok(out)
     }
+}
 
-    /// A claim read by [`Block::claims`], with strings of its own.
-    pub(crate) fn claim(&self, e: &Entry<'b>) -> Claim {
-        let fact = match e.fact {
-            FactEntry::Score {
-                benchmark,
-                variant,
-                metric,
+/// The columns of a schema-3 claim row that [`decode_schema3_row`] reads, in its order.
+pub(crate) const SCHEMA3_COLUMNS: &str = "id, source_id, snapshot_id, run_id, kind, subject,
+    system, models, benchmark, variant, metric, settings, value, unit, uncertainty, access,
+    license, reported_on, evaluator, locator";
+
+/// Reads a claim row of schema 3 selected with [`SCHEMA3_COLUMNS`]: its id, run and claim.
+pub(crate) fn decode_schema3_row(row: &Row<'_>, db: &str) -> Result<(i64, i64, Claim), StoreError> {
+    let read = |e: rusqlite::Error| StoreError::Sqlite {
+        db: db.to_owned(),
+        action: "convert the claim rows of schema 3".to_owned(),
+        source: e,
+    };
+    let id: i64 = row.get(0).map_err(read)?;
+    let run_id: i64 = row.get(3).map_err(read)?;
+    let bad = |what: String| {
+        corrupt(
+            db,
+            format!("cannot apply schema migration 5: claim {id}: {what}"),
+        )
+    };
+    let kind: String = row.get(4).map_err(read)?;
+    let models_json: String = row.get(7).map_err(read)?;
+    let models: Vec<String> = serde_json::from_str(&models_json)
+        .map_err(|e| bad(format!("models {models_json:?} are not a JSON list: {e}")))?;
+    let fact = match kind.as_str() {
+        "score" => {
+            let settings_json: String = row.get(11).map_err(read)?;
+            let settings: Settings = serde_json::from_str(&settings_json).map_err(|e| {
+                bad(format!(
+                    "settings {settings_json:?} are not a JSON object of strings: {e}"
+                ))
+            })?;
+            let unit: String = row.get(13).map_err(read)?;
+            Fact::Score(Score {
+                benchmark: row.get(8).map_err(read)?,
+                variant: row.get(9).map_err(read)?,
+                metric: row.get(10).map_err(read)?,
                 settings,
-                value,
-                unit,
-                uncertainty,
-            } => Fact::Score(Score {
-                benchmark: self.str(benchmark).to_owned(),
-                variant: self.str(variant).to_owned(),
-                metric: self.str(metric).to_owned(),
-                settings: self.settings(settings as usize),
-                value,
-                unit,
-                uncertainty,
-            }),
-            FactEntry::Access { access, license } => Fact::Access {
-                access,
-                license: license.map(|l| self.str(l).to_owned()),
-            },
-        };
-        Claim {
-            subject: self.subject(e.subject as usize),
-            fact,
-            reported_on: e.reported_on,
-            evaluator: e.evaluator,
-            locator: e.locator.to_owned(),
+                value: row.get(12).map_err(read)?,
+                unit: Unit::from_name(&unit)
+                    .ok_or_else(|| bad(format!("unknown unit {unit:?}")))?,
+                uncertainty: row.get(14).map_err(read)?,
+            })
         }
+        "access" => {
+            let access: String = row.get(15).map_err(read)?;
+            Fact::Access {
+                access: Access::from_name(&access)
+                    .ok_or_else(|| bad(format!("unknown access {access:?}")))?,
+                license: row.get(16).map_err(read)?,
+            }
+        }
+        other => return Err(bad(format!("unknown kind {other:?}"))),
+    };
+    let reported_on = row
+        .get::<_, Option<String>>(17)
+        .map_err(read)?
+        .map(|t| {
+            t.parse::<Date>()
+                .map_err(|_| bad(format!("reported_on {t:?} is not a date")))
+        })
+        .transpose()?;
+    let evaluator: String = row.get(18).map_err(read)?;
+    let claim = Claim {
+        subject: Subject {
+            name: row.get(5).map_err(read)?,
+            system: row.get(6).map_err(read)?,
+            models,
+        },
+        fact,
+        reported_on,
+        evaluator: Evaluator::from_name(&evaluator)
+            .ok_or_else(|| bad(format!("unknown evaluator {evaluator:?}")))?,
+        locator: row.get(19).map_err(read)?,
+    };
+    Ok((id, run_id, claim))
+}
+
+/// The writer of schema 4, as it was: tests build schema-4 databases with it.
+#[cfg(test)]
+pub(crate) mod writer {
+    use std::hash::{Hash, Hasher};
+
+    use foldhash::{HashMap, HashMapExt, HashSet, HashSetExt};
+    use gapwatch_model::{Access, Claim, Evaluator, Fact, Score, Settings, Subject, Unit};
+
+    use super::{
+        ACCESS_KIND, EVALUATOR_SHIFT, HUNDREDTHS, OPTIONAL, REPORTED_ON, VARIANT_SHIFT, VERSION,
+    };
+
+    fn evaluator_code(e: Evaluator) -> u8 {
+        match e {
+            Evaluator::ThirdParty => 0,
+            Evaluator::SelfReported => 1,
+            Evaluator::Unknown => 2,
+            Evaluator::Competitor => 3,
+        }
+    }
+
+    fn unit_code(u: Unit) -> u8 {
+        match u {
+            Unit::Percent => 0,
+            Unit::Elo => 1,
+            Unit::Score => 2,
+        }
+    }
+
+    fn access_code(a: Access) -> u8 {
+        match a {
+            Access::OpenWeights => 0,
+            Access::Closed => 1,
+            Access::Limited => 2,
+            Access::Unknown => 3,
+        }
+    }
+
+    fn put_varint(out: &mut Vec<u8>, mut v: u64) {
+        while v >= 0x80 {
+            out.push((v as u8) | 0x80);
+            v >>= 7;
+        }
+        out.push(v as u8);
+    }
+
+    fn put_str(out: &mut Vec<u8>, s: &str) {
+        put_varint(out, s.len() as u64);
+        out.extend_from_slice(s.as_bytes());
+    }
+
+    /// `v` as a whole number of hundredths, when that number divided by 100 gives back exactly
+    /// the same bits: true of most leaderboard figures (`72.35` is the double nearest 7235 / 100).
+    pub(crate) fn hundredths(v: f64) -> Option<i64> {
+        let h = (v * 100.0).round();
+        if h.is_nan() || h.abs() >= 1e15 {
+            return None;
+        }
+        let h = h as i64;
+        ((h as f64 / 100.0).to_bits() == v.to_bits()).then_some(h)
+    }
+
+    /// How many leading bytes `b` shares with `a`, ending on a character boundary.
+    pub(crate) fn shared_prefix(a: &str, b: &str) -> usize {
+        let (x, y) = (a.as_bytes(), b.as_bytes());
+        let mut n = 0;
+        // Eight bytes at a time, then one at a time.
+        while let (Some(p), Some(q)) = (x[n..].first_chunk::<8>(), y[n..].first_chunk::<8>())
+            && p == q
+        {
+            n += 8;
+        }
+        n += x[n..]
+            .iter()
+            .zip(&y[n..])
+            .take_while(|(p, q)| p == q)
+            .count();
+        while !b.is_char_boundary(n) {
+            n -= 1;
+        }
+        n
+    }
+
+    fn zigzag(v: i64) -> u64 {
+        ((v << 1) ^ (v >> 63)) as u64
+    }
+
+    /// What makes a claim the same claim within a block: its subject, fact and locator, with
+    /// strings as indices of the block and numbers as their bits (so `-0.0` differs from `0.0`,
+    /// as their JSON did in the natural key of earlier schemas). Not the date or the evaluator.
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    struct Identity<'a> {
+        subject: u32,
+        fact: FactIdentity,
+        locator: &'a str,
+    }
+
+    impl Hash for Identity<'_> {
+        /// Every field, packed into few words: one is hashed per claim.
+        fn hash<H: Hasher>(&self, h: &mut H) {
+            let subject = u64::from(self.subject);
+            match self.fact {
+                FactIdentity::Score {
+                    strings: [a, b, c],
+                    settings,
+                    value,
+                    unit,
+                    uncertainty,
+                } => {
+                    h.write_u64(subject | u64::from(a) << 32);
+                    h.write_u64(u64::from(b) | u64::from(c) << 32);
+                    h.write_u64(
+                        u64::from(settings)
+                            | u64::from(unit) << 32
+                            | u64::from(uncertainty.is_some()) << 40,
+                    );
+                    h.write_u64(value);
+                    if let Some(u) = uncertainty {
+                        h.write_u64(u);
+                    }
+                }
+                FactIdentity::Access { access, license } => {
+                    h.write_u64(subject | u64::from(access) << 32 | 1 << 63);
+                    h.write_u64(license.map_or(0, |l| u64::from(l) + 1));
+                }
+            }
+            h.write(self.locator.as_bytes());
+        }
+    }
+
+    #[derive(Clone, Copy, PartialEq, Eq)]
+    enum FactIdentity {
+        Score {
+            strings: [u32; 3],
+            settings: u32,
+            value: u64,
+            unit: u8,
+            uncertainty: Option<u64>,
+        },
+        Access {
+            access: u8,
+            license: Option<u32>,
+        },
+    }
+
+    /// A string as a key of the encoder's table, compared without a call to `memcmp`: the
+    /// strings of a block are short, and the call cost more than the comparison.
+    #[derive(Clone, Copy, Hash)]
+    struct Key<'a>(&'a str);
+
+    impl PartialEq for Key<'_> {
+        fn eq(&self, other: &Self) -> bool {
+            same_str(self.0, other.0)
+        }
+    }
+
+    impl Eq for Key<'_> {}
+
+    /// `a == b`, inline for short strings.
+    fn same_str(a: &str, b: &str) -> bool {
+        let (a, b) = (a.as_bytes(), b.as_bytes());
+        if a.len() != b.len() {
+            return false;
+        }
+        if a.len() > 16 {
+            return a == b;
+        }
+        if a.len() >= 8 {
+            return a.first_chunk::<8>() == b.first_chunk::<8>()
+                && a.last_chunk::<8>() == b.last_chunk::<8>();
+        }
+        a.iter().zip(b).all(|(x, y)| x == y)
+    }
+
+    /// A subject as a key of the encoder's table, its strings compared as [`Key`]s.
+    #[derive(Clone, Copy, Hash)]
+    struct SubjectKey<'a>(&'a Subject);
+
+    impl PartialEq for SubjectKey<'_> {
+        fn eq(&self, other: &Self) -> bool {
+            let (a, b) = (self.0, other.0);
+            same_str(&a.name, &b.name)
+                && a.models.len() == b.models.len()
+                && a.models.iter().zip(&b.models).all(|(x, y)| same_str(x, y))
+                && match (&a.system, &b.system) {
+                    (None, None) => true,
+                    (Some(x), Some(y)) => same_str(x, y),
+                    _ => false,
+                }
+        }
+    }
+
+    impl Eq for SubjectKey<'_> {}
+
+    /// Builds one block from claims borrowed for as long as it is built. The tables are written
+    /// as their entries are met; [`Encoder::finish`] puts the parts together.
+    pub(crate) struct Encoder<'a> {
+        string_ids: HashMap<Key<'a>, u32>,
+        strings: Vec<u8>,
+        subject_ids: HashMap<SubjectKey<'a>, u32>,
+        subjects: Vec<u8>,
+        /// The subject of the claim before, with its index: leaderboards list a subject's results
+        /// one after another, and comparing with it is cheaper than looking it up.
+        last_subject: Option<(SubjectKey<'a>, u32)>,
+        /// A score's benchmark, variant and metric, looked up together: they go together.
+        score_ids: HashMap<[Key<'a>; 3], [u32; 3]>,
+        settings_ids: HashMap<&'a Settings, u32>,
+        settings: Vec<u8>,
+        /// The settings index of the empty map, once it has one.
+        no_settings: Option<u32>,
+        seen: HashSet<Identity<'a>>,
+        /// The locator of the claim written last.
+        last_locator: &'a str,
+        claims: Vec<u8>,
+        count: usize,
+    }
+
+    impl std::fmt::Debug for Encoder<'_> {
+        fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            f.debug_struct("Encoder")
+                .field("claims", &self.count)
+                .finish_non_exhaustive()
+        }
+    }
+
+    impl<'a> Encoder<'a> {
+        pub(crate) fn with_capacity(claims: usize) -> Self {
+            Encoder {
+                string_ids: HashMap::with_capacity(claims / 2),
+                strings: Vec::new(),
+                subject_ids: HashMap::with_capacity(claims / 4),
+                subjects: Vec::new(),
+                last_subject: None,
+                score_ids: HashMap::new(),
+                settings_ids: HashMap::new(),
+                settings: Vec::new(),
+                no_settings: None,
+                seen: HashSet::with_capacity(claims),
+                last_locator: "",
+                claims: Vec::with_capacity(claims * 32),
+                count: 0,
+            }
+        }
+
+        /// How many claims the block holds.
+        pub(crate) fn len(&self) -> usize {
+            self.count
+        }
+
+        fn string(&mut self, s: &'a str) -> u32 {
+            let next = self.string_ids.len() as u32;
+            let id = *self.string_ids.entry(Key(s)).or_insert(next);
+            if id == next {
+                put_str(&mut self.strings, s);
+            }
+            id
+        }
+
+        fn subject(&mut self, subject: &'a Subject) -> u32 {
+            let key = SubjectKey(subject);
+            if let Some((last, id)) = self.last_subject
+                && last == key
+            {
+                return id;
+            }
+            let id = match self.subject_ids.get(&key) {
+                Some(&id) => id,
+                None => {
+                    let name = self.string(&subject.name);
+                    let system = subject.system.as_deref().map_or(0, |s| self.string(s) + 1);
+                    let models: Vec<u32> = subject.models.iter().map(|m| self.string(m)).collect();
+                    let out = &mut self.subjects;
+                    put_varint(out, u64::from(name));
+                    put_varint(out, u64::from(system));
+                    put_varint(out, models.len() as u64);
+                    for m in models {
+                        put_varint(out, u64::from(m));
+                    }
+                    let id = self.subject_ids.len() as u32;
+                    self.subject_ids.insert(key, id);
+                    id
+                }
+            };
+            self.last_subject = Some((key, id));
+            id
+        }
+
+        fn score_strings(&mut self, s: &'a Score) -> [u32; 3] {
+            let key = [Key(&s.benchmark), Key(&s.variant), Key(&s.metric)];
+            if let Some(&ids) = self.score_ids.get(&key) {
+                return ids;
+            }
+            let ids = [
+                self.string(&s.benchmark),
+                self.string(&s.variant),
+                self.string(&s.metric),
+            ];
+            self.score_ids.insert(key, ids);
+            ids
+        }
+
+        fn settings(&mut self, settings: &'a Settings) -> u32 {
+            if settings.is_empty()
+                && let Some(id) = self.no_settings
+            {
+                return id;
+            }
+            if let Some(&id) = self.settings_ids.get(settings) {
+                return id;
+            }
+            let pairs: Vec<(u32, u32)> = settings
+                .iter()
+                .map(|(k, v)| (self.string(k), self.string(v)))
+                .collect();
+            put_varint(&mut self.settings, pairs.len() as u64);
+            for (k, v) in pairs {
+                put_varint(&mut self.settings, u64::from(k));
+                put_varint(&mut self.settings, u64::from(v));
+            }
+            let id = self.settings_ids.len() as u32;
+            self.settings_ids.insert(settings, id);
+            if settings.is_empty() {
+                self.no_settings = Some(id);
+            }
+            id
+        }
+
+        /// Adds a claim unless the block already holds the same one; returns whether it was added.
+        pub(crate) fn push(&mut self, claim: &'a Claim) -> bool {
+            let subject = self.subject(&claim.subject);
+            let fact = match &claim.fact {
+                Fact::Score(s) => FactIdentity::Score {
+                    strings: self.score_strings(s),
+                    settings: self.settings(&s.settings),
+                    value: s.value.to_bits(),
+                    unit: unit_code(s.unit),
+                    uncertainty: s.uncertainty.map(f64::to_bits),
+                },
+                Fact::Access { access, license } => FactIdentity::Access {
+                    access: access_code(*access),
+                    license: license.as_deref().map(|l| self.string(l)),
+                },
+            };
+            let identity = Identity {
+                subject,
+                fact,
+                locator: &claim.locator,
+            };
+            if !self.seen.insert(identity) {
+                // Its strings, subject and settings are the earlier copy's: nothing to undo.
+                return false;
+            }
+            let out = &mut self.claims;
+            let mut flags = evaluator_code(claim.evaluator) << EVALUATOR_SHIFT;
+            if claim.reported_on.is_some() {
+                flags |= REPORTED_ON;
+            }
+            let at = out.len();
+            out.push(0);
+            put_varint(out, u64::from(subject));
+            match fact {
+                FactIdentity::Score {
+                    strings,
+                    settings,
+                    value,
+                    unit,
+                    uncertainty,
+                } => {
+                    flags |= unit << VARIANT_SHIFT;
+                    for s in strings {
+                        put_varint(out, u64::from(s));
+                    }
+                    put_varint(out, u64::from(settings));
+                    match hundredths(f64::from_bits(value)) {
+                        Some(h) => {
+                            flags |= HUNDREDTHS;
+                            put_varint(out, zigzag(h));
+                        }
+                        None => out.extend_from_slice(&value.to_le_bytes()),
+                    }
+                    if let Some(u) = uncertainty {
+                        flags |= OPTIONAL;
+                        out.extend_from_slice(&u.to_le_bytes());
+                    }
+                }
+                FactIdentity::Access { access, license } => {
+                    flags |= ACCESS_KIND | (access << VARIANT_SHIFT);
+                    if let Some(l) = license {
+                        flags |= OPTIONAL;
+                        put_varint(out, u64::from(l));
+                    }
+                }
+            }
+            if let Some(d) = claim.reported_on {
+                put_varint(out, zigzag(i64::from(d.year())));
+                out.push(d.month() as u8);
+                out.push(d.day() as u8);
+            }
+            // The locator: how many bytes it shares with the one before, then the rest.
+            let locator = claim.locator.as_str();
+            let shared = shared_prefix(self.last_locator, locator);
+            put_varint(out, shared as u64);
+            put_str(out, &locator[shared..]);
+            self.last_locator = locator;
+            out[at] = flags;
+            self.count += 1;
+            true
+        }
+
+        /// The block's bytes.
+        pub(crate) fn finish(self) -> Vec<u8> {
+            let mut out = Vec::with_capacity(
+                40 + self.strings.len()
+                    + self.subjects.len()
+                    + self.settings.len()
+                    + self.claims.len(),
+            );
+            out.push(VERSION);
+            for (count, bytes) in [
+                (self.string_ids.len(), &self.strings),
+                (self.subject_ids.len(), &self.subjects),
+                (self.settings_ids.len(), &self.settings),
+                (self.count, &self.claims),
+            ] {
+                put_varint(&mut out, count as u64);
+                out.extend_from_slice(bytes);
+            }
+            out
+        }
+    }
+
+    /// Writes `claims` as schema 4 did for one run: one block, repeats dropped, numbered
+    /// after the largest claim id stored. Returns how many claims it holds.
+    pub(crate) fn write_block(
+        conn: &rusqlite::Connection,
+        source_id: &str,
+        snapshot_id: i64,
+        run_id: i64,
+        claims: &[Claim],
+    ) -> usize {
+        let mut block = Encoder::with_capacity(claims.len());
+        for claim in claims {
+            block.push(claim);
+        }
+        let count = block.len();
+        if count == 0 {
+            return 0;
+        }
+        let first: i64 = conn
+            .query_row(
+                "SELECT coalesce(max(first_claim_id + claim_count - 1), 0) + 1 FROM claim_blocks",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        conn.execute(
+            "INSERT INTO claim_blocks (snapshot_id, run_id, source_id, first_claim_id,
+                claim_count, body)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            rusqlite::params![
+                snapshot_id,
+                run_id,
+                source_id,
+                first,
+                count as i64,
+                block.finish()
+            ],
+        )
+        .unwrap();
+        count
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::writer::{Encoder, hundredths, shared_prefix};
     use super::*;
 
     fn encode(claims: &[Claim]) -> (Vec<u8>, usize) {
