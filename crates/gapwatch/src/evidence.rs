@@ -6,7 +6,9 @@ use std::process::ExitCode;
 
 use anyhow::{Context, Result, bail};
 use gapwatch_fetch::decode_text;
-use gapwatch_ingest::{ADAPTER_VERSION, SourceConfig, Structure, compare_row_counts, extract};
+use gapwatch_ingest::{
+    ADAPTER_VERSION, ExtractOptions, SourceConfig, Structure, compare_row_counts, extract_with,
+};
 use gapwatch_model::{ClaimRecord, Date, Fact, Registry};
 use gapwatch_store::{NewExtraction, RunRecord, SnapshotRecord, Store};
 use serde::Serialize;
@@ -186,7 +188,11 @@ fn reextract_one(
     // The Content-Type of a fetch is not stored: the text is decoded from its BOM or
     // `<meta charset>`, else as UTF-8.
     let (text, _) = decode_text(&bytes, None);
-    let extraction = match extract(config, text.as_bytes()) {
+    // Settings read from the file's name come from the snapshot's origin, as on import.
+    let options = ExtractOptions {
+        file_name: crate::pipeline::file_name_of(&snapshot.origin),
+    };
+    let extraction = match extract_with(config, text.as_bytes(), &options) {
         Ok(e) => e,
         Err(e) => {
             r.message = Some(format!("{e:#}"));
@@ -383,7 +389,10 @@ fn row_of(
     };
     let bytes = store.snapshot_bytes(snapshot.id)?;
     let (text, _) = decode_text(&bytes, None);
-    let Ok(extraction) = extract(config, text.as_bytes()) else {
+    let options = ExtractOptions {
+        file_name: crate::pipeline::file_name_of(&snapshot.origin),
+    };
+    let Ok(extraction) = extract_with(config, text.as_bytes(), &options) else {
         return Ok(None);
     };
     Ok(extraction
