@@ -56,6 +56,11 @@ pub fn amount(v: f64, unit: Unit) -> String {
     }
 }
 
+/// A relative difference: `9.6%`, with the precision of [`gap`].
+pub fn percent(v: f64) -> String {
+    format!("{:.1}%", v.abs())
+}
+
 /// A gap in points and relative to the incumbent's best: `7.6 points (9.6%)`.
 pub fn gap(g: &Gap, unit: Unit) -> String {
     format!(

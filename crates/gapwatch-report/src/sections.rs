@@ -551,7 +551,7 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
     } else {
         p = p
             .t(format!(
-                "{} of the {} can be compared like for like: the same kind of evidence on both sides, both measured recently. On those, {} models lead on {}",
+                "{} of the {} compare like for like. On those, {} models lead on {}",
                 s.comparable.len(),
                 prose::count(total, "headline benchmark", "headline benchmarks"),
                 labels.challenger,
@@ -589,13 +589,7 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
                     .t(format!(
                         "{} ({})",
                         prose::row(&r.key),
-                        prose::gap(
-                            &r.gap.unwrap_or(gapwatch_analysis::Gap {
-                                points: 0.0,
-                                relative_percent: 0.0
-                            }),
-                            r.unit
-                        )
+                        prose::amount(r.gap.map_or(0.0, |g| g.points), r.unit)
                     ))
                     .cite(citer, &r.claim_ids());
             }
@@ -639,7 +633,7 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
                     }
                     NotComparable::Stale { .. } => "have a side that stopped being measured",
                     NotComparable::Dormant { .. } => {
-                        "have not been measured on either side for over six months"
+                        "have not been measured on either side for over a year"
                     }
                 })
                 .or_default()
@@ -737,10 +731,18 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                 );
         }
         if !behind.is_empty() {
-            let names: Vec<String> = behind.iter().map(|r| prose::row(&r.key)).collect();
-            p = p
-                .t(if ahead.is_empty() { "" } else { "; " })
-                .t(format!("they still trail on {}", prose::join(&names)));
+            let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
+            for g in behind.iter().filter_map(|r| r.gap) {
+                low = low.min(g.relative_percent);
+                high = high.max(g.relative_percent);
+            }
+            p = p.t(if ahead.is_empty() { "" } else { "; " }).t(format!(
+                "they trail on the other {}, by {} to {} of the {} score",
+                behind.len(),
+                prose::percent(low),
+                prose::percent(high),
+                labels.incumbent
+            ));
         }
         blocks.push(paragraph(p.t(".").line()));
     }
@@ -818,8 +820,17 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
 fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
     let a = input.analysis;
     let mut items: Vec<Line> = Vec::new();
-    // Forecasts within reach: an open reading held back by one benchmark.
+    // Forecasts within reach: open readings held back by one benchmark, one question per
+    // forecast and benchmark, every reading it would resolve named.
     for f in &a.forecasts {
+        let name = if a.forecasts.len() == 1 {
+            "the forecast".to_owned()
+        } else {
+            format!("\u{201c}{}\u{201d}", f.question)
+        };
+        // benchmark -> (check, readings it alone holds back, with the value each needs)
+        let mut by_bench: Vec<(&gapwatch_analysis::BenchmarkCheck, Vec<(String, f64)>)> =
+            Vec::new();
         for r in &f.readings {
             if r.verdict != Verdict::Open {
                 continue;
@@ -830,33 +841,45 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                 .filter(|c| c.met != Some(true))
                 .collect();
             if let [c] = blockers.as_slice()
-                && let (Some(k), Some(needed), Some(short), Some(ch)) =
-                    (&c.row, c.needed, c.shortfall, &c.challenger)
+                && let Some(needed) = c.needed
             {
-                items.push(
-                    Sentence::default()
-                        .t(format!(
-                            "Will a {} model reach {} on {}, {} above {}? That alone would resolve the {} reading of \u{201c}{}\u{201d} as yes",
-                            labels.challenger,
-                            prose::value_apart_from(needed, ch.value, c.unit),
-                            prose::row(k),
-                            prose::amount(short, c.unit),
-                            prose::entry(ch),
-                            prose::margin(&r.margin),
-                            f.question
-                        ))
-                        .cite(
-                            citer,
-                            &[&c.incumbent, &c.challenger]
-                                .into_iter()
-                                .flatten()
-                                .map(|e| e.claim_id)
-                                .collect::<Vec<_>>(),
-                        )
-                        .t(".")
-                        .line(),
-                );
+                let reading = (prose::margin(&r.margin), needed);
+                match by_bench
+                    .iter_mut()
+                    .find(|(b, _)| b.benchmark == c.benchmark)
+                {
+                    Some((_, readings)) => readings.push(reading),
+                    None => by_bench.push((c, vec![reading])),
+                }
             }
+        }
+        for (c, readings) in by_bench {
+            let (Some(k), Some(ch)) = (&c.row, &c.challenger) else {
+                continue;
+            };
+            let Some(&(ref first_margin, first_needed)) = readings.first() else {
+                continue;
+            };
+            let mut s = Sentence::default().t(format!(
+                "Will {} models reach {} on {}, {} above {}? That alone would resolve {name} as yes, read as within {first_margin}",
+                labels.challenger,
+                prose::value_apart_from(first_needed, ch.value, c.unit),
+                prose::row(k),
+                prose::amount(first_needed - ch.value, c.unit),
+                prose::entry(ch),
+            ));
+            for (margin, needed) in readings.iter().skip(1) {
+                s = s.t(format!(
+                    "; {} would also resolve it read as within {margin}",
+                    prose::value_apart_from(*needed, ch.value, c.unit)
+                ));
+            }
+            let ids: Vec<i64> = [&c.incumbent, &c.challenger]
+                .into_iter()
+                .flatten()
+                .map(|e| e.claim_id)
+                .collect();
+            items.push(s.cite(citer, &ids).t(".").line());
         }
     }
     // Stale sides.
@@ -1066,24 +1089,19 @@ fn evidence_cell(r: &ParityRow, labels: &Labels) -> Line {
 fn parity_cells(r: &ParityRow, labels: &Labels, citer: &mut Citer<'_>) -> Vec<Line> {
     let gap = match r.gap {
         None => vec![text("—")],
-        Some(g) => {
-            let t = if g.points < 0.0 {
-                format!("{} ahead by {}", labels.challenger, prose::gap(&g, r.unit))
-            } else {
-                prose::gap(&g, r.unit)
-            };
-            vec![text(t)]
-        }
+        Some(g) if g.points < 0.0 => vec![text(format!(
+            "{} ahead by {}",
+            labels.challenger,
+            prose::amount(g.points, r.unit)
+        ))],
+        Some(g) => vec![text(prose::amount(g.points, r.unit))],
     };
     let parity = match (r.not_comparable(), r.parity, r.challenger_leads) {
-        (None, _, true) => format!("{} leads", labels.challenger),
+        (None, _, true) => format!("{} lead", labels.challenger),
         (None, Some(true), _) => "yes".to_owned(),
         (None, _, _) => "no".to_owned(),
         (Some(NotComparable::NoResults), _, _) => "—".to_owned(),
-        (Some(n), _, _) => format!(
-            "not comparable: {}",
-            prose::not_comparable_short(&n, labels)
-        ),
+        (Some(n), _, _) => prose::not_comparable_short(&n, labels),
     };
     let lag = match &r.lag {
         Some(l) if r.comparable && l.months < 0.0 => {
@@ -1094,7 +1112,6 @@ fn parity_cells(r: &ParityRow, labels: &Labels, citer: &mut Citer<'_>) -> Vec<Li
             if l.approximate { "~" } else { "" },
             prose::months(l.months)
         ))],
-        None if r.comparable && r.challenger_leads => vec![text("none: ahead")],
         _ => vec![text("—")],
     };
     vec![
@@ -1132,7 +1149,7 @@ fn parity_map(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -
         rows.push(parity_cells(r, labels, citer));
     }
     let mut blocks = vec![paragraph(vec![text(format!(
-        "Parity: within {}. Lag: how much earlier the {} frontier reached the best {} score. Evidence: who ran the tests, and each side's month (~: the source gives none). Dormant: no result for a year; stale: one side unmeasured for six months.",
+        "Parity: within {}. Lag: how much earlier the {} frontier reached the best {} score. Evidence: who ran the tests; each side's month (~: none given). Dormant: no result for a year.",
         input.story.parity.describe(),
         labels.incumbent,
         labels.challenger
@@ -1154,17 +1171,17 @@ fn parity_map(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -
         .count();
     if others > 0 {
         notes.push(format!(
-            "{} (other splits, sub-scores, other settings such as several attempts) are in the appendix.",
-            prose::capitalized(&prose::count(others, "other comparison", "other comparisons"))
+            "Other splits, sub-scores and settings ({}) are in the appendix.",
+            prose::count(others, "row", "rows")
         ));
     }
     let cov = &a.coverage;
     let unresolved: u64 = cov.unresolved.values().sum();
     if unresolved > 0 || cov.unknown_access > 0 {
         notes.push(format!(
-            "Not counted: {} about {} the registry does not know, and {} about models of unknown access.",
+            "Not counted: {} about {} the registry lacks, {} about models of unknown access.",
             prose::count(unresolved as usize, "result", "results"),
-            prose::count(cov.unresolved.len(), "model name", "model names"),
+            prose::count(cov.unresolved.len(), "name", "names"),
             prose::count(cov.unknown_access, "result", "results")
         ));
     }
@@ -1432,11 +1449,13 @@ fn timeline(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> 
 // -------------------------------------------------------------------------------- Tensions
 
 fn source_name(input: &DigestInput<'_>, id: &str) -> String {
-    input
-        .sources
-        .iter()
-        .find(|s| s.id == id)
-        .map_or_else(|| id.to_owned(), source_label)
+    input.sources.iter().find(|s| s.id == id).map_or_else(
+        || id.to_owned(),
+        |m| {
+            let all: Vec<&crate::SourceMeta> = input.sources.iter().collect();
+            distinct_source_label(m, &all)
+        },
+    )
 }
 
 fn tension_line(
@@ -1556,7 +1575,7 @@ fn tension_line(
 fn tension_rank(t: &Tension) -> (bool, bool, u8) {
     (
         !t.touches_row,
-        !t.row.as_ref().is_none_or(|r| r.role == RowRole::Headline),
+        t.row.as_ref().is_some_and(|r| r.role != RowRole::Headline),
         match t.kind {
             TensionKind::SelfReportedVsThirdParty => 0,
             TensionKind::SourcesDisagree => 1,
@@ -1609,6 +1628,7 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
     let mut items = Vec::new();
     let mut anchors = Vec::new();
     let mut appendix_only = Vec::new();
+    let metas: Vec<&crate::SourceMeta> = sources.iter().map(|s| &s.meta).collect();
     for s in sources {
         let main: Vec<_> = s.snapshots.iter().filter(|x| x.in_main_story).collect();
         if main.is_empty() {
@@ -1620,7 +1640,7 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
                 source: s.number,
                 claims: Vec::new(),
             },
-            text(format!(" {}: ", source_label(&s.meta))),
+            text(format!(" {}: ", distinct_source_label(&s.meta, &metas))),
         ];
         if !s.meta.url.is_empty() {
             line.push(Inline::Link {
@@ -1648,25 +1668,37 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
         anchors.push(format!("source-{}", s.number));
     }
     let mut blocks = vec![Block::Bullets { items, anchors }];
-    let mut rest = Vec::new();
+    let mut rest: Line = Vec::new();
     if !appendix_only.is_empty() {
-        rest.push(format!(
-            "{} more cited only in the appendix are listed under Evidence.",
+        rest.push(text(format!(
+            "{} more, cited only in the appendix, are listed under Evidence. ",
             prose::capitalized(&prose::count(appendix_only.len(), "source", "sources"))
-        ));
+        )));
     }
     if !uncited.is_empty() {
-        let names: Vec<String> = uncited
-            .iter()
-            .map(|(n, name)| format!("[{n}] {name}"))
-            .collect();
-        rest.push(format!(
-            "Numbered in earlier versions, not cited in this one: {}.",
-            prose::join(&names)
+        rest.push(text(
+            "Numbered in earlier versions, not cited in this one: ",
         ));
+        for (i, (n, name)) in uncited.iter().enumerate() {
+            if i > 0 {
+                rest.push(text(if i + 1 == uncited.len() {
+                    " and "
+                } else {
+                    ", "
+                }));
+            }
+            rest.push(Inline::Cite {
+                source: *n,
+                claims: Vec::new(),
+            });
+            rest.push(text(format!(" {name}")));
+        }
+        rest.push(text(". "));
     }
-    rest.push("Every cited claim, with its snapshot and row, is under Evidence.".to_owned());
-    blocks.push(paragraph(vec![text(rest.join(" "))]));
+    rest.push(text(
+        "Every cited claim, with its snapshot and row, is under Evidence.",
+    ));
+    blocks.push(paragraph(rest));
     section("sources", "Sources", blocks)
 }
 
@@ -1674,6 +1706,28 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
 /// names one (`Epoch AI (benchmarks_runs.csv)`), so that one publisher's sources are told
 /// apart.
 fn source_label(meta: &crate::SourceMeta) -> String {
+    short_source_label(meta)
+}
+
+/// A source's short label, or, where another of `all` has the same one, its publisher and
+/// full title.
+fn distinct_source_label(meta: &crate::SourceMeta, all: &[&crate::SourceMeta]) -> String {
+    let short = short_source_label(meta);
+    if all
+        .iter()
+        .any(|m| m.id != meta.id && short_source_label(m) == short)
+    {
+        // The title, without a parenthesis that only gives a path.
+        match meta.title.rfind(" (") {
+            Some(i) if meta.title[i..].contains('/') => meta.title[..i].to_owned(),
+            _ => meta.title.clone(),
+        }
+    } else {
+        short
+    }
+}
+
+fn short_source_label(meta: &crate::SourceMeta) -> String {
     if meta.publisher.contains('(') {
         return meta.publisher.clone();
     }
