@@ -622,26 +622,38 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
         };
     }
     if !s.not_comparable.is_empty() {
-        let mut reasons: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        // (plural verb phrase, singular) -> rows
+        let mut reasons: BTreeMap<(&str, &str), Vec<String>> = BTreeMap::new();
         for (key, n) in &s.not_comparable {
             reasons
                 .entry(match n {
-                    NotComparable::NoResults => "have no results yet",
-                    NotComparable::MissingCohort { .. } => "lack one side",
-                    NotComparable::BasesDiffer { .. } => {
-                        "set a lab's figure against an independent run"
-                    }
-                    NotComparable::Stale { .. } => "have a side that stopped being measured",
-                    NotComparable::Dormant { .. } => {
-                        "have not been measured on either side for over a year"
-                    }
+                    NotComparable::NoResults => ("have no results yet", "has no results yet"),
+                    NotComparable::MissingCohort { .. } => ("lack one side", "lacks one side"),
+                    NotComparable::BasesDiffer { .. } => (
+                        "set a lab's figure against an independent run",
+                        "sets a lab's figure against an independent run",
+                    ),
+                    NotComparable::Stale { .. } => (
+                        "have a side that stopped being measured",
+                        "has a side that stopped being measured",
+                    ),
+                    NotComparable::Dormant { .. } => (
+                        "have not been measured on either side for over a year",
+                        "has not been measured on either side for over a year",
+                    ),
                 })
                 .or_default()
                 .push(prose::row(key));
         }
         let parts: Vec<String> = reasons
             .iter()
-            .map(|(why, names)| format!("{} {why}", prose::join(names)))
+            .map(|((plural, singular), names)| {
+                format!(
+                    "{} {}",
+                    prose::join(names),
+                    if names.len() == 1 { singular } else { plural }
+                )
+            })
             .collect();
         p = p.t(format!(" Not counted: {}.", parts.join("; ")));
     }
@@ -1230,7 +1242,7 @@ fn forecasts(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) ->
                         format!("{name}: within, {} behind", prose::amount(g.points, c.unit))
                     }
                     (Some(false), _, Some(short), Some(needed)) => format!(
-                        "{name}: {} short (needs {})",
+                        "{name}: {} short, needs {}",
                         prose::amount(short, c.unit),
                         prose::value_apart_from(
                             needed,
@@ -1243,7 +1255,7 @@ fn forecasts(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) ->
                 };
                 s = s.t(state);
                 if let Some(caveat) = &c.caveat {
-                    s = s.t(format!(" ({})", prose::not_comparable(caveat, labels)));
+                    s = s.t(format!(", {}", prose::not_comparable(caveat, labels)));
                 }
                 let ids: Vec<i64> = [&c.incumbent, &c.challenger]
                     .into_iter()
