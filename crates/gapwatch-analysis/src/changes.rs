@@ -43,9 +43,66 @@ pub fn changes(
             _ => {}
         }
     }
+    lag_changes(prev, current, &mut out);
     forecast_changes(prev, current, &mut out);
     tension_changes(prev, current, &mut out);
     out
+}
+
+/// A move of the median lag smaller than this is not reported.
+const LAG_MOVE_MONTHS: f64 = 0.5;
+
+fn lag_changes(prev: &Analysis, current: &Analysis, out: &mut Vec<Change>) {
+    let (before, after) = (prev.median_lag.as_ref(), current.median_lag.as_ref());
+    let moved = match (before, after) {
+        (Some(b), Some(a)) => (a.months - b.months).abs() >= LAG_MOVE_MONTHS - EPSILON,
+        (None, None) => false,
+        _ => true,
+    };
+    if !moved {
+        return;
+    }
+    let (was, now) = (
+        before.map_or(&[][..], |l| &l.rows[..]),
+        after.map_or(&[][..], |l| &l.rows[..]),
+    );
+    let common: Vec<&crate::RowKey> = now.iter().filter(|r| was.contains(r)).collect();
+    let median_over = |a: &Analysis| -> Option<f64> {
+        let mut lags: Vec<f64> = a
+            .parity
+            .iter()
+            .filter(|r| common.contains(&&r.key))
+            .filter_map(|r| r.lag.as_ref().map(|l| l.months))
+            .collect();
+        lags.sort_by(f64::total_cmp);
+        let n = lags.len();
+        match n {
+            0 => None,
+            _ if n % 2 == 1 => Some(lags[n / 2]),
+            _ => Some((lags[n / 2 - 1] + lags[n / 2]) / 2.0),
+        }
+    };
+    let coverage_changed = common.len() != was.len() || common.len() != now.len();
+    let same_rows = match (coverage_changed, median_over(prev), median_over(current)) {
+        (true, Some(b), Some(a)) => Some((b, a)),
+        _ => None,
+    };
+    out.push(Change::MedianLagMoved {
+        before: before.map(|l| l.months),
+        after: after.map(|l| l.months),
+        benchmarks_before: before.map_or(0, |l| l.benchmarks),
+        benchmarks_after: after.map_or(0, |l| l.benchmarks),
+        joined: now.iter().filter(|r| !was.contains(r)).cloned().collect(),
+        left: was.iter().filter(|r| !now.contains(r)).cloned().collect(),
+        same_rows,
+        claim_ids: current
+            .parity
+            .iter()
+            .filter(|r| now.contains(&r.key))
+            .filter_map(|r| r.lag.as_ref())
+            .flat_map(|l| l.claim_ids.iter().copied())
+            .collect(),
+    });
 }
 
 impl Change {
@@ -53,7 +110,8 @@ impl Change {
     ///
     /// News is about the headline comparisons: a parity flip, a gap that moved, a side that
     /// went stale, first results, a new best on a row whose sides can be compared, a
-    /// forecast whose verdict changed, a disagreement about a row's best. Housekeeping is
+    /// forecast whose verdict changed, a disagreement about a row's best, a perspective whose
+    /// Evolution changed (a perspective new to this version is not news by itself). Housekeeping is
     /// not: a tie-break (a new leader at the same value), a new best on a row that cannot
     /// be compared or on a sub-score, another split or other settings. Such changes are
     /// listed with the next version that has news.
@@ -78,6 +136,25 @@ impl Change {
                 before.is_some() || *after != crate::Verdict::Open
             }
             Change::FirstVersion { .. } => true,
+            Change::PerspectiveChanged { before, .. } => before.is_some(),
+            // A date that cannot be true is flagged and kept out of lags and the timeline
+            // already: housekeeping, not news.
+            // The median moves because rows did: context for their news, not news alone.
+            Change::MedianLagMoved { .. } => false,
+            // A disagreement is news when it could move a verdict: an access flag on a side's
+            // best (it decides the cohort), or a figure that, counted instead, would change
+            // parity or the lead.
+            Change::TensionAppeared { tension } | Change::TensionSettled { tension } => {
+                headline
+                    && match tension.kind {
+                        crate::TensionKind::ImpossibleDate => false,
+                        crate::TensionKind::AccessFlagVsRegistry => tension.touches_row,
+                        crate::TensionKind::SourcesDisagree
+                        | crate::TensionKind::SelfReportedVsThirdParty => {
+                            tension.would_change.is_some()
+                        }
+                    }
+            }
             _ => headline,
         }
     }

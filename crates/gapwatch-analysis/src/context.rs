@@ -1,9 +1,11 @@
 //! What every part of one analysis shares: the inputs, the prepared claims, the lanes'
 //! series, each row's chosen pair of lanes, and the ways of naming them.
 
+use std::cmp::Reverse;
+
 use gapwatch_model::{Date, Evaluator, Registry, Story, Unit};
 
-use crate::prepare::{CHALLENGER, INCUMBENT, Prepared};
+use crate::prepare::{CHALLENGER, INCUMBENT, Prepared, basis_rank};
 use crate::series::LaneSeries;
 use crate::text;
 use crate::{Cohort, Entry, RowKey};
@@ -50,8 +52,10 @@ pub(crate) struct PairPoint {
 
 /// Chooses the lanes of each row: the first basis (in [`crate::prepare::basis_rank`] order)
 /// on which both cohorts have a result and neither side is stale (nor the lane dormant);
-/// failing that, the first on which both have a result; failing that, each cohort's own first
-/// basis.
+/// failing that, the first on which both have a result and that is not dormant; failing that
+/// (all dormant), the first among those measured within the staleness window of the most
+/// recently measured; failing that, each cohort's own first basis. Ratings have a lane per leaderboard: among a basis's boards, the one whose two
+/// sides were measured most recently.
 pub(crate) fn pairs(
     prepared: &Prepared<'_>,
     series: &[LaneSeries],
@@ -67,6 +71,14 @@ pub(crate) fn pairs(
         let (i, c) = (i.days_since_epoch(), c.days_since_epoch());
         (i - c).abs() <= stale && as_of.days_since_epoch() - i.max(c) <= dormant
     };
+    let dormant_lane = |lane: usize| -> bool {
+        let newest = series[lane].newest[INCUMBENT].max(series[lane].newest[CHALLENGER]);
+        newest.is_some_and(|n| as_of.days_since_epoch() - n.days_since_epoch() > dormant)
+    };
+    let rank = |lane: usize| basis_rank(prepared.lanes[lane].basis);
+    // The date both sides of a lane have been measured up to.
+    let measured =
+        |lane: usize| series[lane].newest[INCUMBENT].min(series[lane].newest[CHALLENGER]);
     prepared
         .rows
         .iter()
@@ -74,17 +86,45 @@ pub(crate) fn pairs(
             let has = |lane: usize, side: usize| series[lane].last()[side].is_some();
             let both = |l: &usize| has(*l, INCUMBENT) && has(*l, CHALLENGER);
             let lanes = row.lanes.clone();
+            let pick = |l: usize| (rank(l), Reverse(measured(l)));
+            // Failing a fresh lane: one where a side is stale, by basis; failing that (every
+            // lane dormant), the one measured most recently, whatever its basis.
             let chosen = lanes
                 .clone()
                 .filter(both)
-                .find(|&l| fresh(l))
-                .or_else(|| lanes.clone().find(both));
+                .filter(|&l| fresh(l))
+                .min_by_key(|&l| pick(l))
+                .or_else(|| {
+                    let candidates: Vec<usize> = lanes.clone().filter(both).collect();
+                    candidates
+                        .iter()
+                        .copied()
+                        .filter(|&l| !dormant_lane(l))
+                        .min_by_key(|&l| pick(l))
+                        .or_else(|| {
+                            // All dormant: by basis among those measured within the staleness
+                            // window of the latest.
+                            let latest = candidates.iter().filter_map(|&l| measured(l)).max();
+                            candidates
+                                .iter()
+                                .copied()
+                                .filter(|&l| {
+                                    let (Some(m), Some(latest)) = (measured(l), latest) else {
+                                        return true;
+                                    };
+                                    latest.days_since_epoch() - m.days_since_epoch() <= stale
+                                })
+                                .min_by_key(|&l| pick(l))
+                        })
+                });
             let lanes = match chosen {
                 Some(l) => [Some(l), Some(l)],
-                None => [
-                    lanes.clone().find(|&l| has(l, INCUMBENT)),
-                    lanes.clone().find(|&l| has(l, CHALLENGER)),
-                ],
+                None => [INCUMBENT, CHALLENGER].map(|side| {
+                    lanes
+                        .clone()
+                        .filter(|&l| has(l, side))
+                        .min_by_key(|&l| (rank(l), Reverse(series[l].newest[side])))
+                }),
             };
             RowPair {
                 points: merge(series, lanes),
@@ -157,6 +197,11 @@ impl Ctx<'_> {
 
     pub(crate) fn basis_of_lane(&self, lane: usize) -> Evaluator {
         self.prepared.lanes[lane].basis
+    }
+
+    /// The leaderboard a lane of ratings was rated on.
+    pub(crate) fn board_of_lane(&self, lane: usize) -> Option<&str> {
+        self.prepared.lanes[lane].board.as_deref()
     }
 
     /// The subject of a claim in registry display names.

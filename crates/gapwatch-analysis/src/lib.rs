@@ -87,6 +87,8 @@ mod context;
 mod forecast;
 mod hashing;
 mod parity;
+mod perspective_types;
+mod perspectives;
 mod prepare;
 mod series;
 mod tension;
@@ -98,11 +100,14 @@ use gapwatch_model::{ClaimSet, Date, Registry, Story};
 use serde::{Deserialize, Serialize};
 
 pub use changes::changes;
+pub use perspective_types::{Evolution, PerspectiveStatus, PropositionCheck, RowCheck};
+pub use perspectives::{evaluate_perspectives, perspective_changes, perspective_dates};
 pub use types::{
     Alternative, Analysis, BenchmarkCheck, Change, Cohort, CohortCoverage, CohortSide, Coverage,
     Crossing, DateBasis, DateBound, DateBoundReason, Entry, Flip, ForecastStatus, Gap, GapPoint,
     Lag, LagSummary, NotComparable, ParityRow, ReadingVerdict, RowKey, RowNote, RowRole, Summary,
     Tension, TensionItem, TensionKind, TimelineEvent, TimelineKind, UnknownLeader, Verdict,
+    VerdictIf,
 };
 
 use context::Ctx;
@@ -172,6 +177,7 @@ pub fn analyze(
             (tensions, rest)
         })
     };
+    let tensions = tension::on_comparable_rows(tensions, &parity, &story.parity);
     Analysis {
         story_id: story.id.clone(),
         as_of,

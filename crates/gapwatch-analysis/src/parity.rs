@@ -76,6 +76,7 @@ pub(crate) fn sides(
             stale: stale[s] && dormant.is_none(),
             unstated: unstated(entry, ctx.prepared.settings_of(best)),
             tied_with,
+            reported_by: reported_by(ctx, row, best),
         })
     };
     Sides {
@@ -83,6 +84,26 @@ pub(crate) fn sides(
         newest,
         dormant,
     }
+}
+
+/// The sources reporting a claim's result (subject and settings) on its row, on any basis.
+fn reported_by(ctx: &Ctx<'_>, row: usize, claim: usize) -> Vec<String> {
+    let claims = &ctx.prepared.claims;
+    let table = &ctx.prepared.keys;
+    let lanes = ctx.prepared.rows[row].lanes.clone();
+    // Keys are sorted by lane: the row's keys are one run.
+    let start = table.keys.partition_point(|k| k.lane < lanes.start);
+    let end = table.keys.partition_point(|k| k.lane < lanes.end);
+    let (subject, settings) = (claims[claim].subject, claims[claim].settings);
+    let mut out: Vec<String> = table.keys[start..end]
+        .iter()
+        .filter(|k| k.subject == subject && k.settings == settings)
+        .flat_map(|k| &table.sources[k.per_source.clone()])
+        .map(|&c| ctx.prepared.set.str(claims[c].rec.source).to_owned())
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    out
 }
 
 fn parity_row(ctx: &Ctx<'_>, row: usize) -> ParityRow {
@@ -121,10 +142,18 @@ fn parity_row(ctx: &Ctx<'_>, row: usize) -> ParityRow {
                 if !pair.same_basis()
                     && let (Some(a), Some(b)) = (&incumbent, &challenger)
                 {
-                    notes.push(RowNote::BasesDiffer {
-                        incumbent: a.basis,
-                        challenger: b.basis,
-                    });
+                    notes.push(
+                        match pair.lanes.map(|l| l.and_then(|l| ctx.board_of_lane(l))) {
+                            [Some(i), Some(c)] if a.basis == b.basis => RowNote::BoardsDiffer {
+                                incumbent: i.to_owned(),
+                                challenger: c.to_owned(),
+                            },
+                            _ => RowNote::BasesDiffer {
+                                incumbent: a.basis,
+                                challenger: b.basis,
+                            },
+                        },
+                    );
                 }
                 if ctx.value(i).abs() < EPSILON {
                     notes.push(RowNote::ZeroIncumbent);
@@ -235,6 +264,12 @@ fn lag(ctx: &Ctx<'_>, info: &RowInfo, points: &[PairPoint]) -> Option<Lag> {
     }
     let (challenger_date, chal_claim) = first_reaching(points, CHALLENGER, level, higher, ctx)?;
     let (incumbent_date, inc_claim) = first_reaching(points, INCUMBENT, level, higher, ctx)?;
+    // The incumbent's first result on the row already beats the level, after the challenger
+    // reached it: when the incumbent got there is unknown, not later.
+    let first_measured = frontier(ctx, points, INCUMBENT, higher).first()?.0;
+    if incumbent_date > challenger_date && incumbent_date == first_measured {
+        return None;
+    }
     Some(Lag {
         months: incumbent_date.months_until(challenger_date),
         level,
@@ -370,6 +405,7 @@ fn alternatives(ctx: &Ctx<'_>, row: usize, info: &RowInfo) -> Vec<Alternative> {
             };
             Some(Alternative {
                 basis: ctx.basis_of_lane(l),
+                board: ctx.board_of_lane(l).map(str::to_owned),
                 incumbent,
                 challenger,
                 gap: gap(ctx.value(i), ctx.value(c), info.higher_is_better),

@@ -59,6 +59,9 @@ pub(crate) struct Row {
 pub(crate) struct Lane {
     pub(crate) row: usize,
     pub(crate) basis: Evaluator,
+    /// For ratings, the leaderboard (its source, or its sources' lineage) they were rated
+    /// on: a rating compares only with ratings of the same leaderboard.
+    pub(crate) board: Option<String>,
 }
 
 /// A score claim counted in a lane.
@@ -426,7 +429,7 @@ impl<'a> Prepared<'a> {
             ..Coverage::default()
         };
 
-        let pass = Pass::run(set, registry, story, &scope, &scope_by_id, as_of);
+        let pass = Pass::run(set, registry, story, &scope, &scope_by_id, as_of, lineages);
         pass.counts.add_to(&mut coverage);
         let mut unknown_subjects: BTreeMap<String, u64> = BTreeMap::new();
         for class in &pass.classes {
@@ -455,11 +458,12 @@ impl<'a> Prepared<'a> {
             .map(|&(bench, variant, class)| (bench, set.str(variant), &pass.classes_seen[class]))
             .collect();
         let (rows, row_of_pass) = build_rows(&scope, &pass_rows);
-        // Lanes: (row, basis), in row order then basis order.
+        // Lanes: (row, basis, board), in row order, then basis order, then board name.
+        let board_name = |b: u32| (b != NO_BOARD).then(|| pass.boards.values[b as usize].clone());
         let mut lane_order: Vec<usize> = (0..pass.lanes.values.len()).collect();
-        lane_order.sort_by_key(|&l| {
-            let (row, basis) = pass.lanes.values[l];
-            (row_of_pass[row], basis_rank(basis))
+        lane_order.sort_by_cached_key(|&l| {
+            let (row, basis, board) = pass.lanes.values[l];
+            (row_of_pass[row], basis_rank(basis), board_name(board))
         });
         let mut lane_rank = vec![0; lane_order.len()];
         for (r, &l) in lane_order.iter().enumerate() {
@@ -468,10 +472,11 @@ impl<'a> Prepared<'a> {
         let lanes: Vec<Lane> = lane_order
             .iter()
             .map(|&l| {
-                let (row, basis) = pass.lanes.values[l];
+                let (row, basis, board) = pass.lanes.values[l];
                 Lane {
                     row: row_of_pass[row],
                     basis,
+                    board: board_name(board),
                 }
             })
             .collect();
@@ -747,6 +752,8 @@ fn class_key(subject: &Subject) -> ClassKey<'_> {
 const UNSEEN: u32 = u32::MAX;
 /// Marks a benchmark outside the scope.
 const OUT_OF_SCOPE: u32 = u32::MAX - 1;
+/// The board of a lane that is not of ratings.
+const NO_BOARD: u32 = u32::MAX;
 
 /// The first pass over the claims: its counts, and the counted claims with `subject` as an
 /// index into `subjects` (by first appearance), `lane` into `lanes`, `key` into `results`,
@@ -758,8 +765,10 @@ struct Pass<'a> {
     classes_seen: Vec<Settings>,
     /// (benchmark, variant, class)
     rows: Interner<(usize, StrId, usize)>,
-    /// (row, basis)
-    lanes: Interner<(usize, Evaluator)>,
+    /// (row, basis, board): the board an index into `boards`, or [`NO_BOARD`].
+    lanes: Interner<(usize, Evaluator, u32)>,
+    /// Leaderboards that ratings were rated on: a source, or its sources' lineage.
+    boards: Interner<String>,
     /// Source ids met, in order of first appearance; `source_slot` marks them by string id.
     sources_seen: Vec<StrId>,
     source_slot: Vec<bool>,
@@ -783,6 +792,7 @@ impl<'a> Pass<'a> {
         scope: &[ScopeBenchmark<'a>],
         scope_by_id: &HashMap<String, usize>,
         as_of: Date,
+        lineages: &BTreeMap<String, String>,
     ) -> Pass<'a> {
         let (strings, subject_count, settings_count) = set.distinct();
         let headlines = effective_headlines(set, registry, scope, scope_by_id, as_of);
@@ -791,6 +801,7 @@ impl<'a> Pass<'a> {
             classes_seen: Vec::new(),
             rows: Interner::default(),
             lanes: Interner::default(),
+            boards: Interner::default(),
             sources_seen: Vec::new(),
             source_slot: vec![false; strings],
             settings_used: Vec::new(),
@@ -810,6 +821,8 @@ impl<'a> Pass<'a> {
         let mut class_of_settings: FastMap<(usize, SettingsId), usize> = FastMap::default();
         let mut class_ids: FastMap<Settings, usize> = FastMap::default();
         let mut last_row: Option<((usize, StrId, usize), usize)> = None;
+        // Per source string id, its board (for ratings).
+        let mut board_of: Vec<u32> = vec![UNSEEN; strings];
         for (index, rec) in set.rows().iter().enumerate() {
             if rec.observed_on > as_of {
                 pass.counts.after_as_of += 1;
@@ -927,7 +940,18 @@ impl<'a> Pass<'a> {
                     r
                 }
             };
-            let lane = pass.lanes.intern((row, rec.evaluator));
+            let board = if unit == Unit::Elo {
+                let cached = &mut board_of[rec.source.index()];
+                if *cached == UNSEEN {
+                    let source = set.str(rec.source);
+                    let name = lineages.get(source).map_or(source, String::as_str);
+                    *cached = pass.boards.intern(name.to_owned()) as u32;
+                }
+                *cached
+            } else {
+                NO_BOARD
+            };
+            let lane = pass.lanes.intern((row, rec.evaluator, board));
             let slot = &mut pass.settings_slot[settings.index()];
             if *slot == UNSEEN {
                 *slot = pass.settings_used.len() as u32;

@@ -4,31 +4,126 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use gapwatch_model::{Access, ClaimRow, ClaimSet, Evaluator, FactRow, Settings, SettingsId, Unit};
+use gapwatch_model::{
+    Access, ClaimRow, ClaimSet, Evaluator, FactRow, Margin, Settings, SettingsId, Unit,
+};
 
 use crate::context::Ctx;
 use crate::prepare::{
     CHALLENGER, INCUMBENT, Resolver, SubjectClass, SubjectKey, basis_rank, combined_access,
     preference, snapshot_rank,
 };
-use crate::series::better;
+use crate::series::{better, gap, within};
 use crate::text::{self, EPSILON};
-use crate::{AnalysisOptions, DateBound, Tension, TensionItem, TensionKind};
+use crate::{
+    AnalysisOptions, DateBound, ParityRow, RowKey, Tension, TensionItem, TensionKind, VerdictIf,
+};
 
 pub(crate) fn find(ctx: &Ctx<'_>, claims: &ClaimSet, options: &AnalysisOptions) -> Vec<Tension> {
     let bests = Bests::of(ctx);
-    let mut out = score_tensions(ctx, options, &bests);
-    out.extend(access_tensions(ctx, claims, &bests));
-    out.extend(date_tensions(ctx, &bests));
-    out.sort_by(|a, b| {
-        (a.kind, &a.row, &a.subject, a.claim_ids()).cmp(&(
-            b.kind,
-            &b.row,
-            &b.subject,
-            b.claim_ids(),
-        ))
+    let mut ranked = score_tensions(ctx, options, &bests);
+    ranked.extend(
+        access_tensions(ctx, claims, &bests)
+            .into_iter()
+            .map(|t| (None, t)),
+    );
+    ranked.extend(date_tensions(ctx, &bests));
+    // Ordered by kind, row, subject and claim ids. Rows compare by rank, worked out once
+    // per row, so the sort does not compare row keys' strings for every pair of tensions.
+    let mut keys: HashMap<usize, &RowKey> = HashMap::new();
+    for (r, t) in &ranked {
+        if let (Some(r), Some(key)) = (r, &t.row) {
+            keys.entry(*r).or_insert(key);
+        }
+    }
+    let mut by_key: Vec<(&RowKey, usize)> = keys.into_iter().map(|(r, k)| (k, r)).collect();
+    by_key.sort();
+    let mut rank = HashMap::with_capacity(by_key.len());
+    for (i, (_, r)) in by_key.into_iter().enumerate() {
+        rank.insert(r, i);
+    }
+    let rank_of = |r: Option<usize>| r.map(|r| rank[&r]);
+    fn ids(t: &Tension) -> impl Iterator<Item = i64> + '_ {
+        t.items.iter().map(|i| i.claim_id)
+    }
+    ranked.sort_by(|(ra, a), (rb, b)| {
+        (a.kind, rank_of(*ra))
+            .cmp(&(b.kind, rank_of(*rb)))
+            .then_with(|| a.subject.cmp(&b.subject))
+            .then_with(|| ids(a).cmp(ids(b)))
     });
-    out
+    ranked.into_iter().map(|(_, t)| t).collect()
+}
+
+/// A tension touches a row only where the row compares its sides: one that could move a
+/// dormant, stale or mixed row's best changes no verdict. An access flag touches the rows its
+/// subject is a side's best on. A disagreement about a side's best says whether another of
+/// its values would change the row's verdict.
+pub(crate) fn on_comparable_rows(
+    mut tensions: Vec<Tension>,
+    parity: &[ParityRow],
+    margin: &Margin,
+) -> Vec<Tension> {
+    let comparable: HashMap<&RowKey, &ParityRow> = parity
+        .iter()
+        .filter(|r| r.comparable)
+        .map(|r| (&r.key, r))
+        .collect();
+    let best_subjects: HashSet<&str> = comparable
+        .values()
+        .flat_map(|r| [&r.incumbent, &r.challenger])
+        .flatten()
+        .map(|s| s.best.subject.as_str())
+        .collect();
+    for t in tensions.iter_mut().filter(|t| t.touches_row) {
+        let row = t.row.as_ref().and_then(|k| comparable.get(k).copied());
+        t.touches_row = match &t.row {
+            Some(_) => row.is_some(),
+            None => best_subjects.contains(t.subject.as_str()),
+        };
+        if let Some(row) = row {
+            t.would_change = verdict_if(t, row, margin);
+        }
+    }
+    tensions
+}
+
+/// The row's verdict with another of the tension's values counted for the side whose best it
+/// disputes, when that verdict differs from the row's.
+fn verdict_if(t: &Tension, row: &ParityRow, margin: &Margin) -> Option<VerdictIf> {
+    if !matches!(
+        t.kind,
+        TensionKind::SourcesDisagree | TensionKind::SelfReportedVsThirdParty
+    ) {
+        return None;
+    }
+    let (inc, chal) = (row.incumbent.as_ref()?, row.challenger.as_ref()?);
+    let parity_now = row.parity?;
+    for (side, best) in [(INCUMBENT, &inc.best), (CHALLENGER, &chal.best)] {
+        if best.subject != t.subject || best.settings != t.settings {
+            continue;
+        }
+        for item in t.items.iter().filter(|i| i.claim_id != best.claim_id) {
+            let Some(v) = item.value else { continue };
+            let (i, c) = if side == INCUMBENT {
+                (v, chal.best.value)
+            } else {
+                (inc.best.value, v)
+            };
+            let g = gap(i, c, row.higher_is_better);
+            let (parity, leads) = (within(&g, margin, i), g.points < 0.0);
+            if parity != parity_now || leads != row.challenger_leads {
+                return Some(VerdictIf {
+                    claim_id: item.claim_id,
+                    value: v,
+                    gap: g,
+                    parity,
+                    challenger_leads: leads,
+                });
+            }
+        }
+    }
+    None
 }
 
 /// The subjects standing as a side's best on the story's rows, by subject index, overall
@@ -77,10 +172,16 @@ fn item(ctx: &Ctx<'_>, c: usize) -> TensionItem {
 
 /// Per result (subject and settings on one row, across evidence bases), the latest claim of
 /// each source as of the analysis date; a spread beyond the tolerance is a tension.
-fn score_tensions(ctx: &Ctx<'_>, options: &AnalysisOptions, bests: &Bests) -> Vec<Tension> {
+fn score_tensions(
+    ctx: &Ctx<'_>,
+    options: &AnalysisOptions,
+    bests: &Bests,
+) -> Vec<(Option<usize>, Tension)> {
     let claims = &ctx.prepared.claims;
     let table = &ctx.prepared.keys;
     let mut out = Vec::new();
+    // Display names, worked out once per subject.
+    let mut names: HashMap<usize, String> = HashMap::new();
     // Keys are sorted by lane, and a row's lanes are contiguous: one run of keys per row.
     let mut k = 0;
     while k < table.keys.len() {
@@ -150,22 +251,29 @@ fn score_tensions(ctx: &Ctx<'_>, options: &AnalysisOptions, bests: &Bests) -> Ve
                             })
                     });
                 let first = per_source[0];
-                out.push(Tension {
-                    kind: if self_vs_third {
-                        TensionKind::SelfReportedVsThirdParty
-                    } else {
-                        TensionKind::SourcesDisagree
+                out.push((
+                    Some(row),
+                    Tension {
+                        kind: if self_vs_third {
+                            TensionKind::SelfReportedVsThirdParty
+                        } else {
+                            TensionKind::SourcesDisagree
+                        },
+                        subject: names
+                            .entry(claims[first].subject)
+                            .or_insert_with(|| ctx.subject(first))
+                            .clone(),
+                        settings: ctx.prepared.set.settings(settings).clone(),
+                        row: Some(info.key.clone()),
+                        unit: info.unit,
+                        items: per_source.iter().map(|&c| item(ctx, c)).collect(),
+                        tolerance: Some(tol),
+                        registry_access: None,
+                        bound: None,
+                        touches_row,
+                        would_change: None,
                     },
-                    subject: ctx.subject(first),
-                    settings: ctx.prepared.set.settings(settings).clone(),
-                    row: Some(info.key.clone()),
-                    unit: info.unit,
-                    items: per_source.iter().map(|&c| item(ctx, c)).collect(),
-                    tolerance: Some(tol),
-                    registry_access: None,
-                    bound: None,
-                    touches_row,
-                });
+                ));
             }
         }
         k = end;
@@ -263,6 +371,7 @@ fn access_tensions(ctx: &Ctx<'_>, claims: &ClaimSet, bests: &Bests) -> Vec<Tensi
             registry_access: Some(registry_access),
             bound: None,
             touches_row: best_keys.contains(&key),
+            would_change: None,
         });
     }
     out
@@ -270,53 +379,51 @@ fn access_tensions(ctx: &Ctx<'_>, claims: &ClaimSet, bests: &Bests) -> Vec<Tensi
 
 /// Results whose source dates them before their model's release or their benchmark's
 /// introduction: they count from their first observation instead.
-fn date_tensions(ctx: &Ctx<'_>, bests: &Bests) -> Vec<Tension> {
+fn date_tensions(ctx: &Ctx<'_>, bests: &Bests) -> Vec<(Option<usize>, Tension)> {
     let mut infos = HashMap::new();
     // One tension per result and date: a source repeating a bad date in every snapshot, or
     // under two metrics of one row, says it once, with its lowest claim id.
-    let mut sorted: Vec<&crate::prepare::ImpossibleDate> = ctx.prepared.impossible.iter().collect();
-    let key = |d: &crate::prepare::ImpossibleDate| {
-        let c = &ctx.prepared.claims[d.claim];
-        (
-            c.lane,
-            c.subject,
-            d.reported,
-            ctx.prepared.set.str(c.rec.source),
-        )
-    };
-    sorted.sort_by(|a, b| {
-        key(a).cmp(&key(b)).then(
-            ctx.prepared.claims[a.claim]
-                .id
-                .cmp(&ctx.prepared.claims[b.claim].id),
-        )
-    });
-    sorted.dedup_by(|a, b| key(a) == key(b));
+    // Keys worked out once: (lane, subject, reported date, source), then the claim id.
+    let mut sorted: Vec<_> = ctx
+        .prepared
+        .impossible
+        .iter()
+        .map(|d| {
+            let c = &ctx.prepared.claims[d.claim];
+            ((c.lane, c.subject, d.reported, c.rec.source), c.id, d)
+        })
+        .collect();
+    sorted.sort_unstable_by_key(|&(key, id, _)| (key, id));
+    sorted.dedup_by_key(|&mut (key, _, _)| key);
     sorted
         .into_iter()
-        .filter_map(|d| {
+        .filter_map(|(_, _, d)| {
             let c = &ctx.prepared.claims[d.claim];
             let row = ctx.prepared.lanes[c.lane].row;
             if !ctx.prepared.scope[ctx.prepared.rows[row].bench].in_story {
                 return None;
             }
             let info = infos.entry(row).or_insert_with(|| ctx.row_info(row));
-            Some(Tension {
-                kind: TensionKind::ImpossibleDate,
-                subject: ctx.subject(d.claim),
-                settings: ctx.prepared.settings_of(d.claim).clone(),
-                row: Some(info.key.clone()),
-                unit: info.unit,
-                items: vec![item(ctx, d.claim)],
-                tolerance: None,
-                registry_access: None,
-                bound: Some(DateBound {
-                    reported: d.reported,
-                    earliest: d.earliest,
-                    reason: d.reason,
-                }),
-                touches_row: bests.by_row.contains(&(row, c.subject)),
-            })
+            Some((
+                Some(row),
+                Tension {
+                    kind: TensionKind::ImpossibleDate,
+                    subject: ctx.subject(d.claim),
+                    settings: ctx.prepared.settings_of(d.claim).clone(),
+                    row: Some(info.key.clone()),
+                    unit: info.unit,
+                    items: vec![item(ctx, d.claim)],
+                    tolerance: None,
+                    registry_access: None,
+                    bound: Some(DateBound {
+                        reported: d.reported,
+                        earliest: d.earliest,
+                        reason: d.reason,
+                    }),
+                    touches_row: bests.by_row.contains(&(row, c.subject)),
+                    would_change: None,
+                },
+            ))
         })
         .collect()
 }

@@ -151,10 +151,26 @@ impl ParityRow {
                 cohort: Cohort::Challenger,
                 since: c.newest,
             },
-            (Some(i), Some(c)) => NotComparable::BasesDiffer {
-                incumbent: i.basis,
-                challenger: c.basis,
-            },
+            (Some(i), Some(c)) => {
+                if let Some(RowNote::BoardsDiffer {
+                    incumbent,
+                    challenger,
+                }) = self
+                    .notes
+                    .iter()
+                    .find(|n| matches!(n, RowNote::BoardsDiffer { .. }))
+                {
+                    NotComparable::BoardsDiffer {
+                        incumbent: incumbent.clone(),
+                        challenger: challenger.clone(),
+                    }
+                } else {
+                    NotComparable::BasesDiffer {
+                        incumbent: i.basis,
+                        challenger: c.basis,
+                    }
+                }
+            }
         })
     }
 
@@ -185,6 +201,10 @@ pub struct CohortSide {
     pub unstated: Vec<String>,
     /// Other subjects tied with the best, as display names.
     pub tied_with: Vec<String>,
+    /// Every source that reports the best's result (its subject, with its settings) on the
+    /// row, on any basis, as of the analysis date: one means nobody else confirms it.
+    #[serde(default)]
+    pub reported_by: Vec<String>,
 }
 
 /// A result, with its provenance.
@@ -303,6 +323,9 @@ pub struct Crossing {
 pub struct Alternative {
     /// The basis of both sides.
     pub basis: Evaluator,
+    /// For ratings, the leaderboard both sides were rated on.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub board: Option<String>,
     /// The incumbent's side on that basis.
     pub incumbent: CohortSide,
     /// The challenger's side on that basis.
@@ -355,6 +378,14 @@ pub enum RowNote {
         incumbent: Evaluator,
         /// The challenger side's basis.
         challenger: Evaluator,
+    },
+    /// Both sides are ratings on the same basis, but from different leaderboards: a rating
+    /// is relative to the models rated with it, so ratings compare only within one board.
+    BoardsDiffer {
+        /// The board of the incumbent side's best.
+        incumbent: String,
+        /// The board of the challenger side's best.
+        challenger: String,
     },
     /// One side's sources stopped covering new models.
     Stale {
@@ -422,6 +453,13 @@ pub enum NotComparable {
         incumbent: Evaluator,
         /// The challenger side's basis.
         challenger: Evaluator,
+    },
+    /// The sides are ratings from different leaderboards.
+    BoardsDiffer {
+        /// The board of the incumbent side's best.
+        incumbent: String,
+        /// The board of the challenger side's best.
+        challenger: String,
     },
     /// A side is stale.
     Stale {
@@ -540,9 +578,13 @@ pub struct Tension {
     pub registry_access: Option<gapwatch_model::Access>,
     /// For impossible dates: the date the result cannot precede, and what it is.
     pub bound: Option<DateBound>,
-    /// The tension touches a row: it involves a result or subject that is a side's best or
-    /// would become one, or a forecast's deciding result.
+    /// The tension touches a row that compares its sides (not dormant, stale or mixed): it
+    /// involves a result or subject that is a side's best there or would become one.
     pub touches_row: bool,
+    /// When another of the disputed values, counted instead of the one that counts, would
+    /// change the row's verdict (a lead, parity): that value and the verdict it would give.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub would_change: Option<VerdictIf>,
 }
 
 impl Tension {
@@ -567,6 +609,21 @@ pub struct TensionItem {
     pub evaluator: Evaluator,
     /// The date the claim gives or counts from.
     pub date: Date,
+}
+
+/// A row's verdict if another value counted for one side's best.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VerdictIf {
+    /// The claim whose value would count.
+    pub claim_id: i64,
+    /// Its value.
+    pub value: f64,
+    /// The gap it would give.
+    pub gap: Gap,
+    /// The row would be at parity (within the margin, or the challenger ahead).
+    pub parity: bool,
+    /// The challenger would lead.
+    pub challenger_leads: bool,
 }
 
 /// The date a result cannot precede.
@@ -771,6 +828,42 @@ pub enum Change {
         /// The tension as it was.
         tension: Tension,
     },
+    /// The median lag across benchmarks moved by half a month or more, or was first or last
+    /// measurable: the "N months behind" figure.
+    MedianLagMoved {
+        /// The median before, in months, when there was one.
+        before: Option<f64>,
+        /// The median now, when there is one.
+        after: Option<f64>,
+        /// How many rows it was taken over before.
+        benchmarks_before: usize,
+        /// How many rows it is taken over now.
+        benchmarks_after: usize,
+        /// Rows it is taken over now and was not before.
+        joined: Vec<RowKey>,
+        /// Rows it was taken over before and is not now.
+        left: Vec<RowKey>,
+        /// When rows joined or left: the median over the rows in both, before and now, so that
+        /// a move that is only a change of coverage can be told from one of the results.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        same_rows: Option<(f64, f64)>,
+        /// The lags' claims now.
+        claim_ids: Vec<i64>,
+    },
+    /// A perspective's Evolution changed: the evidence since the last version supports,
+    /// weakens or contradicts it differently.
+    PerspectiveChanged {
+        /// The perspective's id in the story.
+        perspective_id: String,
+        /// Who holds it.
+        actor: String,
+        /// Its Evolution in the previous version; `None` when it was not in it.
+        before: Option<crate::Evolution>,
+        /// Its Evolution now.
+        after: crate::Evolution,
+        /// The claims the Evolution now rests on.
+        claim_ids: Vec<i64>,
+    },
 }
 
 /// What flipped on a row.
@@ -800,7 +893,9 @@ impl Change {
             Change::TensionAppeared { tension } | Change::TensionSettled { tension } => {
                 tension.row.as_ref()
             }
-            Change::ForecastChanged { .. } => None,
+            Change::ForecastChanged { .. }
+            | Change::PerspectiveChanged { .. }
+            | Change::MedianLagMoved { .. } => None,
         }
     }
 
@@ -828,7 +923,9 @@ impl Change {
             } => vec![incumbent.claim_id, challenger.claim_id],
             Change::GapMoved { claim_ids, .. }
             | Change::Comparability { claim_ids, .. }
-            | Change::ForecastChanged { claim_ids, .. } => claim_ids.clone(),
+            | Change::ForecastChanged { claim_ids, .. }
+            | Change::PerspectiveChanged { claim_ids, .. }
+            | Change::MedianLagMoved { claim_ids, .. } => claim_ids.clone(),
             Change::TensionAppeared { tension } | Change::TensionSettled { tension } => {
                 tension.claim_ids()
             }

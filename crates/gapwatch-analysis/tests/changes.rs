@@ -138,6 +138,11 @@ fn what_changed_between_two_versions() {
             }
             Change::TensionAppeared { tension } => format!("tension {}", tension.subject),
             Change::TensionSettled { tension } => format!("settled {}", tension.subject),
+            Change::MedianLagMoved { before, after, .. } => format!(
+                "lag {:.1} -> {:.1}",
+                before.unwrap_or(f64::NAN),
+                after.unwrap_or(f64::NAN)
+            ),
             other => format!("{other:?}"),
         })
         .collect();
@@ -149,15 +154,23 @@ fn what_changed_between_two_versions() {
             "flip ParityLost 2.7",
             "gap 1.5 -> 2.7",
             "new row gpqa-diamond",
+            "lag 1.2 -> -0.7",
             "forecast Some(Open) -> Yes { on: Date { year: 2024, month: 12, day: 20 } }",
             "tension Gemini 1.5 Pro",
             "settled GPT-5",
         ]
     );
-    assert!(found.iter().all(Change::is_material));
+    // The lag's move is told with the news, not news alone. Gemini's 94.0 would leave MMLU
+    // out of parity as its 91.0 does: no news. The lab's 87.0 for GPT-5 on HumanEval would
+    // have put Llama's 89.0 ahead: its settling is news.
+    let news: Vec<bool> = found.iter().map(Change::is_material).collect();
+    assert_eq!(
+        news,
+        [true, true, true, true, true, false, true, false, true]
+    );
     assert_eq!(found[0].claim_ids(), [6]);
     assert_eq!(found[2].claim_ids(), [6, 5]);
-    assert_eq!(found[7].claim_ids(), [10, 12]);
+    assert_eq!(found[8].claim_ids(), [10, 12]);
 
     // Nothing changed: no changes.
     assert!(changes(Some(&after), &after, &Materiality::default()).is_empty());
@@ -245,7 +258,9 @@ fn a_new_leader_at_the_same_value_is_no_news() {
     let before = run(&claims, &s, "2024-07-15");
     let after = run(&claims, &s, "2024-08-15");
     let found = changes(Some(&before), &after, &Materiality::default());
-    assert_eq!(found.len(), 1, "{found:?}");
+    // The tie-break, and the lag it moves: the open side first reached 80.0 a month later
+    // than it seemed. Neither is news by itself.
+    assert_eq!(found.len(), 2, "{found:?}");
     let Change::NewLeader {
         new, comparable, ..
     } = &found[0]
@@ -254,7 +269,8 @@ fn a_new_leader_at_the_same_value_is_no_news() {
     };
     assert_eq!(new.claim_id, 3);
     assert!(comparable);
-    assert!(!found[0].is_material());
+    assert!(matches!(found[1], Change::MedianLagMoved { .. }));
+    assert!(found.iter().all(|c| !c.is_material()));
 }
 
 #[test]
@@ -319,4 +335,87 @@ fn a_forecast_verdict_is_news_when_it_changes() {
     assert!(forecast(None, yes).is_material());
     // A forecast added to the story, still open, is not news by itself.
     assert!(!forecast(None, Verdict::Open).is_material());
+}
+
+#[test]
+fn a_date_that_cannot_be_true_is_flagged_but_no_news() {
+    // A source dates GPT-4o's 95.0 on MMLU to 2024-03-01, before its release on 2024-05-13:
+    // it becomes the closed best, counted from its observation, and the impossible date
+    // is a change of the appendix, not news.
+    let mut claims = base();
+    claims.push(score(30, "other", "2025-02-10", "GPT-4o", "mmlu", 95.0).reported("2024-03-01"));
+    let before = at(&base(), "2025-02-15");
+    let after = at(&claims, "2025-02-15");
+    let found = changes(Some(&before), &after, &Materiality::default());
+    let flagged: Vec<&Change> = found
+        .iter()
+        .filter(|c| {
+            matches!(c, Change::TensionAppeared { tension }
+                if tension.kind == gapwatch_analysis::TensionKind::ImpossibleDate)
+        })
+        .collect();
+    assert_eq!(flagged.len(), 1, "{found:?}");
+    assert!(!flagged[0].is_material());
+    // The new closed best itself is news.
+    assert!(found.iter().any(
+        |c| matches!(c, Change::NewLeader { new, .. } if new.claim_id == 30) && c.is_material()
+    ));
+}
+
+#[test]
+fn the_median_lag_moving_is_news_and_says_which_rows_joined_or_left() {
+    // GPQA Diamond gets its first results: the closed side at 60.0 in May 2024, the open
+    // side at 59.5 in September, four months later. The median over MMLU and HumanEval takes
+    // in a third row and moves by well over half a month.
+    let base_claims = base();
+    let mut more = base();
+    more.extend([
+        dated(40, "epoch", "GPT-4o", "gpqa-diamond", 60.0, "2024-05-20"),
+        dated(
+            41,
+            "epoch",
+            "Llama 3.1 405B",
+            "gpqa-diamond",
+            59.5,
+            "2024-09-01",
+        ),
+    ]);
+    let before = at(&base_claims, "2025-02-15");
+    let after = at(&more, "2025-02-15");
+    let (b, a) = (
+        before.median_lag.clone().unwrap(),
+        after.median_lag.clone().unwrap(),
+    );
+    assert!((a.months - b.months).abs() >= 0.5, "{b:?} {a:?}");
+    let found = changes(Some(&before), &after, &Materiality::default());
+    let moved: Vec<&Change> = found
+        .iter()
+        .filter(|c| matches!(c, Change::MedianLagMoved { .. }))
+        .collect();
+    assert_eq!(moved.len(), 1, "{found:?}");
+    let Change::MedianLagMoved {
+        before: was,
+        after: now,
+        joined,
+        left,
+        same_rows,
+        ..
+    } = moved[0]
+    else {
+        unreachable!()
+    };
+    assert_eq!((*was, *now), (Some(b.months), Some(a.months)));
+    let joined: Vec<&str> = joined.iter().map(|r| r.benchmark.as_str()).collect();
+    assert_eq!(joined, ["gpqa-diamond"]);
+    assert!(left.is_empty());
+    // On MMLU and HumanEval, in both versions, nothing moved: the move is coverage alone.
+    let (same_before, same_after) = same_rows.expect("rows joined");
+    assert!(close(same_before, b.months) && close(same_after, b.months));
+    assert!(!moved[0].is_material());
+    // The same analysis twice: no move.
+    assert!(
+        changes(Some(&after), &after, &Materiality::default())
+            .iter()
+            .all(|c| !matches!(c, Change::MedianLagMoved { .. }))
+    );
 }

@@ -152,3 +152,45 @@ fn a_row_neither_side_has_measured_within_the_window_is_dormant() {
     let lag = r.lag.as_ref().unwrap();
     assert!(close(lag.months, months(45)), "{}", lag.months);
 }
+
+#[test]
+fn when_every_basis_is_dormant_the_most_recently_measured_one_is_shown() {
+    // As on MMLU-Pro in 2026: independent runs stop in June 2024, labs' figures for rivals in
+    // May 2025; both are over a year old. The row shows the May 2025 comparison, dormant
+    // since then, rather than the older one that merely ranks first.
+    use gapwatch_model::Evaluator;
+    let claims = [
+        dated(1, "GPT-5", 76.0, "2024-06-01"),
+        dated(2, "Llama 3.1 405B", 56.0, "2024-05-20"),
+        dated(3, "GPT-5", 86.6, "2025-05-14").by(Evaluator::Competitor),
+        dated(4, "DeepSeek-V3", 85.0, "2025-05-28").by(Evaluator::Competitor),
+    ];
+    let a = run(&claims, &story(&["mmlu"]), "2026-07-03");
+    let r = row(&a, "mmlu");
+    assert_eq!((inc(r).best.claim_id, chal(r).best.claim_id), (3, 4));
+    assert_eq!(
+        r.not_comparable(),
+        Some(NotComparable::Dormant {
+            since: d("2025-05-28")
+        })
+    );
+    // The independent comparison is kept beside it.
+    assert_eq!(r.alternatives.len(), 1);
+    assert_eq!(r.alternatives[0].incumbent.best.claim_id, 1);
+    // Labs' figures only two months younger than the independent runs: the independent runs,
+    // which rank first, are shown.
+    let close_by = [
+        claims[0].clone(),
+        claims[1].clone(),
+        dated(3, "GPT-5", 86.6, "2024-08-01").by(Evaluator::Competitor),
+        dated(4, "DeepSeek-V3", 85.0, "2024-07-20").by(Evaluator::Competitor),
+    ];
+    let a = run(&close_by, &story(&["mmlu"]), "2026-07-03");
+    let r = row(&a, "mmlu");
+    assert_eq!((inc(r).best.claim_id, chal(r).best.claim_id), (1, 2));
+    // While the labs' figures are fresh, independent runs that are dormant do not win either.
+    let a = run(&claims, &story(&["mmlu"]), "2025-09-01");
+    let r = row(&a, "mmlu");
+    assert_eq!((inc(r).best.claim_id, chal(r).best.claim_id), (3, 4));
+    assert!(r.comparable);
+}

@@ -242,3 +242,18 @@ fn a_missing_cohort_gives_no_gap_and_says_which() {
     let order: Vec<&str> = a.parity.iter().map(|r| r.key.benchmark.as_str()).collect();
     assert_eq!(order, ["humaneval", "gpqa-diamond"]);
 }
+
+#[test]
+fn each_side_says_which_sources_report_its_best() {
+    // GPT-5's 88.0 on MMLU is reported by two boards (one of them a lab's own figure, on
+    // another basis); Llama's 80.0 by one.
+    let claims = [
+        score(1, "a", "2024-06-01", "GPT-5", "mmlu", 88.0),
+        score(2, "b", "2024-06-01", "GPT-5", "mmlu", 88.0).by(Evaluator::SelfReported),
+        score(3, "a", "2024-06-01", "Llama 3.1 405B", "mmlu", 80.0),
+    ];
+    let a = run(&claims, &story(&["mmlu"]), "2024-07-01");
+    let r = row(&a, "mmlu");
+    assert_eq!(inc(r).reported_by, ["a", "b"]);
+    assert_eq!(chal(r).reported_by, ["a"]);
+}

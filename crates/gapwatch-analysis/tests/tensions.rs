@@ -26,6 +26,7 @@ fn sources_that_disagree_beyond_the_tolerance() {
     let claims = [
         dated(1, "a", "GPT-5", "mmlu", 84.2, "2024-05-01"),
         dated(2, "b", "GPT-5", "mmlu", 88.7, "2024-06-01"),
+        dated(3, "b", "Llama 3.1 405B", "mmlu", 80.0, "2024-06-01"),
     ];
     let a = run(&claims, &story(&["mmlu"]), "2024-07-01");
     assert_eq!(a.tensions.len(), 1);
@@ -40,6 +41,13 @@ fn sources_that_disagree_beyond_the_tolerance() {
     assert_eq!(sources, ["b", "a"]);
     assert_eq!(t.items[0].value, Some(88.7));
     assert!(t.touches_row, "GPT-5 is the closed side's best");
+    // Without an open result the row compares nothing: the same tension touches no row.
+    let a = run(&claims[..2], &story(&["mmlu"]), "2024-07-01");
+    assert_eq!(a.tensions.len(), 1);
+    assert!(!a.tensions[0].touches_row);
+    // Nor does it once the row is dormant.
+    let a = run(&claims, &story(&["mmlu"]), "2025-07-02");
+    assert!(!a.tensions[0].touches_row);
 }
 
 #[test]
@@ -262,4 +270,30 @@ fn an_impossible_date_on_a_result_that_is_no_best_touches_nothing() {
     assert_eq!(a.tensions.len(), 1);
     assert_eq!(a.tensions[0].kind, TensionKind::ImpossibleDate);
     assert!(!a.tensions[0].touches_row);
+}
+
+#[test]
+fn a_disagreement_says_when_the_other_figure_would_change_the_verdict() {
+    // GPT-5 on MMLU: 88.7 (b, the later, counts) and 90.4 (a). Against Llama's 87.3 the row
+    // is at parity, 1.4 points apart; with 90.4 it would be 3.1 points apart, beyond 2.
+    let claims = [
+        dated(1, "a", "GPT-5", "mmlu", 90.4, "2024-05-01"),
+        dated(2, "b", "GPT-5", "mmlu", 88.7, "2024-06-01"),
+        dated(3, "b", "Llama 3.1 405B", "mmlu", 87.3, "2024-06-01"),
+    ];
+    let a = run(&claims, &story(&["mmlu"]), "2024-07-01");
+    assert_eq!(row(&a, "mmlu").parity, Some(true));
+    let w = a.tensions[0]
+        .would_change
+        .clone()
+        .expect("it would change parity");
+    assert_eq!((w.claim_id, w.value), (1, 90.4));
+    assert!(close(w.gap.points, 3.1));
+    assert!(!w.parity && !w.challenger_leads);
+    // With Llama at 80.0 neither figure is within 2 points: the verdict holds either way.
+    let mut far = claims.clone();
+    far[2] = dated(3, "b", "Llama 3.1 405B", "mmlu", 80.0, "2024-06-01");
+    let a = run(&far, &story(&["mmlu"]), "2024-07-01");
+    assert!(a.tensions[0].touches_row);
+    assert_eq!(a.tensions[0].would_change, None);
 }

@@ -31,6 +31,12 @@ impl SourcesFile {
             origin: origin.to_owned(),
             message: e.to_string().trim_end().to_owned(),
         })?;
+        let mut file = file;
+        for source in &mut file.sources {
+            if let Some(article) = &mut source.article {
+                article.evidence_file = Some(origin.to_owned());
+            }
+        }
         let mut seen = HashSet::new();
         for source in &file.sources {
             if !seen.insert(source.id.as_str()) {
@@ -70,6 +76,10 @@ pub enum Format {
     /// A lab's model card: Markdown with GFM and HTML tables of its own and competitors'
     /// scores, read as `[source.card]` says.
     ModelCard,
+    /// An article (an HTML page) whose claims are recorded by hand with the sentence that
+    /// makes each one (`[source.article]`, or an evidence file); every quote is checked
+    /// against the page's text.
+    Article,
 }
 
 impl Format {
@@ -83,6 +93,7 @@ impl Format {
             Format::Yaml => "yaml",
             Format::Markdown => "markdown",
             Format::ModelCard => "model-card",
+            Format::Article => "article",
         }
     }
 }
@@ -205,6 +216,10 @@ pub struct SourceConfig {
     /// Model cards: the tables to read and what the card's marks mean (`[source.card]`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub card: Option<crate::card_config::CardConfig>,
+
+    /// Articles: the date and the quoted claims (`[source.article]`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub article: Option<crate::ArticleConfig>,
 }
 
 fn third_party() -> Evaluator {
@@ -245,7 +260,7 @@ impl SourceConfig {
         self.max_bytes.unwrap_or(DEFAULT_MAX_BYTES)
     }
 
-    fn validate_in(&self, origin: &str) -> Result<(), IngestError> {
+    pub(crate) fn validate_in(&self, origin: &str) -> Result<(), IngestError> {
         let fail = |message: String| IngestError::InvalidSource {
             origin: origin.to_owned(),
             source_id: self.id.clone(),
@@ -299,6 +314,13 @@ impl SourceConfig {
             },
             Format::Json | Format::Yaml | Format::Csv | Format::Markdown => {}
             Format::ModelCard => return self.validate_card().map_err(fail),
+            Format::Article => return self.validate_article().map_err(fail),
+        }
+        if self.article.is_some() {
+            return Err(fail(format!(
+                "[source.article] applies to an article source, not a {} source",
+                self.format
+            )));
         }
         if self.card.is_some() {
             return Err(fail(format!(
@@ -400,6 +422,17 @@ impl SourceConfig {
             if s.metric.trim().is_empty() {
                 return Err(fail(format!("score {n} needs a `metric`")));
             }
+            if let Some(e) = &s.evaluator_from
+                && (e.field.is_empty()
+                    || e.contains.is_empty()
+                    || e.contains
+                        .iter()
+                        .any(|(phrase, _)| phrase.trim().is_empty()))
+            {
+                return Err(fail(format!(
+                    "score {n}: `evaluator_from` needs a `field` and `contains` pairs of a phrase and an evaluator"
+                )));
+            }
         }
         for (i, s) in self.settings.iter().enumerate() {
             let n = i + 1;
@@ -454,6 +487,43 @@ impl SourceConfig {
     /// A `model-card` source: `[source.card]` says everything; the keys that read rows of
     /// other formats do not apply, except `[[source.setting]]` rules with a `name_suffix`,
     /// which read settings at the end of model names.
+    fn validate_article(&self) -> Result<(), String> {
+        let Some(article) = &self.article else {
+            return Err(
+                "an article source needs [source.article] (its date and quoted claims)".to_owned(),
+            );
+        };
+        let misplaced = [
+            ("[source.subject]", !self.subject.is_unset()),
+            ("[[source.score]]", !self.scores.is_empty()),
+            ("[[source.table]]", !self.tables.is_empty()),
+            ("[[source.setting]]", !self.settings.is_empty()),
+            ("[[source.derived]]", !self.derived.is_empty()),
+            ("[[source.file_setting]]", !self.file_settings.is_empty()),
+            ("[source.date]", self.date.is_some()),
+            ("[source.access]", self.access.is_some()),
+            ("[source.self_reported]", self.self_reported.is_some()),
+            ("[[source.skip]]", !self.skips.is_empty()),
+            ("[source.card]", self.card.is_some()),
+            ("`heading`", self.heading.is_some()),
+            ("`script`", self.script.is_some()),
+            ("`rows`", self.rows.is_some()),
+            ("`groups`", self.groups.is_some()),
+            ("`group_name`", self.group_name.is_some()),
+            ("`keyed`", self.keyed),
+            ("`delimiter`", self.delimiter.is_some()),
+            ("`javascript`", self.javascript),
+        ];
+        for (key, set) in misplaced {
+            if set {
+                return Err(format!(
+                    "{key} does not apply to an article source: each [[source.article.claim]] states its claim"
+                ));
+            }
+        }
+        article.check()
+    }
+
     fn validate_card(&self) -> Result<(), String> {
         let Some(card) = &self.card else {
             return Err("a model-card source needs [source.card]".to_owned());
@@ -504,6 +574,7 @@ impl SourceConfig {
             v.extend(s.uncertainty.iter());
             v.extend(s.interval.iter().flat_map(|[a, b]| [a, b]));
             v.extend(s.self_reported.iter().flat_map(|m| m.field.iter()));
+            v.extend(s.evaluator_from.iter().map(|e| &e.field));
         }
         for s in &self.settings {
             v.extend(s.field.iter());
@@ -716,6 +787,11 @@ pub struct SubjectRule {
     /// model. Dates and versions in parentheses are left alone.
     #[serde(default, skip_serializing_if = "is_false")]
     pub parenthesized_model: bool,
+    /// Systems: groups (boards) whose every row runs one agent, by group name: `{ bash-only =
+    /// "mini-SWE-agent" }`. A row there is that agent with the row's models, its name only
+    /// a label (`Claude 4.5 Opus (high reasoning)`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub group_system: BTreeMap<String, String>,
     /// Models: the text between several models in one name (`" + "` in an architect pair).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub models_separator: Option<String>,
@@ -796,6 +872,14 @@ pub struct ScoreRule {
     /// Marks this score, rather than the whole row, as reported by the model's authors.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub self_reported: Option<Marker>,
+    /// Who produced this score's results, when not the source's `evaluator`: a column of
+    /// figures compiled from labs' reports beside a leaderboard's own runs.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluator: Option<Evaluator>,
+    /// Who ran the result, as the row's own words say (a link, a note): read before any
+    /// self-reported mark, which it overrides.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub evaluator_from: Option<EvaluatorRule>,
     /// Fixed settings recorded with this score.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub settings: BTreeMap<String, String>,
@@ -806,6 +890,19 @@ pub struct ScoreRule {
 
 fn percent() -> Unit {
     Unit::Percent
+}
+
+/// Who ran a result, from a field's text (`evaluator_from` of a score): a link to an
+/// independent leaderboard, or a note such as "Epoch evaluation".
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EvaluatorRule {
+    /// The field holding the text.
+    pub field: FieldSpec,
+    /// `[phrase, evaluator]` pairs: the first phrase the text contains, compared without
+    /// case, gives the evaluator. Text that contains none leaves the evaluator as it would
+    /// otherwise be.
+    pub contains: Vec<(String, Evaluator)>,
 }
 
 /// Where a `benchmark_from` value leads.

@@ -35,6 +35,20 @@ pub enum IngestError {
         /// What is wrong, with the position when the parser gives one.
         message: String,
     },
+    /// An article's quote that is not in the page's text: the snapshot is refused whole.
+    #[error(
+        "{evidence_file}: claim {claim:?}: the quote \u{201c}{quote}\u{201d} is not in the text of the page (tags stripped, entities and whitespace normalized)"
+    )]
+    QuoteNotFound {
+        /// The article source's id.
+        source_id: String,
+        /// The sources or evidence file the article's entry was read from.
+        evidence_file: String,
+        /// The claim's id in that file.
+        claim: String,
+        /// The quote, normalized as it was compared.
+        quote: String,
+    },
     /// A score written in a way no rule reads.
     #[error("unreadable value {text:?}")]
     InvalidValue {

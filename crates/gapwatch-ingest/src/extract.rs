@@ -245,6 +245,16 @@ pub fn extract_with(
                 warnings,
             ))
         }
+        Format::Article => {
+            let text = lossy_utf8(bytes, &mut warnings);
+            // Checked by `validate`: an article source has its article.
+            let Some(article) = &source.article else {
+                return Err(unreadable(
+                    "an article source needs [source.article]".to_owned(),
+                ));
+            };
+            crate::article::extract(&source.id, article, &text, warnings)
+        }
     }
 }
 

@@ -50,6 +50,7 @@
 //! says why in [`Structure::Empty`], and [`compare_row_counts`] flags a row count that fell
 //! by more than half since the last good snapshot.
 
+mod article;
 mod card;
 mod card_config;
 mod card_doc;
@@ -69,14 +70,15 @@ mod strip;
 mod tree;
 mod value;
 
+pub use article::{ArticleClaim, ArticleConfig, contains_quote, page_text, read_evidence_file};
 pub use card_config::{
     AccessColumn, CardConfig, CardMarker, CardTable, CardTarget, ColumnRef, MarkPlace, ModelAxis,
     OneOrMany, SettingColumn, TargetSpec,
 };
 pub use config::{
-    AccessRule, BenchmarkTarget, DEFAULT_MAX_BYTES, DateRule, FieldRef, FieldSpec, Format,
-    GroupLabel, Marker, RaggedRows, ScoreRule, SettingRule, SkipRule, SourceConfig, SourcesFile,
-    SubjectKind, SubjectRule, TableSpec, TagRule,
+    AccessRule, BenchmarkTarget, DEFAULT_MAX_BYTES, DateRule, EvaluatorRule, FieldRef, FieldSpec,
+    Format, GroupLabel, Marker, RaggedRows, ScoreRule, SettingRule, SkipRule, SourceConfig,
+    SourcesFile, SubjectKind, SubjectRule, TableSpec, TagRule,
 };
 pub use derived::DerivedScore;
 pub use error::IngestError;

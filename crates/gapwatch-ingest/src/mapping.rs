@@ -189,10 +189,13 @@ pub(crate) fn map_record(
                             .or_insert_with(|| v.clone());
                     }
                 }
-                let evaluator = match &rule.self_reported {
-                    Some(m) if marked(m, rec, paths) => Evaluator::SelfReported,
-                    _ => row_evaluator,
-                };
+                let evaluator = stated_evaluator(rule, rec, paths).unwrap_or_else(|| {
+                    match &rule.self_reported {
+                        Some(m) if marked(m, rec, paths) => Evaluator::SelfReported,
+                        _ if row_self_reported => Evaluator::SelfReported,
+                        _ => rule.evaluator.unwrap_or(source.evaluator),
+                    }
+                });
                 claims.push(Claim {
                     subject: subject.clone(),
                     fact: Fact::Score(score),
@@ -441,7 +444,11 @@ fn build_subject(
             Subject::model(name)
         }
         SubjectKind::System => {
-            let (system, from_name) = split_system(name, rule);
+            let one_agent = rec.group.as_deref().and_then(|g| rule.group_system.get(g));
+            let (system, from_name) = match one_agent {
+                Some(agent) => (agent.clone(), vec![name.to_owned()]),
+                None => split_system(name, rule),
+            };
             let mut models: Vec<String> = Vec::new();
             if let Some(tag) = &rule.model_tags {
                 models = tags(rec, paths, &tag.field, &tag.prefix);
@@ -585,6 +592,20 @@ fn date_of(
         }
     }
     None
+}
+
+/// Who ran a score's result, when the row says so in words its `evaluator_from` knows.
+fn stated_evaluator(
+    rule: &ScoreRule,
+    rec: &Record<'_>,
+    paths: &mut PathCache,
+) -> Option<Evaluator> {
+    let by = rule.evaluator_from.as_ref()?;
+    let text = fold(&rec.get(&by.field, paths)?.text()?);
+    by.contains
+        .iter()
+        .find(|(phrase, _)| text.contains(&fold(phrase)))
+        .map(|(_, evaluator)| *evaluator)
 }
 
 /// Whether a marker applies to the row (its name suffix is handled with the name).

@@ -103,6 +103,18 @@ fn errors_name_the_file_and_the_source() {
         msg.contains("setting 1 needs a `key` and exactly one of"),
         "{msg}"
     );
+    let msg = err(
+        "format = \"csv\"\nsubject = { name = \"n\" }\n[[source.score]]\nfield = \"s\"\nbenchmark = \"mmlu\"\nmetric = \"accuracy\"\nevaluator_from = { field = \"Notes\", contains = [] }\n",
+    );
+    assert!(
+        msg.contains("score 1: `evaluator_from` needs a `field` and `contains` pairs"),
+        "{msg}"
+    );
+    // An evaluator that is not one of the four is refused by the parser.
+    let msg = err(
+        "format = \"csv\"\nsubject = { name = \"n\" }\n[[source.score]]\nfield = \"s\"\nbenchmark = \"mmlu\"\nmetric = \"accuracy\"\nevaluator_from = { field = \"Notes\", contains = [[\"Epoch\", \"independent\"]] }\n",
+    );
+    assert!(msg.contains("independent"), "{msg}");
 }
 
 #[test]

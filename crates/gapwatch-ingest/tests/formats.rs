@@ -442,3 +442,55 @@ metric = "accuracy"
     assert_eq!(got, vec![77.47, 69.1, 0.85]);
     assert!(x.warnings.is_empty());
 }
+
+#[test]
+fn a_board_whose_rows_all_run_one_agent_names_that_agent_as_the_system() {
+    // The main board's rows are "agent + model" systems; the bash-only board runs every model
+    // with mini-SWE-agent, its names only labels of the model.
+    let doc = r##"{"leaderboards": [
+        {"name": "Verified", "results": [
+            {"name": "OpenHands + GPT-5", "resolved": 71.8, "tags": ["Model: gpt-5"]}]},
+        {"name": "bash-only", "results": [
+            {"name": "Claude 4.5 Opus (high reasoning)", "resolved": 76.8,
+             "tags": ["Model: claude-opus-4-5-20251101"]},
+            {"name": "MiniMax M2.5 (high reasoning)", "resolved": 75.8, "tags": []}]}]}"##;
+    let src = source(
+        "json",
+        r##"
+groups = "$.leaderboards[*]"
+group_name = "name"
+rows = "$.results[*]"
+[source.subject]
+name = "name"
+kind = "system"
+model_tags = { field = "tags", prefix = "Model: " }
+system_separator = " + "
+group_system = { bash-only = "mini-SWE-agent" }
+[[source.score]]
+field = "resolved"
+benchmark_from = "@group"
+benchmarks = { Verified = "swe-bench-verified", bash-only = { benchmark = "swe-bench-verified", variant = "bash-only" } }
+metric = "resolved"
+"##,
+    );
+    let x = run(&src, doc.as_bytes());
+    let subjects: Vec<(Option<String>, Vec<String>)> = scores(&x)
+        .iter()
+        .map(|(c, _)| (c.subject.system.clone(), c.subject.models.clone()))
+        .collect();
+    assert_eq!(
+        subjects,
+        [
+            (Some("OpenHands".to_owned()), vec!["gpt-5".to_owned()]),
+            (
+                Some("mini-SWE-agent".to_owned()),
+                vec!["claude-opus-4-5-20251101".to_owned()]
+            ),
+            // No model tag: the label names the model.
+            (
+                Some("mini-SWE-agent".to_owned()),
+                vec!["MiniMax M2.5 (high reasoning)".to_owned()]
+            ),
+        ]
+    );
+}

@@ -74,10 +74,11 @@ fn swebench_systems_split_into_agent_and_models() {
     let codeact = subject("OpenHands + CodeAct v2.1 (claude-3-5-sonnet-20241022)");
     assert_eq!(codeact.system.as_deref(), Some("OpenHands + CodeAct v2.1"));
     assert_eq!(codeact.models, vec!["claude-3-5-sonnet-20241022"]);
-    // Several boards, each its own benchmark.
+    // Several boards, each its own benchmark; the bash-only board is a variant of Verified.
+    let bash = score_of(&x, "Claude 4.5 Sonnet (20250929)", "swe-bench-verified");
     assert_eq!(
-        score_of(&x, "Claude 4.5 Sonnet (20250929)", "swe-bench-bash-only")[0].value,
-        70.6
+        (bash[0].variant.as_str(), bash[0].value),
+        ("bash-only", 70.6)
     );
 }
 
@@ -473,4 +474,370 @@ closed_licenses = ["Proprietary", "Propretary"]
     );
     assert_eq!(x.score_rows(), 0);
     assert_eq!(x.structure, Structure::Data);
+}
+
+#[test]
+fn llmstats_link_to_an_independent_leaderboard_is_an_independent_run() {
+    let sources = defaults();
+    // Claude 3.5 Sonnet's LLM Stats file (2025-10): every figure flagged `is_self_reported`,
+    // MMLU-Pro linked to TIGER-Lab's leaderboard, MMLU to Anthropic's post.
+    let json = r#"[
+      {"benchmark_id": "mmlu", "model_id": "claude-3-5-sonnet-20240620", "score": 0.904, "is_self_reported": true,
+       "self_reported_source_link": "https://www.anthropic.com/news/claude-3-5-sonnet", "analysis_method": "5-shot CoT"},
+      {"benchmark_id": "mmlu-pro", "model_id": "claude-3-5-sonnet-20240620", "score": 0.761, "is_self_reported": true,
+       "self_reported_source_link": "https://huggingface.co/spaces/TIGER-Lab/MMLU-Pro", "analysis_method": "5-shot"},
+      {"benchmark_id": "humaneval", "model_id": "claude-3-5-sonnet-20240620", "score": 0.92, "is_self_reported": true,
+       "self_reported_source_link": "https://www.anthropic.com/news/claude-3-5-sonnet", "analysis_method": "0-shot"}]"#;
+    let x = run(sources.get("llmstats-scores").unwrap(), json.as_bytes());
+    let got: Vec<(&str, f64, Evaluator, String)> = scores(&x)
+        .into_iter()
+        .map(|(c, s)| {
+            let settings: Vec<String> =
+                s.settings.iter().map(|(k, v)| format!("{k}={v}")).collect();
+            (
+                s.benchmark.as_str(),
+                s.value,
+                c.evaluator,
+                settings.join(" "),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "mmlu",
+                90.4,
+                Evaluator::SelfReported,
+                "cot=yes shots=5".into()
+            ),
+            ("mmlu-pro", 76.1, Evaluator::ThirdParty, "shots=5".into()),
+            ("humaneval", 92.0, Evaluator::SelfReported, "shots=0".into()),
+        ]
+    );
+
+    // The early-2025 schema: the link is `source_link`; a figure copied from Artificial
+    // Analysis is theirs, flagged or not.
+    let json = r#"{"name": "Qwen3 235B A22B", "license": "Apache 2.0", "qualitative_metrics": [
+      {"dataset_name": "GPQA", "score": 0.7, "is_self_reported": false, "analysis_method": "Accuracy",
+       "date_recorded": "2025-04-29", "source_link": "https://artificialanalysis.ai/models/qwen3-235b-a22b-instruct-reasoning"},
+      {"dataset_name": "MMLU-Pro", "score": 0.761, "is_self_reported": true, "analysis_method": "5-shot",
+       "date_recorded": "2024-06-21", "source_link": "https://huggingface.co/spaces/TIGER-Lab/MMLU-Pro"},
+      {"dataset_name": "MMLU-Pro", "score": 0.685, "is_self_reported": true, "analysis_method": "0-shot CoT",
+       "date_recorded": "2024-03-04", "source_link": "https://arxiv.org/pdf/2406.01574"},
+      {"dataset_name": "MMLU", "score": 0.904, "is_self_reported": true, "analysis_method": "5-shot CoT",
+       "date_recorded": "2024-06-21", "source_link": "https://www.anthropic.com/news/claude-3-5-sonnet"}]}"#;
+    let x = run(sources.get("llmstats-legacy").unwrap(), json.as_bytes());
+    let evaluators: Vec<Evaluator> = scores(&x).iter().map(|(c, _)| c.evaluator).collect();
+    assert_eq!(
+        evaluators,
+        vec![
+            Evaluator::ThirdParty,
+            Evaluator::ThirdParty,
+            Evaluator::ThirdParty,
+            Evaluator::SelfReported
+        ]
+    );
+    assert_eq!(scores(&x)[2].1.settings["cot"], "yes");
+    assert!(x.warnings.is_empty());
+}
+
+#[test]
+fn llmstats_analysis_method_states_shots_cot_and_tools() {
+    let sources = defaults();
+    let rows = [
+        ("mmlu", "5-shot CoT", Some("5"), Some("yes"), None),
+        ("mmlu", "5 shot COT", Some("5"), Some("yes"), None),
+        ("mmlu", "Accuracy. 0-shot.", Some("0"), None, None),
+        (
+            "mmlu-pro",
+            "0-shot chain-of-thought",
+            Some("0"),
+            Some("yes"),
+            None,
+        ),
+        ("gsm8k", "Accuracy (11-shot)", Some("11"), None, None),
+        ("gpqa", "Diamond, 5-shot CoT", Some("5"), Some("yes"), None),
+        (
+            "gpqa",
+            "GPT-5 - Diamond thinking no tools",
+            None,
+            None,
+            Some("none"),
+        ),
+        (
+            "humanity's-last-exam",
+            "Accuracy (with tools)",
+            None,
+            None,
+            Some("yes"),
+        ),
+        (
+            "humanity's-last-exam",
+            "OpenAI o3 with thinking mode enabled (Python + browser tools) - Full set of expert-level questions across subjects.",
+            None,
+            None,
+            Some("yes"),
+        ),
+        (
+            "frontiermath",
+            "GPT-5 standard with thinking mode enabled (with python tool only) - FrontierMath Tier 1-3 expert-level mathematics.",
+            None,
+            None,
+            Some("python"),
+        ),
+        ("mmlu", "Accuracy", None, None, None),
+        ("mmlu", "3-5-shot evaluation", None, None, None),
+        // Tools only where answering without them is the default.
+        ("swe-bench-verified", "Agentic Tool Use", None, None, None),
+    ];
+    let json = format!(
+        "[{}]",
+        rows.iter()
+            .map(|(b, m, ..)| format!(
+                r#"{{"benchmark_id": "{b}", "model_id": "m", "score": 0.5, "is_self_reported": true, "analysis_method": "{m}"}}"#
+            ))
+            .collect::<Vec<_>>()
+            .join(",")
+    );
+    let x = run(sources.get("llmstats-scores").unwrap(), json.as_bytes());
+    let got = scores(&x);
+    assert_eq!(got.len(), rows.len());
+    for ((_, s), (b, m, shots, cot, tools)) in got.iter().zip(rows) {
+        let of = |k: &str| s.settings.get(k).map(String::as_str);
+        assert_eq!(
+            (of("shots"), of("cot"), of("tools")),
+            (shots, cot, tools),
+            "{b}: {m}"
+        );
+    }
+}
+
+#[test]
+fn epoch_open_vs_closed_notes_say_who_ran_a_figure_and_its_shots() {
+    let sources = defaults();
+    // Rows of benchmarks_with_model_accessibility.csv (2024-10-22), their notes as written.
+    let csv = "System,Date,Open/Closed,BBH,GPQA,MMLU,HELM MMLU,LMSys Elo,LMSys Elo 95% CI,BBH Notes,GPQA Notes,MMLU Notes\n\
+               Claude 3.5 Sonnet,2024-06-20,Closed,0.931,0.562,0.887,0.865,1271,\"+3/-4\",3-shot,Epoch evaluation,5-shot\n\
+               Llama 3.1 405B,2024-07-23,Open,,0.509,0.873,0.845,,,,Epoch evaluation,0-shot\n\
+               GPT-4o,2024-05-13,Closed,,0.490,0.872,0.842,,,,Epoch evaluation,MMLU Pro paper\n\
+               GPT-4o mini,2024-07-18,Closed,,0.403,0.82,,,,,Epoch evaluation,Suspect this is actually 0-shot CoT.\n\
+               Claude 2,2023-07-11,Closed,,0.353,0.785,,,,,Epoch evaluation,\"Actually CoT, so probably an overestimate. HELM gives 73.5%.\"\n\
+               Yi-Large,2024-05-13,Closed,,,0.838,,,,,,https://x.com/01AI_Yi/status/1789929378467426794\n\
+               Falcon 180B,2023-09-06,Open,0.54,,0.705,,,,,,\n";
+    let x = run(sources.get("epoch-open-closed").unwrap(), csv.as_bytes());
+    assert!(x.warnings.is_empty(), "{:?}", x.warnings);
+    let of = |name: &str, benchmark: &str, harness: Option<&str>| {
+        scores(&x)
+            .into_iter()
+            .find(|(c, s)| {
+                c.subject.name == name
+                    && s.benchmark == benchmark
+                    && s.settings.get("harness").map(String::as_str) == harness
+            })
+            .map(|(c, s)| {
+                let setting = |k: &str| s.settings.get(k).cloned().unwrap_or_default();
+                (s.value, c.evaluator, setting("shots"), setting("cot"))
+            })
+            .unwrap()
+    };
+    let e = |s: &str| s.to_owned();
+    // MMLU: labs' figures compiled, the runner unstated unless a note names it.
+    assert_eq!(
+        of("Claude 3.5 Sonnet", "mmlu", None),
+        (88.7, Evaluator::Unknown, e("5"), e(""))
+    );
+    assert_eq!(
+        of("Llama 3.1 405B", "mmlu", None),
+        (87.3, Evaluator::Unknown, e("0"), e(""))
+    );
+    assert_eq!(
+        of("GPT-4o", "mmlu", None),
+        (87.2, Evaluator::ThirdParty, e(""), e(""))
+    );
+    assert_eq!(
+        of("GPT-4o mini", "mmlu", None),
+        (82.0, Evaluator::Unknown, e(""), e(""))
+    );
+    assert_eq!(
+        of("Claude 2", "mmlu", None),
+        (78.5, Evaluator::Unknown, e(""), e("yes"))
+    );
+    assert_eq!(
+        of("Yi-Large", "mmlu", None),
+        (83.8, Evaluator::SelfReported, e(""), e(""))
+    );
+    // HELM's runs are HELM's, 5-shot, whatever the MMLU column's note says.
+    assert_eq!(
+        of("Llama 3.1 405B", "mmlu", Some("HELM")),
+        (84.5, Evaluator::ThirdParty, e("5"), e(""))
+    );
+    // GPQA: Epoch's own runs.
+    assert_eq!(
+        of("Claude 3.5 Sonnet", "gpqa-diamond", None),
+        (56.2, Evaluator::ThirdParty, e(""), e(""))
+    );
+    assert_eq!(
+        of("Claude 3.5 Sonnet", "bbh", None),
+        (93.1, Evaluator::Unknown, e("3"), e(""))
+    );
+    assert_eq!(
+        of("Falcon 180B", "bbh", None),
+        (54.0, Evaluator::Unknown, e(""), e(""))
+    );
+    assert_eq!(
+        evaluator_of(&x, "Claude 3.5 Sonnet"),
+        Evaluator::Unknown,
+        "the first score is BBH"
+    );
+    let elo = scores(&x)
+        .into_iter()
+        .find(|(_, s)| s.benchmark == "lmarena-text")
+        .unwrap();
+    assert_eq!(
+        (elo.1.value, elo.0.evaluator),
+        (1271.0, Evaluator::ThirdParty)
+    );
+
+    // The 2024-10-10 version's GPQA notes name other runners, or the lab.
+    let csv = "System,Date,Open/Closed,GPQA,Diamond subset?,GPQA Notes\n\
+               Claude 3.5 Sonnet,2024-06-20,Closed,0.594,y,\n\
+               gpt-4-0613,2023-06-13,Closed,0.357,y: https://x.com/idavidrein/status/1773518764249661634/photo/1,https://x.com/idavidrein/status/1773518764249661634\n\
+               gpt-4-0125-preview,2024-01-25,Closed,0.414,y: https://x.com/idavidrein/status/1773518764249661634/photo/1,gpt-4-0125-preview https://github.com/openai/simple-evals\n\
+               Qwen2-72B,2024-06-06,Open,0.39,y (presume we used diamond),Epoch evaluation. Instruct version.\n";
+    let x = run(sources.get("epoch-open-closed").unwrap(), csv.as_bytes());
+    let evaluators: Vec<(&str, Evaluator)> = scores(&x)
+        .iter()
+        .map(|(c, _)| (c.subject.name.as_str(), c.evaluator))
+        .collect();
+    assert_eq!(
+        evaluators,
+        vec![
+            ("Claude 3.5 Sonnet", Evaluator::Unknown),
+            ("gpt-4-0613", Evaluator::ThirdParty),
+            ("gpt-4-0125-preview", Evaluator::SelfReported),
+            ("Qwen2-72B", Evaluator::ThirdParty),
+        ]
+    );
+}
+
+#[test]
+fn epoch_mmlu_copy_tells_helm_runs_from_labs_reports() {
+    let sources = defaults();
+    // Rows of external_benchmark_mmlu.csv, as Epoch AI wrote them.
+    let csv = "id,Name,EM,Model version,Shots,Source,Source link,Notes\n\
+               rectxjtMFzEfdNd3Q,Claude 3.5 Sonnet (20240620),86.5%,claude-3-5-sonnet-20240620,5,Stanford CRFM Leaderboard,https://crfm.stanford.edu/helm/lite/latest/#/leaderboard/mmlu,\n\
+               rec1,,84.4%,Llama-3.1-405B,5,DeepSeek-V3 Technical Report,,\n\
+               rec2,,78.5%,claude-2.0,5,Model Card and Evaluations for Claude Models,,5-shot CoT\n";
+    let x = run(sources.get("epoch-mmlu").unwrap(), csv.as_bytes());
+    assert!(x.warnings.is_empty(), "{:?}", x.warnings);
+    let got: Vec<(&str, Evaluator, Option<&str>, Option<&str>)> = scores(&x)
+        .into_iter()
+        .map(|(c, s)| {
+            (
+                c.subject.name.as_str(),
+                c.evaluator,
+                s.settings.get("harness").map(String::as_str),
+                s.settings.get("cot").map(String::as_str),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "claude-3-5-sonnet-20240620",
+                Evaluator::ThirdParty,
+                Some("HELM"),
+                None
+            ),
+            ("Llama-3.1-405B", Evaluator::Unknown, None, None),
+            ("claude-2.0", Evaluator::Unknown, None, Some("yes")),
+        ]
+    );
+}
+
+#[test]
+fn mmmu_tools_suffix_is_a_setting_not_a_model() {
+    let sources = defaults();
+    // Entries of leaderboard_data.json (2026-07-03).
+    let json = r#"{"leaderboardData": [
+      {"info": {"name": "GPT-5.4 Thinking w/o tools", "size": "-", "date": "2026-03-05", "type": "proprietary"}, "pro": {"overall": "81.2", "source": "author"}},
+      {"info": {"name": "GPT-5.4 Thinking w/ tools", "size": "-", "date": "2026-03-05", "type": "proprietary"}, "pro": {"overall": "82.1", "source": "author"}},
+      {"info": {"name": "GPT-5.2 Thinking w/o Python", "size": "-", "date": "2025-12-11", "type": "proprietary"}, "pro": {"overall": "80.4", "source": "author"}},
+      {"info": {"name": "GPT-5 w/ thinking", "size": "-", "date": "2025-08-07", "type": "proprietary"}, "validation": {"overall": "84.2", "source": "author"}, "pro": {"overall": "78.4", "source": "author"}},
+      {"info": {"name": "DreamPRM-1.5 (GPT-5-mini w/ thinking)", "size": "-", "date": "2025-09-05", "type": "proprietary"}, "validation": {"overall": "84.6", "source": "author"}}]}"#;
+    let x = run(sources.get("mmmu").unwrap(), json.as_bytes());
+    let got: Vec<(&str, &str, f64, Option<&str>)> = scores(&x)
+        .into_iter()
+        .map(|(c, s)| {
+            (
+                c.subject.name.as_str(),
+                s.benchmark.as_str(),
+                s.value,
+                s.settings.get("tools").map(String::as_str),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            ("GPT-5.4 Thinking", "mmmu-pro", 81.2, Some("none")),
+            ("GPT-5.4 Thinking", "mmmu-pro", 82.1, Some("yes")),
+            ("GPT-5.2 Thinking", "mmmu-pro", 80.4, Some("no python")),
+            // Thinking is part of the model's name, not a tools setting.
+            ("GPT-5 w/ thinking", "mmmu", 84.2, None),
+            ("GPT-5 w/ thinking", "mmmu-pro", 78.4, None),
+            // The file does not say how many answers DreamPRM draws: nothing is read.
+            ("DreamPRM-1.5 (GPT-5-mini w/ thinking)", "mmmu", 84.6, None),
+        ]
+    );
+    assert!(
+        scores(&x)
+            .iter()
+            .all(|(_, s)| !s.settings.contains_key("attempts"))
+    );
+}
+
+#[test]
+fn swebench_bash_only_board_is_a_variant_of_verified() {
+    let sources = defaults();
+    // The 2026 page: the same run on the bash-only board and, as a system, on Verified.
+    let html = r#"<html><body><script type="application/json" id="leaderboard-data">[
+      {"name": "bash-only", "results": [
+        {"name": "Claude 4.5 Opus (high reasoning)", "resolved": 76.8, "date": "2026-02-17", "os_model": false,
+         "tags": ["Model: claude-4-5-opus", "Org: Anthropic", "System: Attempts - 1", "Mini: 2.0.0"]},
+        {"name": "MiniMax M2.5 (high reasoning)", "resolved": 75.8, "date": "2026-02-17", "os_model": false,
+         "tags": ["Model: minimax-m2.5", "Org: Minimax", "System: Attempts - 1", "Mini: 2.0.0"]}]},
+      {"name": "Verified", "results": [
+        {"name": "mini-SWE-agent + MiniMax M2.5 (high reasoning)", "resolved": 75.8, "date": "2026-02-17", "os_model": false,
+         "tags": ["Model: minimax-m2.5", "Org: Minimax", "System: Attempts - 1", "Mini: 2.0.0", "Org: SWE-agent"]}]}]
+    </script></body></html>"#;
+    let x = run(sources.get("swebench-embedded").unwrap(), html.as_bytes());
+    let got: Vec<(&str, &str, &str, f64, &str)> = scores(&x)
+        .into_iter()
+        .map(|(c, s)| {
+            (
+                c.subject.models[0].as_str(),
+                s.benchmark.as_str(),
+                s.variant.as_str(),
+                s.value,
+                s.settings["attempts"].as_str(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        vec![
+            (
+                "claude-4-5-opus",
+                "swe-bench-verified",
+                "bash-only",
+                76.8,
+                "1"
+            ),
+            ("minimax-m2.5", "swe-bench-verified", "bash-only", 75.8, "1"),
+            ("minimax-m2.5", "swe-bench-verified", "", 75.8, "1"),
+        ]
+    );
 }

@@ -22,6 +22,7 @@ mod claim;
 mod claim_set;
 mod date;
 mod error;
+mod perspective;
 mod registry;
 mod registry_file;
 mod story;
@@ -30,6 +31,7 @@ pub use claim::{Access, Claim, ClaimRecord, Evaluator, Fact, Score, Settings, Su
 pub use claim_set::{ClaimRow, ClaimSet, FactRow, ForeignId, SettingsId, StrId, SubjectId};
 pub use date::{Date, DateOrder};
 pub use error::ModelError;
+pub use perspective::{ActorKind, Perspective, Proposition, TrendDirection};
 pub use registry::{BenchmarkEntry, Headline, ModelEntry, Registry, Resolution, normalize_name};
 pub use registry_file::{EntryOrigin, Extension, Provenance};
 pub use story::{Cohort, Combine, Forecast, Margin, MarginUnit, Materiality, Story};

@@ -137,6 +137,10 @@ pub struct Story {
     /// stood when last measured, it is not counted as today's comparison, and its lags stop.
     #[serde(default = "default_dormant_after_days")]
     pub dormant_after_days: u32,
+    /// Actors' positions, quoted from stored sources, each tested against the evidence at
+    /// every version when it states a proposition (`[[perspective]]`).
+    #[serde(default, rename = "perspective", skip_serializing_if = "Vec::is_empty")]
+    pub perspectives: Vec<crate::Perspective>,
 }
 
 fn default_stale_after_days() -> u32 {
@@ -159,6 +163,24 @@ impl Story {
                 origin: origin.to_owned(),
                 message: "every forecast needs at least one reading".to_owned(),
             });
+        }
+        let mut ids = std::collections::HashSet::new();
+        for p in &story.perspectives {
+            let fail = |message: String| ModelError::Story {
+                origin: origin.to_owned(),
+                message: format!("perspective {:?}: {message}", p.id),
+            };
+            if !ids.insert(p.id.as_str()) {
+                return Err(fail(
+                    "the id is used by an earlier perspective too".to_owned(),
+                ));
+            }
+            if p.quote.trim().is_empty() {
+                return Err(fail("the quote is empty".to_owned()));
+            }
+            if let Some(problem) = p.proposition.as_ref().and_then(|x| x.problem()) {
+                return Err(fail(problem));
+            }
         }
         Ok(story)
     }
@@ -192,5 +214,50 @@ deadline = "2027-03-31"
         assert_eq!(s.materiality.gap_change_points, 1.0);
         let err = Story::from_toml_str("id = 1", "bad.toml").unwrap_err();
         assert!(err.to_string().contains("bad.toml"));
+        assert!(
+            s.perspectives.is_empty(),
+            "a story without perspectives still loads"
+        );
+    }
+
+    const BASE: &str = r#"
+id = "s"
+title = "T"
+benchmarks = ["mmlu"]
+parity = { value = 2.0, unit = "points" }
+incumbent = { id = "closed", label = "Closed", access = ["closed"] }
+challenger = { id = "open", label = "Open weights", access = ["open-weights"] }
+"#;
+
+    #[test]
+    fn reads_perspectives_and_refuses_inconsistent_ones_naming_the_file_and_the_perspective() {
+        let one = r#"
+[[perspective]]
+id = "lag"
+actor = "Epoch AI"
+actor_kind = "evaluator"
+stated_on = "2025-10-30"
+source = "article-open-lag"
+quote = "about three months"
+proposition = { kind = "median-lag-within", min_months = 1.1, max_months = 5.3 }
+"#;
+        let s = Story::from_toml_str(&format!("{BASE}{one}"), "story.toml").unwrap();
+        assert_eq!(s.perspectives.len(), 1);
+        assert_eq!(
+            s.perspectives[0].actor_kind,
+            Some(crate::ActorKind::Evaluator)
+        );
+        let twice = Story::from_toml_str(&format!("{BASE}{one}{one}"), "story.toml").unwrap_err();
+        assert!(
+            twice
+                .to_string()
+                .contains("story.toml: perspective \"lag\": the id is used")
+        );
+        let bad = one.replace("min_months = 1.1", "min_months = 9");
+        let err = Story::from_toml_str(&format!("{BASE}{bad}"), "story.toml").unwrap_err();
+        assert!(err.to_string().contains("min_months ≤ max_months"), "{err}");
+        let empty = one.replace("\"about three months\"", "\" \"");
+        let err = Story::from_toml_str(&format!("{BASE}{empty}"), "story.toml").unwrap_err();
+        assert!(err.to_string().contains("the quote is empty"), "{err}");
     }
 }

@@ -6,8 +6,8 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-use gapwatch_analysis::{Analysis, Change, RowRole};
-use gapwatch_model::{ClaimSet, Date, Story};
+use gapwatch_analysis::{Analysis, Change, PerspectiveStatus, RowRole};
+use gapwatch_model::{ClaimSet, Date, Story, Unit};
 use serde::{Deserialize, Serialize};
 
 use crate::prose;
@@ -37,6 +37,9 @@ pub struct CitedSnapshot {
     pub origin: Option<String>,
     /// The claims cited from it, with the row each came from.
     pub claims: Vec<CitedClaim>,
+    /// Words quoted from it (perspectives' positions), as the digest quotes them.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub quotes: Vec<String>,
     /// True when the main story (everything before the appendix) cites it.
     pub in_main_story: bool,
 }
@@ -72,8 +75,27 @@ pub struct GapSeries {
     pub benchmark: String,
     /// Its name for people.
     pub benchmark_name: String,
-    /// (date, gap in points); positive means the challenger trails.
+    /// (date, gap in the row's unit); positive means the challenger trails.
     pub points: Vec<(Date, f64)>,
+    /// The unit of the gap: points of a percentage or score, or Elo.
+    #[serde(default = "percent")]
+    pub unit: Unit,
+}
+
+fn percent() -> Unit {
+    Unit::Percent
+}
+
+/// Where a perspective's quoted words are stored: the snapshot of its source whose text holds
+/// them (the caller checks that it does).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuotedSnapshot {
+    /// The source's id.
+    pub source_id: String,
+    /// The snapshot's sha256.
+    pub sha256: String,
+    /// When it was observed.
+    pub observed_on: Date,
 }
 
 /// Everything a digest is built from. The caller gathers it; building does no I/O.
@@ -97,6 +119,10 @@ pub struct DigestInput<'a> {
     pub origins: &'a BTreeMap<String, String>,
     /// The citation numbers the story has given so far.
     pub numbers: &'a BTreeMap<String, u32>,
+    /// The story's perspectives evaluated as of the version (none: no Perspectives section).
+    pub perspectives: &'a [PerspectiveStatus],
+    /// Per perspective id, the stored snapshot holding its quoted words.
+    pub quotes: &'a BTreeMap<String, QuotedSnapshot>,
 }
 
 /// Inline content: text, a citation, or a link.
@@ -198,6 +224,9 @@ pub struct Digest {
     pub gap_history: Vec<GapSeries>,
     /// The changes since the previous version.
     pub changes: Vec<Change>,
+    /// The story's perspectives, each with its Evolution as of the version.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub perspectives: Vec<PerspectiveStatus>,
     /// The analysis the digest was built from.
     pub analysis: Analysis,
 }
@@ -245,9 +274,11 @@ impl Digest {
                     benchmark: r.key.benchmark.clone(),
                     benchmark_name: prose::row(&r.key),
                     points: r.history.iter().map(|p| (p.date, p.points)).collect(),
+                    unit: r.unit,
                 })
                 .collect(),
             changes: input.changes.to_vec(),
+            perspectives: input.perspectives.to_vec(),
             analysis: a.clone(),
         }
     }
@@ -301,6 +332,8 @@ pub(crate) struct Citer<'a> {
     pub(crate) new: Vec<(String, u32)>,
     /// Per source number: per snapshot (observed, sha): the claims cited.
     cited: BTreeMap<u32, BTreeMap<(Date, String), BTreeSet<i64>>>,
+    /// Per snapshot sha: the words quoted from it, in the order first quoted.
+    quoted: BTreeMap<String, Vec<String>>,
     /// Snapshots the main story cites.
     main: BTreeSet<String>,
     /// False once the main story is written: later citations are the appendix's.
@@ -322,6 +355,7 @@ impl<'a> Citer<'a> {
             next: input.numbers.values().max().map_or(1, |n| n + 1),
             new: Vec::new(),
             cited: BTreeMap::new(),
+            quoted: BTreeMap::new(),
             main: BTreeSet::new(),
             in_main: true,
         }
@@ -337,6 +371,42 @@ impl<'a> Citer<'a> {
         Self::new(input)
     }
 
+    /// The source's citation number, given now if it has none.
+    fn number(&mut self, source: &str) -> u32 {
+        match self.numbers.get(source) {
+            Some(&n) => n,
+            None => {
+                let n = self.next;
+                self.next += 1;
+                self.numbers.insert(source.to_owned(), n);
+                self.new.push((source.to_owned(), n));
+                n
+            }
+        }
+    }
+
+    /// A citation of words quoted from a stored snapshot: `[n]` of its source, listing the
+    /// snapshot and the words in Sources and Evidence.
+    pub(crate) fn cite_quote(&mut self, at: &QuotedSnapshot, words: &str) -> Vec<Inline> {
+        let number = self.number(&at.source_id);
+        if self.in_main {
+            self.main.insert(at.sha256.clone());
+        }
+        self.cited
+            .entry(number)
+            .or_default()
+            .entry((at.observed_on, at.sha256.clone()))
+            .or_default();
+        let quotes = self.quoted.entry(at.sha256.clone()).or_default();
+        if !quotes.iter().any(|q| q == words) {
+            quotes.push(words.to_owned());
+        }
+        vec![Inline::Cite {
+            source: number,
+            claims: Vec::new(),
+        }]
+    }
+
     /// Citations for claims: one `[n]` per source, in number order.
     pub(crate) fn cite(&mut self, ids: &[i64]) -> Vec<Inline> {
         let mut by_source: BTreeMap<u32, Vec<i64>> = BTreeMap::new();
@@ -345,17 +415,8 @@ impl<'a> Citer<'a> {
                 continue;
             };
             let row = &self.claims.rows()[i];
-            let source = self.claims.str(row.source);
-            let number = match self.numbers.get(source) {
-                Some(&n) => n,
-                None => {
-                    let n = self.next;
-                    self.next += 1;
-                    self.numbers.insert(source.to_owned(), n);
-                    self.new.push((source.to_owned(), n));
-                    n
-                }
-            };
+            let source = self.claims.str(row.source).to_owned();
+            let number = self.number(&source);
             let claims = by_source.entry(number).or_default();
             if !claims.contains(&id) {
                 claims.push(id);
@@ -408,6 +469,7 @@ impl<'a> Citer<'a> {
                         observed_on: *observed_on,
                         origin: input.origins.get(sha).cloned(),
                         claims: ids.iter().map(|&id| self.cited_claim(id)).collect(),
+                        quotes: self.quoted.get(sha).cloned().unwrap_or_default(),
                         in_main_story: self.main.contains(sha),
                     })
                     .collect(),

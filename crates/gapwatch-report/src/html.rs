@@ -3,6 +3,8 @@
 
 use std::fmt::Write as _;
 
+use gapwatch_model::Unit;
+
 use crate::Digest;
 use crate::digest::{Block, GapSeries, Inline, Line};
 
@@ -184,8 +186,12 @@ fn render_charts(out: &mut String, series: &[GapSeries]) {
                 y(*v)
             );
         }
+        let unit = match s.unit {
+            Unit::Elo => "Elo",
+            Unit::Percent | Unit::Score => "points",
+        };
         let label = format!(
-            "{}: gap from {:.1} to {:.1} points between {} and {}",
+            "{}: gap from {:.1} to {:.1} {unit} between {} and {}",
             s.benchmark_name,
             s.points.first().map_or(0.0, |p| p.1),
             s.points.last().map_or(0.0, |p| p.1),
@@ -209,7 +215,7 @@ fn render_charts(out: &mut String, series: &[GapSeries]) {
         for (date, v) in &s.points {
             let _ = write!(
                 out,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"var(--closed)\"><title>{}: {:.1} points</title></circle>",
+                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"var(--closed)\"><title>{}: {:.1} {unit}</title></circle>",
                 x(date.days_since_epoch()),
                 y(*v),
                 date,
@@ -220,7 +226,7 @@ fn render_charts(out: &mut String, series: &[GapSeries]) {
             out,
             "<text x=\"{PAD}\" y=\"14\" font-size=\"10\" fill=\"currentColor\">{:.1}</text>\
              <text x=\"{PAD}\" y=\"{:.1}\" font-size=\"10\" fill=\"currentColor\">{:.1}</text></svg>\
-             <figcaption>{} — gap in points (0 = parity)</figcaption></figure>",
+             <figcaption>{} — gap in {unit} (0 = level)</figcaption></figure>",
             max,
             H - 6.0,
             min,

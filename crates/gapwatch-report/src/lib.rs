@@ -36,6 +36,8 @@
 //!     sources: &[],
 //!     origins: &BTreeMap::new(),
 //!     numbers: &BTreeMap::new(),
+//!     perspectives: &[],
+//!     quotes: &BTreeMap::new(),
 //! });
 //! let markdown = render_markdown(&digest);
 //! assert!(markdown.starts_with("# Open weights vs closed — v1"));
@@ -50,13 +52,14 @@ pub mod describe;
 mod digest;
 mod html;
 mod markdown;
+mod perspectives;
 pub mod prose;
 mod sections;
 
 pub use atom::{FeedEntry, render_atom};
 pub use digest::{
     Block, CitedClaim, CitedSnapshot, CitedSource, Digest, DigestInput, GapSeries, Inline, Line,
-    Section, SourceMeta,
+    QuotedSnapshot, Section, SourceMeta,
 };
 pub use html::render_html;
 pub use markdown::render_markdown;

@@ -6,9 +6,12 @@
 //! terminal.
 
 use gapwatch_analysis::{
-    Cohort, DateBasis, Entry, Gap, NotComparable, RowKey, RowRole, TensionKind, Verdict,
+    Cohort, DateBasis, Entry, Evolution, Gap, NotComparable, RowCheck, RowKey, RowRole,
+    TensionKind, Verdict,
 };
-use gapwatch_model::{Date, Evaluator, Margin, Story, Unit};
+use gapwatch_model::{
+    ActorKind, Date, Evaluator, Margin, Proposition, Story, TrendDirection, Unit,
+};
 
 /// A score in its unit: `78.8%`, `1,466 Elo`, `0.85`.
 pub fn value(v: f64, unit: Unit) -> String {
@@ -47,11 +50,7 @@ pub fn amount(v: f64, unit: Unit) -> String {
             } else {
                 format!("{a:.1}")
             };
-            if s == "1.0" {
-                "1 point".to_owned()
-            } else {
-                format!("{s} points")
-            }
+            format!("{s} points")
         }
     }
 }
@@ -63,11 +62,15 @@ pub fn percent(v: f64) -> String {
 
 /// A gap in points and relative to the incumbent's best: `7.6 points (9.6%)`.
 pub fn gap(g: &Gap, unit: Unit) -> String {
-    format!(
-        "{} ({:.1}%)",
-        amount(g.points, unit),
-        g.relative_percent.abs()
-    )
+    match unit {
+        // A rating's share of another rating means nothing.
+        Unit::Elo => amount(g.points, unit),
+        Unit::Percent | Unit::Score => format!(
+            "{} ({:.1}%)",
+            amount(g.points, unit),
+            g.relative_percent.abs()
+        ),
+    }
 }
 
 /// Months with one decimal: `4.1 months`, `1 month`; under a month, days: `12 days`.
@@ -300,11 +303,21 @@ pub fn entry(e: &Entry) -> String {
 }
 
 /// An evidence basis in a few words: `independent run`, `lab's own figure`.
+/// A basis with its article: `an independent run`, `a lab's own figure`.
+pub fn a_basis(e: Evaluator) -> &'static str {
+    match e {
+        Evaluator::ThirdParty => "an independent run",
+        Evaluator::SelfReported => "a lab's own figure",
+        Evaluator::Competitor => "a rival lab's figure",
+        Evaluator::Unknown => "a figure whose runner is not stated",
+    }
+}
+
 pub fn basis(e: Evaluator) -> &'static str {
     match e {
         Evaluator::ThirdParty => "independent run",
         Evaluator::SelfReported => "lab's own figure",
-        Evaluator::Competitor => "a rival lab's figure",
+        Evaluator::Competitor => "rival lab's figure",
         Evaluator::Unknown => "runner not stated",
     }
 }
@@ -354,12 +367,15 @@ pub fn not_comparable(n: &NotComparable, labels: &Labels) -> String {
             incumbent,
             challenger,
         } => format!(
-            "{} side is a {}, {} side a {}",
+            "{} side is {}, {} side {}",
             labels.incumbent,
-            basis(*incumbent),
+            a_basis(*incumbent),
             labels.challenger,
-            basis(*challenger)
+            a_basis(*challenger)
         ),
+        NotComparable::BoardsDiffer { .. } => {
+            "the two sides are ratings from different leaderboards, which do not compare".to_owned()
+        }
         NotComparable::Stale { cohort, since } => format!(
             "no newer {} result since {}",
             labels.cohort(*cohort),
@@ -377,6 +393,7 @@ pub fn not_comparable_short(n: &NotComparable, labels: &Labels) -> String {
         NotComparable::NoResults => "no results".to_owned(),
         NotComparable::MissingCohort { cohort } => format!("no {} result", labels.cohort(*cohort)),
         NotComparable::BasesDiffer { .. } => "mixed evidence".to_owned(),
+        NotComparable::BoardsDiffer { .. } => "ratings from two leaderboards".to_owned(),
         NotComparable::Stale { cohort, since } => {
             format!(
                 "{} side stale since {}",
@@ -395,6 +412,125 @@ pub fn tension_kind(k: TensionKind) -> &'static str {
         TensionKind::SelfReportedVsThirdParty => "lab's figure vs independent run",
         TensionKind::AccessFlagVsRegistry => "access flag vs registry",
         TensionKind::ImpossibleDate => "impossible date",
+    }
+}
+
+/// A perspective's Evolution: `supported`, `weakened`, `contradicted`, `untestable`.
+pub fn evolution(e: Evolution) -> &'static str {
+    e.as_str()
+}
+
+/// Who holds a position: `Epoch AI (evaluator)`, or the name alone.
+pub fn actor(name: &str, kind: Option<ActorKind>) -> String {
+    match kind {
+        Some(k) => format!("{name} ({})", k.as_str()),
+        None => name.to_owned(),
+    }
+}
+
+/// Words quoted in a sentence: `“about three months”`.
+pub fn quoted(words: &str) -> String {
+    format!("\u{201c}{}\u{201d}", words.trim())
+}
+
+/// A proposition in words. `names` are the display names of the benchmarks it names, in its
+/// order: `the median lag is 1.1 to 5.3 months`; `the SWE-bench Verified gap narrows after
+/// 2025-10-30`; `open weights models lead on MMLU and HumanEval`; `open weights models are
+/// within 2 points or ahead on at least 2 of MMLU, HumanEval and GPQA Diamond`.
+pub fn proposition(
+    p: &Proposition,
+    names: &[String],
+    stated_on: Date,
+    labels: &Labels,
+    parity: &Margin,
+) -> String {
+    match p {
+        Proposition::MedianLagWithin {
+            min_months,
+            max_months,
+        } => format!("the median lag is {min_months:.1} to {max_months:.1} months"),
+        Proposition::GapTrend {
+            direction, since, ..
+        } => format!(
+            "the {} gap {} after {}",
+            join(names),
+            match direction {
+                TrendDirection::Narrows => "narrows",
+                TrendDirection::Widens => "widens",
+            },
+            since.unwrap_or(stated_on)
+        ),
+        Proposition::ChallengerLeads { .. } => {
+            let all = if names.len() > 1 { "all of " } else { "" };
+            format!("{} models lead on {all}{}", labels.challenger, join(names))
+        }
+        Proposition::ParityAtLeast { k, .. } => format!(
+            "{} models are within {} or ahead on at least {k} of {}",
+            labels.challenger,
+            margin(parity),
+            join(names)
+        ),
+    }
+}
+
+/// Where a gap stands, as a clause: `5.2 points behind`, `open weights ahead by 1.0 points`,
+/// `level`.
+pub fn standing(points: f64, unit: Unit, labels: &Labels) -> String {
+    if points.abs() < 1e-9 {
+        "level".to_owned()
+    } else if points < 0.0 {
+        format!("{} ahead by {}", labels.challenger, amount(points, unit))
+    } else {
+        format!("{} behind", amount(points, unit))
+    }
+}
+
+/// A named benchmark's headline row on one date, as a clause: `MMLU: open weights ahead by
+/// 1 point`, `HumanEval: 5.0 points behind`, `GPQA Diamond: not comparable (neither side
+/// measured since Sep 2024)`, `OSWorld: not tracked by this story`.
+pub fn row_check(r: &RowCheck, labels: &Labels) -> String {
+    let Some(key) = &r.row else {
+        return format!("{}: not tracked by this story", r.benchmark);
+    };
+    let name = row(key);
+    match (&r.not_comparable, r.gap) {
+        (None, Some(g)) => format!("{name}: {}", standing(g.points, r.unit, labels)),
+        (Some(reason), _) => format!(
+            "{name}: not comparable ({})",
+            not_comparable(reason, labels)
+        ),
+        (None, None) => format!("{name}: no results yet"),
+    }
+}
+
+/// How a gap moved between two dates: `the SWE-bench Verified gap widened from 5.2 points
+/// behind to 6.2 points behind`.
+pub fn gap_move(name: &str, before: f64, after: f64, unit: Unit, labels: &Labels) -> String {
+    let verb = if (after - before).abs() < 0.05 {
+        "held"
+    } else if after < before {
+        "narrowed"
+    } else {
+        "widened"
+    };
+    format!(
+        "the {name} gap {verb} from {} to {}",
+        standing(before, unit, labels),
+        standing(after, unit, labels)
+    )
+}
+
+/// How a median lag moved since an earlier date, as the end of a clause: `, up from 2.0
+/// months on 2025-10-30`, `, as on 2025-10-30`, `; none could be measured on 2025-10-30`.
+pub fn lag_change(now: f64, then: Option<f64>, since: Date) -> String {
+    match then {
+        Some(t) if months(t) == months(now) => format!(", as on {since}"),
+        Some(t) => format!(
+            ", {} from {} on {since}",
+            if now > t { "up" } else { "down" },
+            months(t)
+        ),
+        None => format!("; none could be measured on {since}"),
     }
 }
 
@@ -433,7 +569,7 @@ mod tests {
         assert_eq!(value(1466.4, Unit::Elo), "1,466 Elo");
         assert_eq!(value(0.850, Unit::Score), "0.85");
         assert_eq!(amount(-4.06, Unit::Percent), "4.1 points");
-        assert_eq!(amount(1.0, Unit::Percent), "1 point");
+        assert_eq!(amount(1.0, Unit::Percent), "1.0 points");
         assert_eq!(amount(0.04, Unit::Percent), "0.04 points");
         assert_eq!(amount(37.2, Unit::Elo), "37 Elo");
         let g = Gap {
@@ -485,5 +621,61 @@ mod tests {
         assert_eq!(capitalized("open weights"), "Open weights");
         let names = ["A".to_owned(), "B".to_owned(), "C".to_owned()];
         assert_eq!(join(&names), "A, B and C");
+    }
+
+    #[test]
+    fn propositions_and_their_evidence_read_as_words() {
+        let labels = Labels {
+            incumbent: "closed".into(),
+            challenger: "open weights".into(),
+        };
+        let on: Date = "2025-10-30".parse().unwrap_or_else(|_| unreachable!());
+        let parity = Margin {
+            value: 2.0,
+            unit: gapwatch_model::MarginUnit::Points,
+        };
+        let names = ["MMLU".to_owned(), "HumanEval".to_owned()];
+        let lag = Proposition::MedianLagWithin {
+            min_months: 1.1,
+            max_months: 5.3,
+        };
+        assert_eq!(
+            proposition(&lag, &[], on, &labels, &parity),
+            "the median lag is 1.1 to 5.3 months"
+        );
+        let leads = Proposition::ChallengerLeads {
+            benchmarks: vec!["mmlu".into(), "humaneval".into()],
+        };
+        assert_eq!(
+            proposition(&leads, &names, on, &labels, &parity),
+            "open weights models lead on all of MMLU and HumanEval"
+        );
+        let trend = Proposition::GapTrend {
+            benchmarks: vec!["mmlu".into()],
+            direction: TrendDirection::Widens,
+            since: None,
+        };
+        assert_eq!(
+            proposition(&trend, &names[..1], on, &labels, &parity),
+            "the MMLU gap widens after 2025-10-30"
+        );
+        assert_eq!(
+            gap_move("MMLU", 5.2, -1.0, Unit::Percent, &labels),
+            "the MMLU gap narrowed from 5.2 points behind to open weights ahead by 1.0 points"
+        );
+        assert_eq!(
+            lag_change(4.21, Some(1.96), on),
+            ", up from 2.0 months on 2025-10-30"
+        );
+        assert_eq!(lag_change(4.21, Some(4.24), on), ", as on 2025-10-30");
+        assert_eq!(
+            lag_change(4.21, None, on),
+            "; none could be measured on 2025-10-30"
+        );
+        assert_eq!(
+            actor("Epoch AI", Some(ActorKind::Evaluator)),
+            "Epoch AI (evaluator)"
+        );
+        assert_eq!(quoted(" three months "), "\u{201c}three months\u{201d}");
     }
 }

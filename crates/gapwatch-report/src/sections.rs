@@ -16,9 +16,11 @@ use crate::prose::{self, Labels};
 /// At most this many bullets in What's new.
 const NEWS: usize = 5;
 /// At most this many turning points in the main timeline.
-const TURNING_POINTS: usize = 10;
+const TURNING_POINTS: usize = 15;
 /// The main timeline looks back this many days, unless that leaves too few turning points.
 const TURNING_POINT_WINDOW_DAYS: i64 = 730;
+/// At most this many events, and tensions, in the appendix's full lists.
+const APPENDIX_ITEMS: usize = 1_000;
 /// At most this many open questions.
 const OPEN_QUESTIONS: usize = 5;
 /// At most this many tensions in the main story.
@@ -91,6 +93,7 @@ pub(crate) fn main(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Sectio
         parity_map(input, &labels, citer),
         forecasts(input, &labels, citer),
     ];
+    out.extend(crate::perspectives::section(input, &labels, citer));
     out.push(timeline(input, &labels, citer));
     out.push(tensions(input, &labels, citer));
     out
@@ -126,6 +129,11 @@ fn importance(c: &Change) -> u32 {
         Change::NewRow { .. } | Change::FirstVersion { .. } => 50,
         Change::TensionAppeared { .. } => 35,
         Change::TensionSettled { .. } => 30,
+        Change::PerspectiveChanged { before, .. } => 62 * u32::from(before.is_some()) + 15,
+        Change::MedianLagMoved { before, after, .. } => match (before, after) {
+            (Some(b), Some(a)) => 60 + ((a - b).abs() * 4.0).min(20.0) as u32,
+            _ => 60,
+        },
     };
     if headline { base } else { base * 2 / 5 }
 }
@@ -149,11 +157,17 @@ fn whats_new(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) ->
     {
         return section("whats-new", title, first_version(input, labels, citer));
     }
+    // The median lag's move is told beside the news that moved it.
+    let told: Vec<&Change> = input
+        .changes
+        .iter()
+        .filter(|c| c.is_material() || matches!(c, Change::MedianLagMoved { .. }))
+        .collect();
     // One bullet per row (its most important change leads), one per forecast reading and
     // tension; the most important first.
     let mut by_row: BTreeMap<String, Vec<&Change>> = BTreeMap::new();
     let mut singles: Vec<&Change> = Vec::new();
-    for c in &material {
+    for c in &told {
         match c {
             Change::ForecastChanged { .. }
             | Change::TensionAppeared { .. }
@@ -205,7 +219,7 @@ fn first_version(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>
     let mut items = vec![
         Sentence::default()
             .t(format!(
-                "First version: {} tracked, {} of them comparable like for like; {} models lead on {}",
+                "First version: {} tracked, {} of them comparable (same settings, same kind of evidence, both sides measured within the last year); {} models lead on {}",
                 prose::count(headline(a).count(), "benchmark", "benchmarks"),
                 s.comparable.len(),
                 labels.challenger,
@@ -369,17 +383,33 @@ fn change_bullet(
         } => {
             let name = prose::row(row);
             let mut s = s.t(match (old, record) {
+                (Some(old), true) if old.evaluator != new.evaluator => format!(
+                    "{} is now the {} best on {name}, above {}: the row is now compared on {}",
+                    prose::entry(new),
+                    labels.cohort(*cohort),
+                    prose::entry(old),
+                    prose::basis_plural(new.evaluator)
+                ),
                 (Some(old), true) => format!(
                     "{} sets the {} best on {name}, passing {}",
                     prose::entry(new),
                     labels.cohort(*cohort),
                     prose::entry(old)
                 ),
-                (Some(old), false) => format!(
-                    "{} is now the {} best on {name}: {} was revised to a lower figure",
+                // Lower than before: the earlier best no longer counts (another basis or
+                // class took over, its source changed it, or it went out of the window).
+                (Some(old), false) if old.evaluator != new.evaluator => format!(
+                    "{} is now the {} best on {name}, in place of {}: the row is now compared on {}",
                     prose::entry(new),
                     labels.cohort(*cohort),
-                    prose::subject(old)
+                    prose::entry(old),
+                    prose::basis_plural(new.evaluator)
+                ),
+                (Some(old), false) => format!(
+                    "{} is now the {} best on {name}, in place of {}",
+                    prose::entry(new),
+                    labels.cohort(*cohort),
+                    prose::entry(old)
                 ),
                 (None, _) => format!(
                     "{} gives {name} its first {} result",
@@ -388,6 +418,44 @@ fn change_bullet(
                 ),
             });
             s = s.cite(citer, &[new.claim_id]);
+            // A maker's own figure nobody else reports is a claim, not yet a finding.
+            let lone = |e: &Entry| {
+                e.evaluator == Evaluator::SelfReported
+                    && current.is_some_and(|r| {
+                        [&r.incumbent, &r.challenger]
+                            .into_iter()
+                            .flatten()
+                            .any(|side| {
+                                side.best.claim_id == e.claim_id && side.reported_by.len() == 1
+                            })
+                    })
+            };
+            if lone(new) {
+                s = s.t(" (its maker's own figure, which no other source reports)");
+            }
+            // The other side moved too: say so, since the gap is both sides' doing.
+            let other = cs.iter().find_map(|c| match c {
+                Change::NewLeader {
+                    cohort: other,
+                    new: other_new,
+                    record,
+                    ..
+                } if other != cohort => Some((*other, other_new, *record)),
+                _ => None,
+            });
+            if let Some((other, other_new, record)) = other {
+                s = s
+                    .t(format!(
+                        "; {} {} the {} best",
+                        prose::entry(other_new),
+                        if record { "sets" } else { "is now" },
+                        labels.cohort(other)
+                    ))
+                    .cite(citer, &[other_new.claim_id]);
+                if lone(other_new) {
+                    s = s.t(" (its maker's own figure, which no other source reports)");
+                }
+            }
             s.t(consequence(current, gap_moved, labels)).line()
         }
         Change::GapMoved {
@@ -419,11 +487,21 @@ fn change_bullet(
             let name = prose::row(row);
             let s = match after {
                 None => s.t(format!("{name} can be compared like for like again")),
-                Some(NotComparable::Stale { cohort, since }) => s.t(format!(
-                    "{} results on {name} have stopped arriving: the newest is from {}",
-                    prose::capitalized(labels.cohort(*cohort)),
-                    prose::month(*since)
-                )),
+                Some(NotComparable::Stale { cohort, since }) => {
+                    // Which kind of evidence stopped: another kind may still be arriving.
+                    let basis = current
+                        .and_then(|r| match cohort {
+                            Cohort::Incumbent => r.incumbent.as_ref(),
+                            Cohort::Challenger => r.challenger.as_ref(),
+                        })
+                        .map(|side| format!(" among {}", prose::basis_plural(side.basis)))
+                        .unwrap_or_default();
+                    s.t(format!(
+                        "{} results on {name}{basis} have stopped arriving: the newest is from {}",
+                        prose::capitalized(labels.cohort(*cohort)),
+                        prose::month(*since)
+                    ))
+                }
                 Some(NotComparable::Dormant { since }) => s.t(format!(
                     "Neither side of {name} has a result newer than {}",
                     prose::month(*since)
@@ -468,11 +546,95 @@ fn change_bullet(
             };
             s.cite(citer, claim_ids).t(".").line()
         }
+        Change::MedianLagMoved {
+            before,
+            after,
+            benchmarks_after,
+            joined,
+            left,
+            same_rows,
+            claim_ids,
+            ..
+        } => {
+            let what = format!(
+                "the closed frontier reached today's best {} level",
+                labels.challenger
+            );
+            let mut s = match (before, after) {
+                (Some(b), Some(a)) => s.t(format!(
+                    "The median lag moves from {} to {}, across {}",
+                    prose::months(*b),
+                    prose::months(*a),
+                    prose::count(*benchmarks_after, "benchmark", "benchmarks")
+                )),
+                (None, Some(a)) => s.t(format!(
+                    "A median lag can now be measured: {what} {} earlier, across {}",
+                    prose::months(*a),
+                    prose::count(*benchmarks_after, "benchmark", "benchmarks")
+                )),
+                (Some(b), None) => s.t(format!(
+                    "No lag can be measured any more (it was {})",
+                    prose::months(*b)
+                )),
+                (None, None) => s,
+            };
+            s = s.cite(citer, claim_ids);
+            let names = |rows: &[RowKey]| -> Vec<String> { rows.iter().map(prose::row).collect() };
+            let mut why = Vec::new();
+            if !left.is_empty() {
+                why.push(format!("{} left the set", prose::join(&names(left))));
+            }
+            if !joined.is_empty() {
+                why.push(format!("{} joined it", prose::join(&names(joined))));
+            }
+            if !why.is_empty() {
+                s = s.t(format!(": {}", why.join(", and ")));
+            }
+            if let Some((b, a)) = same_rows {
+                s = s.t(if (a - b).abs() < 0.05 {
+                    format!(
+                        "; on the benchmarks in both versions it is unchanged, at {}",
+                        prose::months(*a)
+                    )
+                } else {
+                    format!(
+                        "; on the benchmarks in both versions it moves from {} to {}",
+                        prose::months(*b),
+                        prose::months(*a)
+                    )
+                });
+            }
+            s.t(".").line()
+        }
         Change::TensionAppeared { tension } => {
             let mut line = tension_line(tension, labels, input, citer);
-            line.insert(0, text("New disagreement: "));
+            line.insert(
+                0,
+                text(match tension.kind {
+                    TensionKind::ImpossibleDate => "Date flagged: ",
+                    TensionKind::AccessFlagVsRegistry => "Access in question: ",
+                    TensionKind::SourcesDisagree | TensionKind::SelfReportedVsThirdParty => {
+                        "New disagreement: "
+                    }
+                }),
+            );
             line
         }
+        Change::PerspectiveChanged {
+            perspective_id,
+            actor,
+            before,
+            after,
+            claim_ids,
+        } => crate::perspectives::change_line(
+            perspective_id,
+            actor,
+            *before,
+            *after,
+            claim_ids,
+            input,
+            citer,
+        ),
         Change::TensionSettled { tension } => Sentence::default()
             .t(format!(
                 "Settled: the sources no longer disagree on {}{}",
@@ -551,7 +713,7 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
     } else {
         p = p
             .t(format!(
-                "{} of the {} compare like for like. On those, {} models lead on {}",
+                "{} of the {} can be compared: both sides under the same settings, on the same kind of evidence, and measured within the last year. On those, {} models lead on {}",
                 s.comparable.len(),
                 prose::count(total, "headline benchmark", "headline benchmarks"),
                 labels.challenger,
@@ -567,8 +729,10 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
             .t(format!(" and trail on {}", s.behind.len()))
             .cite(citer, &row_claims(a, &s.behind))
             .t(".");
+        // Widest relative to the closed score: ratings have no such measure.
         let mut widest: Vec<&ParityRow> = headline(a)
-            .filter(|r| r.comparable && r.gap.is_some_and(|g| g.points > 0.0))
+            .filter(|r| r.comparable && r.unit != Unit::Elo)
+            .filter(|r| r.gap.is_some_and(|g| g.points > 0.0))
             .collect();
         widest.sort_by(|x, y| {
             let gx = x.gap.map_or(0.0, |g| g.relative_percent);
@@ -596,6 +760,62 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
             p = p.t(".");
         }
     }
+    // Rows whose two bests are systems on different agents.
+    let agents: Vec<String> = headline(a)
+        .filter(|r| r.comparable)
+        .filter(|r| match (&r.incumbent, &r.challenger) {
+            (Some(i), Some(c)) => {
+                matches!((&i.best.system, &c.best.system), (Some(x), Some(y)) if x != y)
+            }
+            _ => false,
+        })
+        .map(|r| prose::row(&r.key))
+        .collect();
+    if !agents.is_empty() {
+        p = p.t(format!(
+            " On {} the two sides' bests run on different agents, so the gap is the systems', not the models' alone.",
+            prose::join(&agents)
+        ));
+    }
+    // Another split of a headline benchmark that tells it otherwise (a board where every
+    // model runs with the same agent, say): the reader should not have to find it.
+    for (h, r) in headline(a).filter(|h| h.comparable).flat_map(|h| {
+        a.parity
+            .iter()
+            .filter(move |r| {
+                r.key.role == RowRole::Split
+                    && r.key.benchmark == h.key.benchmark
+                    && r.comparable
+                    && (r.parity != h.parity || r.challenger_leads != h.challenger_leads)
+            })
+            .map(move |r| (h, r))
+    }) {
+        let (Some(i), Some(c), Some(g)) = (&r.incumbent, &r.challenger, r.gap) else {
+            continue;
+        };
+        let verdict = if r.challenger_leads {
+            format!("{} models lead", labels.challenger)
+        } else if r.parity == Some(true) {
+            format!(
+                "{} models are within {}",
+                labels.challenger,
+                input.story.parity.describe()
+            )
+        } else {
+            format!("{} models trail beyond the margin", labels.challenger)
+        };
+        p = p
+            .t(format!(
+                " On {}, unlike {}, {verdict}: {} against {}, {}",
+                prose::row(&r.key),
+                prose::row(&h.key),
+                prose::entry(&c.best),
+                prose::entry(&i.best),
+                prose::standing(g.points, r.unit, labels)
+            ))
+            .cite(citer, &r.claim_ids())
+            .t(".");
+    }
     if let Some(lag) = &a.median_lag {
         let ids: Vec<i64> = a
             .parity
@@ -615,7 +835,7 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
             .cite(citer, &ids);
         p = match lag.mean_months {
             Some(m) => p.t(format!(
-                "; averaged over every level both frontiers reached, {}.",
+                "; the median of each benchmark's average over every level both frontiers reached is {}.",
                 prose::months(m)
             )),
             None => p.t("."),
@@ -632,6 +852,10 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
                     NotComparable::BasesDiffer { .. } => (
                         "set a lab's figure against an independent run",
                         "sets a lab's figure against an independent run",
+                    ),
+                    NotComparable::BoardsDiffer { .. } => (
+                        "rate their two sides on different leaderboards",
+                        "rates its two sides on different leaderboards",
                     ),
                     NotComparable::Stale { .. } => (
                         "have a side that stopped being measured",
@@ -744,16 +968,54 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
         }
         if !behind.is_empty() {
             let (mut low, mut high) = (f64::INFINITY, f64::NEG_INFINITY);
-            for g in behind.iter().filter_map(|r| r.gap) {
+            for g in behind
+                .iter()
+                .filter(|r| r.unit != Unit::Elo)
+                .filter_map(|r| r.gap)
+            {
                 low = low.min(g.relative_percent);
                 high = high.max(g.relative_percent);
             }
+            let ratings: Vec<String> = behind
+                .iter()
+                .filter(|r| r.unit == Unit::Elo)
+                .filter_map(|r| {
+                    let g = r.gap?;
+                    Some(format!(
+                        "by {} on {}",
+                        prose::amount(g.points, r.unit),
+                        prose::row(&r.key)
+                    ))
+                })
+                .collect();
+            let scored = behind.len() - ratings.len();
+            let mut parts = Vec::new();
+            if scored == 1 {
+                parts.push(format!(
+                    "by {} of the {} score",
+                    prose::percent(high),
+                    labels.incumbent
+                ));
+            } else if scored > 1 {
+                parts.push(format!(
+                    "by {} to {} of the {} score",
+                    prose::percent(low),
+                    prose::percent(high),
+                    labels.incumbent
+                ));
+            }
+            if !ratings.is_empty() && scored > 0 {
+                parts[0] = format!(
+                    "{} on {}",
+                    parts[0],
+                    prose::count(scored, "benchmark", "benchmarks")
+                );
+            }
+            parts.extend(ratings);
             p = p.t(if ahead.is_empty() { "" } else { "; " }).t(format!(
-                "they trail on the other {}, by {} to {} of the {} score",
+                "they trail on the other {}: {}",
                 behind.len(),
-                prose::percent(low),
-                prose::percent(high),
-                labels.incumbent
+                prose::join(&parts)
             ));
         }
         blocks.push(paragraph(p.t(".").line()));
@@ -942,38 +1204,44 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
             );
         }
     }
-    // Rows on one source, or on labs' own figures.
-    let single: Vec<&ParityRow> = headline(a)
-        .filter(|r| r.comparable && r.alternatives.is_empty())
-        .filter(|r| {
-            let sources: Vec<&str> = [&r.incumbent, &r.challenger]
-                .into_iter()
-                .flatten()
-                .map(|s| s.best.source_id.as_str())
-                .collect();
-            sources.windows(2).all(|w| w[0] == w[1])
+    // Bests nobody else reports: labs' own figures first, then the widest rows.
+    let mut lone: Vec<(&ParityRow, Cohort, &CohortSide)> = headline(a)
+        .filter(|r| r.comparable)
+        .flat_map(|r| {
+            [
+                (Cohort::Incumbent, r.incumbent.as_ref()),
+                (Cohort::Challenger, r.challenger.as_ref()),
+            ]
+            .into_iter()
+            .filter_map(move |(c, side)| Some((r, c, side?)))
         })
+        .filter(|(_, _, side)| side.reported_by.len() == 1)
         .collect();
-    if !single.is_empty() {
-        let names: Vec<String> = single.iter().map(|r| prose::row(&r.key)).collect();
+    lone.sort_by_key(|(r, _, side)| {
+        (
+            side.basis != Evaluator::SelfReported,
+            std::cmp::Reverse(r.gap.map_or(0, |g| (g.points.abs() * 10.0) as i64)),
+        )
+    });
+    // One question per row.
+    let mut asked: Vec<&RowKey> = Vec::new();
+    lone.retain(|(r, _, _)| {
+        let new = !asked.contains(&&r.key);
+        asked.push(&r.key);
+        new
+    });
+    for (r, cohort, side) in lone.into_iter().take(2) {
         items.push(
             Sentence::default()
                 .t(format!(
-                    "Would another source confirm {}? {} on a single source",
-                    prose::join(&names),
-                    if names.len() == 1 {
-                        "It rests"
-                    } else {
-                        "Each rests"
-                    }
+                    "Would another source confirm the {} best on {}, {}? Only {} reports it, as {}",
+                    labels.cohort(cohort),
+                    prose::row(&r.key),
+                    prose::entry(&side.best),
+                    source_name(input, &side.best.source_id),
+                    prose::a_basis(side.best.evaluator)
                 ))
-                .cite(
-                    citer,
-                    &single
-                        .iter()
-                        .flat_map(|r| r.claim_ids())
-                        .collect::<Vec<_>>(),
-                )
+                .cite(citer, &[side.best.claim_id])
                 .t(".")
                 .line(),
         );
@@ -986,12 +1254,12 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
             items.push(
                 Sentence::default()
                     .t(format!(
-                        "Will {} get the same kind of evidence on both sides? Today the {} best is a {} and the {} best a {}",
+                        "Will {} get the same kind of evidence on both sides? Today the {} best is {} and the {} best {}",
                         prose::row(&r.key),
                         labels.incumbent,
-                        prose::basis(i.basis),
+                        prose::a_basis(i.basis),
                         labels.challenger,
-                        prose::basis(c.basis)
+                        prose::a_basis(c.basis)
                     ))
                     .cite(citer, &r.claim_ids())
                     .t(".")
@@ -999,11 +1267,11 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
             );
         }
     }
-    // Disagreements that touch a row.
+    // Disagreements whose other figure would change a verdict.
     for t in a
         .tensions
         .iter()
-        .filter(|t| t.touches_row && t.kind != TensionKind::ImpossibleDate)
+        .filter(|t| t.touches_row && t.would_change.is_some())
         .filter(|t| t.row.as_ref().is_some_and(|r| r.role == RowRole::Headline))
         .take(2)
     {
@@ -1095,6 +1363,12 @@ fn evidence_cell(r: &ParityRow, labels: &Labels) -> Line {
     if !unstated.is_empty() {
         parts.push(format!("{} unstated", prose::join(&unstated)));
     }
+    // Systems built on different agents compare the agents as much as the models.
+    if let (Some(a), Some(b)) = (&i.best.system, &c.best.system)
+        && a != b
+    {
+        parts.push("different agents".to_owned());
+    }
     vec![text(parts.join("; "))]
 }
 
@@ -1118,6 +1392,10 @@ fn parity_cells(r: &ParityRow, labels: &Labels, citer: &mut Citer<'_>) -> Vec<Li
     let lag = match &r.lag {
         Some(l) if r.comparable && l.months < 0.0 => {
             vec![text(format!("none: {} got there first", labels.challenger))]
+        }
+        // Dates borrowed from releases or observations do not tell days apart.
+        Some(l) if r.comparable && l.approximate && l.months < 1.0 => {
+            vec![text("about the same time")]
         }
         Some(l) if r.comparable => vec![text(format!(
             "{}{}",
@@ -1297,7 +1575,7 @@ fn turning_point_score(e: &TimelineEvent) -> u32 {
 
 /// At most this many turning points per benchmark, so that one busy board does not fill
 /// the timeline.
-const TURNING_POINTS_PER_ROW: usize = 3;
+const TURNING_POINTS_PER_ROW: usize = 4;
 
 /// The turning points: first leads, parity reached or lost, frontier records, the recent
 /// ones first in importance; at most [`TURNING_POINTS`], in date order.
@@ -1325,7 +1603,9 @@ fn turning_points(a: &Analysis) -> Vec<&TimelineEvent> {
         .filter(|(_, e)| now - e.date.days_since_epoch() <= window)
         .map(|(i, e)| {
             let age = now - e.date.days_since_epoch();
-            let recency = if age <= 365 {
+            let recency = if age <= 183 {
+                70
+            } else if age <= 365 {
                 50
             } else if age <= 730 {
                 25
@@ -1345,7 +1625,36 @@ fn turning_points(a: &Analysis) -> Vec<&TimelineEvent> {
         *n <= TURNING_POINTS_PER_ROW
     });
     scored.truncate(TURNING_POINTS);
+    // A row shown must not be left at a state its later events undid: its latest lead or
+    // parity change comes in, in place of the row's least important point.
+    let rows: Vec<&RowKey> = scored.iter().map(|(_, _, e)| &e.row).collect();
+    for row in rows {
+        let latest = a.timeline.iter().enumerate().rev().find(|(_, e)| {
+            &e.row == row
+                && matches!(
+                    e.kind,
+                    TimelineKind::ChallengerLeads
+                        | TimelineKind::IncumbentLeads
+                        | TimelineKind::ParityReached
+                        | TimelineKind::ParityLost
+                )
+        });
+        let Some((i, e)) = latest else { continue };
+        if scored.iter().any(|(_, j, _)| *j == i) {
+            continue;
+        }
+        let weakest = scored
+            .iter()
+            .enumerate()
+            .filter(|(_, (_, _, x))| &x.row == row)
+            .min_by_key(|(_, (s, j, _))| (*s, *j))
+            .map(|(k, _)| k);
+        if let Some(k) = weakest {
+            scored[k] = (turning_point_score(e), i, e);
+        }
+    }
     scored.sort_by_key(|(_, i, _)| *i);
+    scored.dedup_by_key(|(_, i, _)| *i);
     scored.into_iter().map(|(_, _, e)| e).collect()
 }
 
@@ -1476,7 +1785,6 @@ fn tension_line(
     input: &DigestInput<'_>,
     citer: &mut Citer<'_>,
 ) -> Line {
-    let _ = labels;
     let on = t
         .row
         .as_ref()
@@ -1515,14 +1823,38 @@ fn tension_line(
                 .and_then(|i| i.value)
                 .map(|v| prose::value(v, t.unit))
                 .unwrap_or_default();
-            Sentence::default()
+            let mut s = Sentence::default()
                 .t(format!(
                     "{subject}{on}: {}; {counts} counts",
                     prose::join(&values)
                 ))
                 .cite(citer, &ids)
-                .t(".")
-                .line()
+                .t(".");
+            if let (Some(w), Some(row)) = (&t.would_change, &t.row) {
+                let verdict = if w.challenger_leads {
+                    format!(
+                        "{} would lead it, ahead by {}",
+                        labels.challenger,
+                        prose::amount(-w.gap.points, t.unit)
+                    )
+                } else if w.parity {
+                    format!(
+                        "it would be at parity, {}",
+                        prose::standing(w.gap.points, t.unit, labels)
+                    )
+                } else {
+                    format!(
+                        "it would no longer be at parity, {}",
+                        prose::standing(w.gap.points, t.unit, labels)
+                    )
+                };
+                s = s.t(format!(
+                    " If {} counted on {}, {verdict}.",
+                    prose::value(w.value, t.unit),
+                    prose::row(row)
+                ));
+            }
+            s.line()
         }
         TensionKind::AccessFlagVsRegistry => {
             let flags: Vec<String> = t
@@ -1536,16 +1868,40 @@ fn tension_line(
                     )
                 })
                 .collect();
-            Sentence::default()
+            // The comparable rows whose side it stands as the best of: what the flag decides.
+            let decides: Vec<String> = input
+                .analysis
+                .parity
+                .iter()
+                .filter(|r| r.comparable && r.key.role == RowRole::Headline)
+                .filter_map(|r| {
+                    [
+                        (Cohort::Incumbent, &r.incumbent),
+                        (Cohort::Challenger, &r.challenger),
+                    ]
+                    .into_iter()
+                    .find(|(_, side)| side.as_ref().is_some_and(|s| s.best.subject == t.subject))
+                    .map(|(cohort, _)| {
+                        format!(
+                            "the {} best on {}",
+                            labels.cohort(cohort),
+                            prose::row(&r.key)
+                        )
+                    })
+                })
+                .collect();
+            let mut s = Sentence::default()
                 .t(format!(
                     "{subject}: {}, but the registry lists it as {}, which counts",
                     prose::join(&flags),
                     t.registry_access
                         .map_or_else(String::new, |a| a.to_string())
                 ))
-                .cite(citer, &ids)
-                .t(".")
-                .line()
+                .cite(citer, &ids);
+            if !decides.is_empty() {
+                s = s.t(format!("; it stands as {}", prose::join(&decides)));
+            }
+            s.t(".").line()
         }
         TensionKind::ImpossibleDate => {
             let (reported, earliest, what) = t.bound.as_ref().map_or_else(
@@ -1794,14 +2150,20 @@ pub(crate) fn appendix(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Se
         .map(|(r, alt)| {
             Sentence::default()
                 .t(format!(
-                    "{} on {}: {} {} against {} {}, {}",
+                    "{} {}: {} {} against {} {}, {}",
                     prose::row(&r.key),
-                    prose::basis_plural(alt.basis),
+                    match alt.board {
+                        Some(_) => format!(
+                            "rated on another leaderboard, {}",
+                            prose::basis_plural(alt.basis)
+                        ),
+                        None => format!("on {}", prose::basis_plural(alt.basis)),
+                    },
                     labels.incumbent,
                     prose::entry(&alt.incumbent.best),
                     labels.challenger,
                     prose::entry(&alt.challenger.best),
-                    prose::gap(&alt.gap, r.unit)
+                    prose::standing(alt.gap.points, r.unit, &labels)
                 ))
                 .cite(
                     citer,
@@ -1813,7 +2175,7 @@ pub(crate) fn appendix(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Se
         .collect();
     if !alternatives.is_empty() {
         blocks.push(paragraph(vec![text(
-            "The same comparisons on other kinds of evidence:",
+            "The same comparisons on other kinds of evidence, and ratings from other leaderboards:",
         )]));
         blocks.push(bullets(alternatives));
     }
@@ -1835,23 +2197,31 @@ pub(crate) fn appendix(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Se
             vec![bullets(items)],
         ));
     }
-    // The full timeline and every tension.
-    let items: Vec<Line> = a
+    // The full timeline and every tension, up to a length a page can hold; the JSON has all.
+    let mut items: Vec<Line> = a
         .timeline
         .iter()
+        .rev()
+        .take(APPENDIX_ITEMS)
         .map(|e| event_line(e, &labels, &margin, citer))
         .collect();
+    items.reverse();
     if !items.is_empty() {
-        out.push(appendix_section(
-            "full-timeline",
-            "Full timeline",
-            vec![bullets(items)],
-        ));
+        let mut blocks = Vec::new();
+        if a.timeline.len() > APPENDIX_ITEMS {
+            blocks.push(paragraph(vec![text(format!(
+                "The latest {APPENDIX_ITEMS} of {} events; the JSON has them all.",
+                a.timeline.len()
+            ))]));
+        }
+        blocks.push(bullets(items));
+        out.push(appendix_section("full-timeline", "Full timeline", blocks));
     }
     let mut all: Vec<&Tension> = a.tensions.iter().collect();
     all.sort_by_key(|t| tension_rank(t));
     let items: Vec<Line> = all
         .into_iter()
+        .take(APPENDIX_ITEMS)
         .map(|t| {
             let mut line = vec![text(format!(
                 "{}: ",
@@ -1862,11 +2232,15 @@ pub(crate) fn appendix(input: &DigestInput<'_>, citer: &mut Citer<'_>) -> Vec<Se
         })
         .collect();
     if !items.is_empty() {
-        out.push(appendix_section(
-            "all-tensions",
-            "Every tension",
-            vec![bullets(items)],
-        ));
+        let mut blocks = Vec::new();
+        if a.tensions.len() > APPENDIX_ITEMS {
+            blocks.push(paragraph(vec![text(format!(
+                "The {APPENDIX_ITEMS} that matter most of {}; the JSON has them all.",
+                a.tensions.len()
+            ))]));
+        }
+        blocks.push(bullets(items));
+        out.push(appendix_section("all-tensions", "Every tension", blocks));
     }
     out
 }
@@ -1919,6 +2293,14 @@ pub(crate) fn evidence(sources: &[CitedSource]) -> Section {
                 .map(|c| format!("claim-{}", c.claim_id))
                 .collect();
             blocks.push(Block::Bullets { items, anchors });
+            if !snap.quotes.is_empty() {
+                let items = snap
+                    .quotes
+                    .iter()
+                    .map(|q| vec![text(format!("quoted: {}", prose::quoted(q)))])
+                    .collect();
+                blocks.push(bullets(items));
+            }
         }
     }
     appendix_section("evidence", "Evidence", blocks)
@@ -1952,6 +2334,7 @@ impl Plain<'_> {
         let claims = gapwatch_model::ClaimSet::new();
         let origins = BTreeMap::new();
         let numbers = BTreeMap::new();
+        let origins_of_quotes = BTreeMap::new();
         let input = DigestInput {
             story: self.story,
             version: 0,
@@ -1962,6 +2345,8 @@ impl Plain<'_> {
             sources: self.sources,
             origins: &origins,
             numbers: &numbers,
+            perspectives: &[],
+            quotes: &origins_of_quotes,
         };
         let mut citer = Citer::for_plain(&input);
         f(&input, &Labels::of(self.story), &mut citer)

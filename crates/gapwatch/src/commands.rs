@@ -788,7 +788,7 @@ fn print_gap(a: &Analysis, q: &QueryArgs, ctx: &QueryContext<'_>) -> Result<()> 
     if !q.json && !q.csv {
         let s = &a.summary;
         outln!(
-            "{} of {} headline benchmarks compare like for like: {} lead on {}, within {} on {}, behind on {}",
+            "{} of {} headline benchmarks can be compared (same settings, same kind of evidence, both sides measured within the last year): {} lead on {}, within {} on {}, behind on {}",
             s.comparable.len(),
             s.comparable.len() + s.not_comparable.len(),
             labels.challenger,
@@ -811,7 +811,10 @@ fn print_gap(a: &Analysis, q: &QueryArgs, ctx: &QueryContext<'_>) -> Result<()> 
                 if m.approximate { "about " } else { "" },
                 prose::months(m.months),
                 m.mean_months
-                    .map(|x| format!(" (mean over all levels: {})", prose::months(x)))
+                    .map(|x| format!(
+                        " (median of each benchmark's average over all levels: {})",
+                        prose::months(x)
+                    ))
                     .unwrap_or_default()
             );
         }

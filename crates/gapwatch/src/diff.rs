@@ -159,6 +159,7 @@ mod tests {
             stale: false,
             unstated: Vec::new(),
             tied_with: Vec::new(),
+            reported_by: vec!["board".into()],
         }
     }
 

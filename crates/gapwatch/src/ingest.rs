@@ -143,7 +143,11 @@ pub fn ingest_once(
         .sources
         .sources
         .iter()
-        .filter(|s| only.is_empty() || only.contains(&s.id))
+        // An article is a page published once: it is fetched when named, not on every run.
+        .filter(|s| match only.is_empty() {
+            true => s.format != gapwatch_ingest::Format::Article,
+            false => only.contains(&s.id),
+        })
         .collect();
     // Every source's validators in one query rather than one query a source.
     let mut validators = store.all_validators()?;

@@ -28,6 +28,7 @@ mod evidence;
 mod import;
 mod ingest;
 mod lock;
+mod perspectives;
 mod pipeline;
 mod progress;
 mod publish;

@@ -84,11 +84,27 @@ pub fn extract_incoming(source: &SourceConfig, incoming: &Incoming<'_>) -> Resul
         file_name: file_name_of(incoming.origin),
     };
     extract_with(source, text.as_bytes(), &options).with_context(|| {
+        // An article is refused whole when a quote is not in it: name the snapshot the bytes
+        // would have been stored as.
+        let snapshot = if source.format == gapwatch_ingest::Format::Article {
+            format!(" (snapshot {})", &sha256_hex(incoming.bytes)[..12])
+        } else {
+            String::new()
+        };
         format!(
-            "source {}: cannot extract from {}",
+            "source {}: cannot extract from {}{snapshot}",
             source.id, incoming.origin
         )
     })
+}
+
+/// The sha256 of bytes, lowercase hex, as the store keys snapshots.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest as _, Sha256};
+    Sha256::digest(bytes)
+        .iter()
+        .map(|b| format!("{b:02x}"))
+        .collect()
 }
 
 /// Records the bytes and what [`extract_incoming`] found in them, as [`import_bytes`] does.

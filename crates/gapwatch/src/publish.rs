@@ -5,7 +5,9 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
-use gapwatch_analysis::{Analysis, AnalysisOptions, Change, analyze, changes};
+use gapwatch_analysis::{
+    Analysis, AnalysisOptions, Change, PerspectiveStatus, analyze, changes, perspective_changes,
+};
 use gapwatch_model::{ClaimSet, Date, Registry, Story};
 use gapwatch_report::{Digest, DigestInput, SourceMeta, describe, render_html, render_markdown};
 use gapwatch_store::{NewVersion, Store};
@@ -19,6 +21,10 @@ pub const FORMATS: [&str; 3] = ["md", "html", "json"];
 struct VersionState {
     analysis: Analysis,
     sources: Vec<String>,
+    /// The story's perspectives as the version evaluated them; absent from versions published
+    /// before perspectives were recorded.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    perspectives: Option<Vec<PerspectiveStatus>>,
 }
 
 /// What `publish` did.
@@ -76,19 +82,28 @@ pub fn publish(
     }
     let claims = store.claim_set(Some(as_of))?;
     let analysis = analysis_at(&claims, registry, story, as_of, options);
-    let previous = match versions.last() {
-        Some(v) => Some(stored_or_recomputed(
-            store, registry, story, options, v, &claims,
-        )?),
-        None => None,
+    let (previous, previous_perspectives) = match versions.last() {
+        Some(v) => {
+            let (analysis, perspectives) = stored_or_recomputed_with_perspectives(
+                store, registry, story, options, v, &claims,
+            )?;
+            (Some(analysis), perspectives)
+        }
+        None => (None, None),
     };
-    let found = changes(previous.as_ref(), &analysis, &story.materiality);
+    let mut found = changes(previous.as_ref(), &analysis, &story.materiality);
+    let perspectives = crate::perspectives::evaluate(store, registry, story, options, &analysis)?;
+    found.extend(perspective_changes(
+        previous_perspectives.as_deref(),
+        &perspectives.statuses,
+    ));
     let source_ids: BTreeSet<String> = claims
         .rows()
         .iter()
         .map(|c| claims.str(c.source).to_owned())
         .collect();
-    let notices = source_health(store, versions.last().map(|v| v.as_of), as_of)?;
+    let mut notices = source_health(store, versions.last().map(|v| v.as_of), as_of)?;
+    notices.extend(perspectives.notices.iter().cloned());
     let material = found.iter().any(Change::is_material);
     let metas: Vec<SourceMeta> = store
         .sources()?
@@ -132,6 +147,8 @@ pub fn publish(
         sources: &metas,
         origins: &origins,
         numbers: &numbers,
+        perspectives: &perspectives.statuses,
+        quotes: &perspectives.quotes,
     });
     // Numbers are given when a source is first cited; the store keeps them for good.
     let order: Vec<&str> = digest
@@ -155,6 +172,7 @@ pub fn publish(
     let state = serde_json::to_string(&VersionState {
         analysis,
         sources: source_ids.into_iter().collect(),
+        perspectives: Some(perspectives.statuses),
     })?;
     let published_at = format!("{today}T00:00:00Z");
     let n = store.publish_version(&NewVersion {
@@ -298,12 +316,26 @@ fn stored_or_recomputed(
     v: &gapwatch_store::VersionRecord,
     claims: &ClaimSet,
 ) -> Result<Analysis> {
+    stored_or_recomputed_with_perspectives(store, registry, story, options, v, claims)
+        .map(|(analysis, _)| analysis)
+}
+
+/// [`stored_or_recomputed`], with the perspectives the version recorded, when it recorded
+/// them (`None` for a version published before they were, or whose state is recomputed).
+fn stored_or_recomputed_with_perspectives(
+    store: &Store,
+    registry: &Registry,
+    story: &Story,
+    options: &AnalysisOptions,
+    v: &gapwatch_store::VersionRecord,
+    claims: &ClaimSet,
+) -> Result<(Analysis, Option<Vec<PerspectiveStatus>>)> {
     if let Some(json) = store.state_json(&story.id, v.version)?
         && let Ok(state) = serde_json::from_str::<VersionState>(&json)
     {
-        return Ok(state.analysis);
+        return Ok((state.analysis, state.perspectives));
     }
-    Ok(analysis_at(claims, registry, story, v.as_of, options))
+    Ok((analysis_at(claims, registry, story, v.as_of, options), None))
 }
 
 /// Parses `v3` or `3`.

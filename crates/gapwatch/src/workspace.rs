@@ -11,6 +11,12 @@ use serde::{Deserialize, Serialize};
 pub const DEFAULT_SOURCES: &str = include_str!("../defaults/sources.toml");
 /// The default story.
 pub const DEFAULT_STORY: &str = include_str!("../defaults/story.toml");
+/// The evidence files shipped with gapwatch: (file name, text). Each records one article
+/// and the claims it quotes; the default story's perspectives quote them.
+pub const DEFAULT_EVIDENCE: &[(&str, &str)] = &[(
+    "open-lag-2025-10.toml",
+    include_str!("../defaults/evidence/open-lag-2025-10.toml"),
+)];
 /// The settings file `gapwatch init` writes.
 pub const SETTINGS_FILE: &str = "gapwatch.toml";
 
@@ -21,6 +27,10 @@ database = "gapwatch.sqlite"
 
 # Source entries: one [[source]] per leaderboard (see docs/sources.md).
 sources = "sources.toml"
+
+# Articles and their quoted claims: one evidence file per article (see docs/sources.md,
+# "Articles and perspectives"). Every *.toml file in this folder is read.
+evidence = "evidence"
 
 # Models and benchmarks added to the built-in registry, or extending its entries.
 registry = "registry.toml"
@@ -75,6 +85,9 @@ struct Settings {
     sources: PathBuf,
     #[serde(default)]
     registry: Option<PathBuf>,
+    /// A folder of evidence files, one article each; default `evidence`, when it exists.
+    #[serde(default)]
+    evidence: Option<PathBuf>,
     stories: Vec<PathBuf>,
     #[serde(default)]
     base_url: Option<String>,
@@ -115,6 +128,12 @@ impl Workspace {
                 .with_context(|| format!("{} is not valid", settings_path.display()))?;
             let sources_path = dir.join(&settings.sources);
             let registry_path = settings.registry.as_ref().map(|r| dir.join(r));
+            let evidence_dir = dir.join(
+                settings
+                    .evidence
+                    .as_deref()
+                    .unwrap_or(Path::new("evidence")),
+            );
             let (sources, registry) = side_by_side(
                 || {
                     let mut sources = SourcesFile::from_toml_str(
@@ -122,6 +141,7 @@ impl Workspace {
                         &sources_path.display().to_string(),
                     )?;
                     load_groups_files(&mut sources, &sources_path)?;
+                    add_evidence(&mut sources, &evidence_files(&evidence_dir)?)?;
                     Ok(sources)
                 },
                 || {
@@ -169,10 +189,13 @@ impl Workspace {
     pub fn builtin(database: PathBuf) -> Result<Self> {
         let (sources, registry) = side_by_side(
             || {
-                Ok(SourcesFile::from_toml_str(
-                    DEFAULT_SOURCES,
-                    "built-in sources",
-                )?)
+                let mut sources = SourcesFile::from_toml_str(DEFAULT_SOURCES, "built-in sources")?;
+                let evidence: Vec<(String, String)> = DEFAULT_EVIDENCE
+                    .iter()
+                    .map(|(name, text)| (format!("built-in evidence/{name}"), (*text).to_owned()))
+                    .collect();
+                add_evidence(&mut sources, &evidence)?;
+                Ok(sources)
             },
             || Ok(Registry::builtin()?),
         )?;
@@ -202,12 +225,15 @@ impl Workspace {
 
 /// Writes a new workspace into `dir`; returns the files written.
 pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
-    let files: [(&str, &str); 4] = [
-        (SETTINGS_FILE, DEFAULT_SETTINGS),
-        ("sources.toml", DEFAULT_SOURCES),
-        ("registry.toml", EMPTY_REGISTRY),
-        ("stories/open-vs-closed.toml", DEFAULT_STORY),
+    let mut files: Vec<(String, &str)> = vec![
+        (SETTINGS_FILE.to_owned(), DEFAULT_SETTINGS),
+        ("sources.toml".to_owned(), DEFAULT_SOURCES),
+        ("registry.toml".to_owned(), EMPTY_REGISTRY),
+        ("stories/open-vs-closed.toml".to_owned(), DEFAULT_STORY),
     ];
+    for (name, text) in DEFAULT_EVIDENCE {
+        files.push((format!("evidence/{name}"), text));
+    }
     if !force {
         let existing: Vec<String> = files
             .iter()
@@ -226,7 +252,7 @@ pub fn init(dir: &Path, force: bool) -> Result<Vec<PathBuf>> {
     }
     let mut written = Vec::new();
     for (name, text) in files {
-        let path = dir.join(name);
+        let path = dir.join(&name);
         if let Some(parent) = path.parent() {
             std::fs::create_dir_all(parent)
                 .with_context(|| format!("cannot create {}", parent.display()))?;
@@ -289,6 +315,45 @@ fn load_groups_files(sources: &mut SourcesFile, sources_path: &Path) -> Result<(
                 )
             })?;
         }
+    }
+    Ok(())
+}
+
+/// The evidence files of a folder, `*.toml` in name order, as (path shown, text); none when
+/// the folder does not exist.
+fn evidence_files(dir: &Path) -> Result<Vec<(String, String)>> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Ok(Vec::new());
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "toml") && p.is_file())
+        .collect();
+    paths.sort();
+    paths
+        .into_iter()
+        .map(|p| Ok((p.display().to_string(), read(&p)?)))
+        .collect()
+}
+
+/// Adds each evidence file's article to the sources; an id already taken is an error naming
+/// both files.
+fn add_evidence(sources: &mut SourcesFile, files: &[(String, String)]) -> Result<()> {
+    for (origin, text) in files {
+        let article = gapwatch_ingest::read_evidence_file(text, origin)?;
+        if let Some(taken) = sources.get(&article.id) {
+            let elsewhere = taken
+                .article
+                .as_ref()
+                .and_then(|a| a.evidence_file.clone())
+                .unwrap_or_else(|| "the sources file".to_owned());
+            bail!(
+                "{origin}: article id {:?} is already a source's id (in {elsewhere})",
+                article.id
+            );
+        }
+        sources.sources.push(article);
     }
     Ok(())
 }
@@ -356,5 +421,42 @@ mod tests {
             err.contains("cannot read") && err.contains("registry.toml"),
             "{err}"
         );
+    }
+
+    #[test]
+    fn evidence_files_add_their_articles_and_an_id_taken_is_an_error_naming_both_files() {
+        // As init writes it: the demo's article is a source of the workspace, as built in.
+        let dir = workspace(DEFAULT_SOURCES, "");
+        let ws = Workspace::load(dir.path(), None).unwrap();
+        let article = ws.sources.get("article-open-lag").unwrap();
+        assert_eq!(article.format, gapwatch_ingest::Format::Article);
+        let file = article
+            .article
+            .as_ref()
+            .unwrap()
+            .evidence_file
+            .clone()
+            .unwrap();
+        assert!(file.ends_with("open-lag-2025-10.toml"), "{file}");
+        // Another article with the same id: files are read in name order.
+        let copy = DEFAULT_EVIDENCE[0].1;
+        std::fs::write(dir.path().join("evidence/again.toml"), copy).unwrap();
+        let err = format!("{:#}", Workspace::load(dir.path(), None).unwrap_err());
+        assert!(
+            err.contains(
+                "open-lag-2025-10.toml: article id \"article-open-lag\" is already a source's id"
+            ) && err.contains("(in ")
+                && err.contains("again.toml"),
+            "{err}"
+        );
+        // A folder named in the settings; a folder that is absent holds no evidence.
+        let settings = std::fs::read_to_string(dir.path().join(SETTINGS_FILE)).unwrap();
+        std::fs::write(
+            dir.path().join(SETTINGS_FILE),
+            settings.replace("evidence = \"evidence\"", "evidence = \"articles\""),
+        )
+        .unwrap();
+        let ws = Workspace::load(dir.path(), None).unwrap();
+        assert!(ws.sources.get("article-open-lag").is_none());
     }
 }

@@ -229,3 +229,127 @@ fn the_demo_site_has_a_feed_with_one_entry_per_version() {
         serde_json::from_slice(&std::fs::read(out.join("site/data.json")).unwrap()).unwrap();
     assert_eq!(data["version"], latest);
 }
+
+/// The main story's section titles of a Markdown digest, in order.
+fn main_sections(markdown: &str) -> Vec<&str> {
+    markdown
+        .split("\n---\n")
+        .next()
+        .unwrap()
+        .lines()
+        .filter_map(|l| l.strip_prefix("## "))
+        .collect()
+}
+
+#[test]
+fn the_latest_version_has_perspectives_one_of_whose_evolution_new_evidence_changed_cited() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("demo");
+    run_demo(&out);
+    let store = Store::open(&out.join("gapwatch.sqlite")).unwrap();
+    let versions = store.versions("open-vs-closed").unwrap();
+    let [.., previous, latest] = versions.as_slice() else {
+        panic!("{} versions", versions.len());
+    };
+    let markdown = String::from_utf8(
+        store
+            .rendering("open-vs-closed", latest.version, "md")
+            .unwrap()
+            .unwrap(),
+    )
+    .unwrap();
+    let sections = main_sections(&markdown);
+    let at = |title: &str| sections.iter().position(|s| *s == title).unwrap();
+    assert!(at("Forecasts") + 1 == at("Perspectives") && at("Perspectives") < at("Timeline"));
+
+    let json = store
+        .rendering("open-vs-closed", latest.version, "json")
+        .unwrap()
+        .unwrap();
+    let digest: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    let perspectives = digest["perspectives"].as_array().unwrap();
+    assert_eq!(perspectives.len(), 2);
+
+    // A perspective whose Evolution changed since the previous version, as news.
+    let changed: Vec<&serde_json::Value> = digest["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|c| c["kind"] == "perspective-changed" && !c["before"].is_null())
+        .collect();
+    assert!(
+        !changed.is_empty(),
+        "no Evolution changed in v{}",
+        latest.version
+    );
+    let change = changed[0];
+    assert_ne!(change["before"], change["after"]);
+    let status = perspectives
+        .iter()
+        .find(|p| p["perspective_id"] == change["perspective_id"])
+        .unwrap();
+    assert_eq!(status["evolution"], change["after"]);
+    // Because of new evidence: it rests on a claim observed since the previous version.
+    let ids: Vec<i64> = change["claim_ids"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i.as_i64().unwrap())
+        .collect();
+    assert!(!ids.is_empty());
+    let claims = store.claims(None).unwrap();
+    assert!(
+        ids.iter().any(|id| claims
+            .iter()
+            .any(|c| c.id == *id && c.observed_on > previous.as_of)),
+        "{ids:?} all observed by {}",
+        previous.as_of
+    );
+    // Cited in What's new, with the sentence a reader sees.
+    let whats_new = &digest["sections"][0];
+    assert_eq!(whats_new["id"], "whats-new");
+    let cited: BTreeSet<i64> = citations(&serde_json::json!({ "sections": [whats_new] }))
+        .into_iter()
+        .flat_map(|(_, claims)| claims)
+        .collect();
+    assert!(
+        ids.iter().all(|id| cited.contains(id)),
+        "{ids:?} not all in {cited:?}"
+    );
+    let actor = change["actor"].as_str().unwrap();
+    let news = markdown.split("## What's new").nth(1).unwrap();
+    let news = news.split("\n## ").next().unwrap();
+    assert!(
+        news.contains(&format!("{actor}'s position")) && news.contains("is now"),
+        "{news}"
+    );
+
+    // Each perspective's words are cited to the stored snapshot that holds them.
+    let sources = digest["sources"].as_array().unwrap();
+    for p in perspectives {
+        let quote = p["quote"].as_str().unwrap();
+        let holder = sources
+            .iter()
+            .flat_map(|s| s["snapshots"].as_array().unwrap())
+            .find(|snap| {
+                snap["quotes"]
+                    .as_array()
+                    .is_some_and(|q| q.iter().any(|x| x == quote))
+            })
+            .unwrap_or_else(|| panic!("no snapshot lists {quote:?}"));
+        let sha = holder["sha256"].as_str().unwrap();
+        let id = store
+            .snapshots(Some(p["source_id"].as_str().unwrap()))
+            .unwrap()
+            .into_iter()
+            .find(|s| s.sha256 == sha)
+            .expect("the quoting snapshot is stored")
+            .id;
+        let page = String::from_utf8(store.snapshot_bytes(id).unwrap()).unwrap();
+        assert!(
+            gapwatch_ingest::contains_quote(&gapwatch_ingest::page_text(&page), quote),
+            "{quote}"
+        );
+        assert!(markdown.contains(&format!("\u{201c}{quote}\u{201d}")));
+    }
+}

@@ -265,6 +265,21 @@ impl Generator {
                     unit: b.unit,
                 }),
         );
+        // Boards list a model only once it is out, and a benchmark's results only once it
+        // is published: the first fetch comes after every release and introduction used, late
+        // enough that the results it lists, reported up to 59 days before, come after them too.
+        let first_fetch = registry
+            .models()
+            .iter()
+            .take(MODEL_POOL)
+            .filter_map(|m| m.released)
+            .chain(
+                benchmarks
+                    .iter()
+                    .filter_map(|b| registry.benchmark(&b.id).and_then(|b| b.introduced)),
+            )
+            .max()
+            .map_or(Date::from_ymd(2023, 1, 1), |d| Ok(d.add_days(60)))?;
         let per_board_models = PER_SNAPSHOT / BOARD_BENCHMARKS;
         if models.len() < per_board_models || benchmarks.len() < BOARD_BENCHMARKS {
             bail!("the registry has too few models or benchmarks to fill a board");
@@ -282,7 +297,7 @@ impl Generator {
             models,
             benchmarks,
             boards,
-            start: Date::from_ymd(2023, 1, 1)?,
+            start: first_fetch,
         })
     }
 
@@ -589,6 +604,8 @@ pub(crate) fn query_worker(root: &Path, args: &[String]) -> Result<QueryFigures>
             sources: &sources,
             origins: &origins,
             numbers: &numbers,
+            perspectives: &[],
+            quotes: &BTreeMap::new(),
         });
         figures.build_seconds.push(t.elapsed().as_secs_f64());
         let t = Instant::now();

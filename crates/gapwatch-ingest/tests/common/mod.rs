@@ -20,11 +20,24 @@ pub fn source(format: &str, body: &str) -> SourceConfig {
     }
 }
 
-/// The sources gapwatch ships.
+/// The sources gapwatch ships, with the articles of its evidence files, as the binary's
+/// built-in workspace reads them.
 pub fn defaults() -> SourcesFile {
     let path = workspace().join("crates/gapwatch/defaults/sources.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    SourcesFile::from_toml_str(&text, &path.display().to_string()).unwrap()
+    let mut file = SourcesFile::from_toml_str(&text, &path.display().to_string()).unwrap();
+    let evidence = workspace().join("crates/gapwatch/defaults/evidence");
+    let mut paths: Vec<PathBuf> = std::fs::read_dir(&evidence)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    paths.sort();
+    for p in paths {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let article = gapwatch_ingest::read_evidence_file(&text, &p.display().to_string()).unwrap();
+        file.sources.push(article);
+    }
+    file
 }
 
 /// The workspace root.
