@@ -8,7 +8,7 @@ use gapwatch_analysis::{
     Analysis, Change, Cohort, CohortSide, Entry, Flip, NotComparable, ParityRow, RowKey, RowRole,
     Tension, TensionKind, TimelineEvent, TimelineKind, Verdict,
 };
-use gapwatch_model::{Evaluator, Unit};
+use gapwatch_model::{Date, Evaluator, Unit};
 
 use crate::digest::{Block, CitedSource, Citer, DigestInput, Inline, Line, Section, text};
 use crate::prose::{self, Labels};
@@ -181,7 +181,18 @@ fn whats_new(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) ->
     let mut groups: Vec<(u32, Vec<&Change>)> = Vec::new();
     for (_, mut cs) in by_row {
         cs.sort_by_key(|c| std::cmp::Reverse(importance(c)));
-        groups.push((importance(cs[0]), cs));
+        let score = importance(cs[0]);
+        // A gap that moved because a side has a new best is told with that best: the new
+        // best leads the bullet, which then gives the gap's move.
+        if matches!(cs[0], Change::GapMoved { .. })
+            && let Some(i) = cs
+                .iter()
+                .position(|c| matches!(c, Change::NewLeader { .. }))
+        {
+            let leader = cs.remove(i);
+            cs.insert(0, leader);
+        }
+        groups.push((score, cs));
     }
     for c in singles {
         groups.push((importance(c), vec![c]));
@@ -418,6 +429,18 @@ fn change_bullet(
                 ),
             });
             s = s.cite(citer, &[new.claim_id]);
+            // A rating row read from another leaderboard than before: ratings of two boards
+            // are not one scale, so the reader is told the board changed.
+            if let Some(old) = old
+                && unit == Unit::Elo
+                && old.source_id != new.source_id
+            {
+                s = s.t(format!(
+                    " (rated on {}; the earlier best on {})",
+                    source_name(input, &new.source_id),
+                    source_name(input, &old.source_id)
+                ));
+            }
             // A maker's own figure nobody else reports is a claim, not yet a finding.
             let lone = |e: &Entry| {
                 e.evaluator == Evaluator::SelfReported
@@ -430,9 +453,6 @@ fn change_bullet(
                             })
                     })
             };
-            if lone(new) {
-                s = s.t(" (its maker's own figure, which no other source reports)");
-            }
             // The other side moved too: say so, since the gap is both sides' doing.
             let other = cs.iter().find_map(|c| match c {
                 Change::NewLeader {
@@ -443,6 +463,10 @@ fn change_bullet(
                 } if other != cohort => Some((*other, other_new, *record)),
                 _ => None,
             });
+            let both_lone = lone(new) && other.is_some_and(|(_, o, _)| lone(o));
+            if lone(new) && !both_lone {
+                s = s.t(" (its maker's own figure, which no other source reports)");
+            }
             if let Some((other, other_new, record)) = other {
                 s = s
                     .t(format!(
@@ -452,7 +476,9 @@ fn change_bullet(
                         labels.cohort(other)
                     ))
                     .cite(citer, &[other_new.claim_id]);
-                if lone(other_new) {
+                if both_lone {
+                    s = s.t(" (each its maker's own figure, which no other source reports)");
+                } else if lone(other_new) {
                     s = s.t(" (its maker's own figure, which no other source reports)");
                 }
             }
@@ -590,7 +616,15 @@ fn change_bullet(
             if !why.is_empty() {
                 s = s.t(format!(": {}", why.join(", and ")));
             }
-            if let Some((b, a)) = same_rows {
+            // The same move on the benchmarks in both versions says the move is real, not
+            // the set's doing.
+            let same_move = matches!((before, after, same_rows),
+                (Some(b), Some(a), Some((sb, sa))) if (b - sb).abs() < 0.05 && (a - sa).abs() < 0.05);
+            if why.is_empty() {
+                // The set is the same: the median's move is the benchmarks' own.
+            } else if same_move {
+                s = s.t(", and the benchmarks in both versions move the same way");
+            } else if let Some((b, a)) = same_rows {
                 s = s.t(if (a - b).abs() < 0.05 {
                     format!(
                         "; on the benchmarks in both versions it is unchanged, at {}",
@@ -1595,12 +1629,30 @@ fn turning_points(a: &Analysis) -> Vec<&TimelineEvent> {
     } else {
         i64::MAX
     };
+    // A new best that also flipped the lead or parity that day is told once, by the flip.
+    let flips: std::collections::BTreeSet<(&RowKey, Date)> = a
+        .timeline
+        .iter()
+        .filter(|e| {
+            matches!(
+                e.kind,
+                TimelineKind::ChallengerLeads
+                    | TimelineKind::IncumbentLeads
+                    | TimelineKind::ParityReached
+                    | TimelineKind::ParityLost
+            )
+        })
+        .map(|e| (&e.row, e.date))
+        .collect();
     let mut scored: Vec<(u32, usize, &TimelineEvent)> = a
         .timeline
         .iter()
         .enumerate()
         .filter(|(_, e)| e.row.role == RowRole::Headline)
         .filter(|(_, e)| now - e.date.days_since_epoch() <= window)
+        .filter(|(_, e)| {
+            !matches!(e.kind, TimelineKind::LeaderChange) || !flips.contains(&(&e.row, e.date))
+        })
         .map(|(i, e)| {
             let age = now - e.date.days_since_epoch();
             let recency = if age <= 183 {
