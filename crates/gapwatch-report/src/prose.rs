@@ -539,6 +539,15 @@ pub fn short_sha(sha: &str) -> &str {
     &sha[..sha.len().min(12)]
 }
 
+/// A cohort's label with its indefinite article: `an open weights`, `a closed`.
+pub fn a_cohort(label: &str) -> String {
+    let vowel = label
+        .chars()
+        .next()
+        .is_some_and(|c| "aeiouAEIOU".contains(c));
+    format!("{} {label}", if vowel { "an" } else { "a" })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -197,11 +197,40 @@ fn whats_new(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) ->
     for c in singles {
         groups.push((importance(c), vec![c]));
     }
+    // Rows that only left the count because their results stopped arriving: one bullet.
+    let left_alone = |cs: &[&Change]| {
+        matches!(
+            cs,
+            [Change::Comparability {
+                after: Some(NotComparable::Stale { .. } | NotComparable::Dormant { .. }),
+                ..
+            }]
+        )
+    };
+    let (left, mut groups): (Vec<_>, Vec<_>) =
+        groups.into_iter().partition(|(_, cs)| left_alone(cs));
+    let merged = if left.len() > 1 {
+        let score = left.iter().map(|(s, _)| *s).max().unwrap_or(0);
+        let cs: Vec<&Change> = left.into_iter().flat_map(|(_, cs)| cs).collect();
+        Some((score, cs))
+    } else {
+        groups.extend(left);
+        None
+    };
+    if let Some(m) = &merged {
+        groups.push(m.clone());
+    }
     groups.sort_by_key(|(score, _)| std::cmp::Reverse(*score));
     let shown = groups.len().min(NEWS);
     let mut items: Vec<Line> = groups[..shown]
         .iter()
-        .map(|(_, cs)| change_bullet(cs, a, labels, input, citer))
+        .map(|(_, cs)| {
+            if merged.as_ref().is_some_and(|(_, m)| m == cs) {
+                stopped_arriving(cs, a, labels, citer)
+            } else {
+                change_bullet(cs, a, labels, input, citer)
+            }
+        })
         .collect();
     if groups.len() > shown {
         let rest: Vec<String> = groups[shown..]
@@ -223,6 +252,55 @@ fn whats_new(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) ->
     section("whats-new", title, vec![bullets(items)])
 }
 
+/// One bullet for rows that left the headline count because results stopped arriving:
+/// `No longer counted, as results stopped arriving: MMLU-Pro (closed side, newest Feb 2025)
+/// [15] and HumanEval+ (both sides, newest Nov 2024) [5].`
+fn stopped_arriving(cs: &[&Change], a: &Analysis, labels: &Labels, citer: &mut Citer<'_>) -> Line {
+    let mut s = Sentence::default().t("No longer counted, as results stopped arriving: ");
+    for (n, c) in cs.iter().enumerate() {
+        let Change::Comparability {
+            row,
+            after: Some(after),
+            claim_ids,
+            ..
+        } = c
+        else {
+            continue;
+        };
+        if n > 0 {
+            s = s.t(if n + 1 == cs.len() { " and " } else { ", " });
+        }
+        let what = match after {
+            NotComparable::Stale { cohort, since } => {
+                // Which kind of evidence stopped: another kind may still be arriving.
+                let basis = a
+                    .parity
+                    .iter()
+                    .find(|r| &r.key == row)
+                    .and_then(|r| match cohort {
+                        Cohort::Incumbent => r.incumbent.as_ref(),
+                        Cohort::Challenger => r.challenger.as_ref(),
+                    })
+                    .map(|side| format!(" on {}", prose::basis_plural(side.basis)))
+                    .unwrap_or_default();
+                format!(
+                    "{} side{basis}, newest {}",
+                    labels.cohort(*cohort),
+                    prose::month(*since)
+                )
+            }
+            NotComparable::Dormant { since } => {
+                format!("both sides, newest {}", prose::month(*since))
+            }
+            _ => continue,
+        };
+        s = s
+            .t(format!("{} ({what})", prose::row(row)))
+            .cite(citer, claim_ids);
+    }
+    s.t(".").line()
+}
+
 /// The first version's news: the state of the comparable rows in brief.
 fn first_version(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Vec<Block> {
     let a = input.analysis;
@@ -230,7 +308,7 @@ fn first_version(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>
     let mut items = vec![
         Sentence::default()
             .t(format!(
-                "First version: {} tracked, {} of them comparable (same settings, same kind of evidence, both sides measured within the last year); {} models lead on {}",
+                "First version: {} tracked, {} of them comparable (same settings, same kind of evidence, each side with results from the last year); {} models lead on {}",
                 prose::count(headline(a).count(), "benchmark", "benchmarks"),
                 s.comparable.len(),
                 labels.challenger,
@@ -465,7 +543,7 @@ fn change_bullet(
             });
             let both_lone = lone(new) && other.is_some_and(|(_, o, _)| lone(o));
             if lone(new) && !both_lone {
-                s = s.t(" (its maker's own figure, which no other source reports)");
+                s = s.t(" (its maker's own figure, unconfirmed)");
             }
             if let Some((other, other_new, record)) = other {
                 s = s
@@ -477,9 +555,9 @@ fn change_bullet(
                     ))
                     .cite(citer, &[other_new.claim_id]);
                 if both_lone {
-                    s = s.t(" (each its maker's own figure, which no other source reports)");
+                    s = s.t(" (both their makers' own figures, unconfirmed)");
                 } else if lone(other_new) {
-                    s = s.t(" (its maker's own figure, which no other source reports)");
+                    s = s.t(" (its maker's own figure, unconfirmed)");
                 }
             }
             s.t(consequence(current, gap_moved, labels)).line()
@@ -583,8 +661,8 @@ fn change_bullet(
             ..
         } => {
             let what = format!(
-                "the closed frontier reached today's best {} level",
-                labels.challenger
+                "the {} frontier reached today's best {} level",
+                labels.incumbent, labels.challenger
             );
             let mut s = match (before, after) {
                 (Some(b), Some(a)) => s.t(format!(
@@ -733,6 +811,15 @@ fn consequence(
 
 // ------------------------------------------------------------------------------------ What
 
+/// Rows counted in a sentence: named when one or two, else their number; `none` for none.
+fn few_by_name(rows: &[RowKey]) -> String {
+    match rows.len() {
+        0 => "none".to_owned(),
+        1 | 2 => prose::join(&rows.iter().map(prose::row).collect::<Vec<_>>()),
+        n => n.to_string(),
+    }
+}
+
 fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Section {
     let a = input.analysis;
     let s = &a.summary;
@@ -747,20 +834,20 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
     } else {
         p = p
             .t(format!(
-                "{} of the {} can be compared: both sides under the same settings, on the same kind of evidence, and measured within the last year. On those, {} models lead on {}",
+                "{} of the {} can be compared: both sides under the same settings, on the same kind of evidence, and each with results from the last year. On those, {} models lead on {}",
                 s.comparable.len(),
                 prose::count(total, "headline benchmark", "headline benchmarks"),
                 labels.challenger,
-                s.challenger_leads.len()
+                few_by_name(&s.challenger_leads)
             ))
             .cite(citer, &row_claims(a, &s.challenger_leads))
             .t(format!(
                 ", are within {} on {}",
                 input.story.parity.describe(),
-                s.at_parity.len()
+                few_by_name(&s.at_parity)
             ))
             .cite(citer, &row_claims(a, &s.at_parity))
-            .t(format!(" and trail on {}", s.behind.len()))
+            .t(format!(" and trail on {}", few_by_name(&s.behind)))
             .cite(citer, &row_claims(a, &s.behind))
             .t(".");
         // Widest relative to the closed score: ratings have no such measure.
@@ -838,17 +925,32 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
         } else {
             format!("{} models trail beyond the margin", labels.challenger)
         };
-        p = p
-            .t(format!(
+        let models = |e: &Entry| {
+            format!(
+                "{} at {}",
+                e.models.join(" + "),
+                prose::value(e.value, r.unit)
+            )
+        };
+        let told = match (&c.best.system, &i.best.system) {
+            // One agent on both sides: the models are what differs.
+            (Some(x), Some(y)) if x == y && !c.best.models.is_empty() => format!(
+                " On {}, where both sides run on {x}, {verdict}: {} against {}, {}",
+                prose::row(&r.key),
+                models(&c.best),
+                models(&i.best),
+                prose::standing(g.points, r.unit, labels)
+            ),
+            _ => format!(
                 " On {}, unlike {}, {verdict}: {} against {}, {}",
                 prose::row(&r.key),
                 prose::row(&h.key),
                 prose::entry(&c.best),
                 prose::entry(&i.best),
                 prose::standing(g.points, r.unit, labels)
-            ))
-            .cite(citer, &r.claim_ids())
-            .t(".");
+            ),
+        };
+        p = p.t(told).cite(citer, &r.claim_ids()).t(".");
     }
     if let Some(lag) = &a.median_lag {
         let ids: Vec<i64> = a
@@ -860,8 +962,9 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
             .collect();
         p = p
             .t(format!(
-                " Where a lag can be measured ({}), the closed frontier reached today's best {} level a median of {}{} earlier",
+                " Where a lag can be measured ({}), the {} frontier reached today's best {} level a median of {}{} earlier",
                 prose::count(lag.benchmarks, "benchmark", "benchmarks"),
+                labels.incumbent,
                 labels.challenger,
                 if lag.approximate { "about " } else { "" },
                 prose::months(lag.months)
@@ -869,7 +972,7 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
             .cite(citer, &ids);
         p = match lag.mean_months {
             Some(m) => p.t(format!(
-                "; the median of each benchmark's average over every level both frontiers reached is {}.",
+                "; averaged over every level both frontiers reached, the median is {}.",
                 prose::months(m)
             )),
             None => p.t("."),
@@ -925,6 +1028,62 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
     let a = input.analysis;
     let mut blocks = Vec::new();
     for f in &a.forecasts {
+        // Every reading open and held back by the same one benchmark: one clause says it.
+        fn lone_blocker(
+            r: &gapwatch_analysis::ReadingVerdict,
+        ) -> Option<(&gapwatch_analysis::BenchmarkCheck, &RowKey, f64)> {
+            let blockers: Vec<&gapwatch_analysis::BenchmarkCheck> = r
+                .per_benchmark
+                .iter()
+                .filter(|c| c.met != Some(true))
+                .collect();
+            match blockers.as_slice() {
+                [c] if r.verdict == Verdict::Open && c.caveat.is_none() => c
+                    .row
+                    .as_ref()
+                    .zip(c.shortfall)
+                    .map(|(k, short)| (*c, k, short)),
+                _ => None,
+            }
+        }
+        let lone: Vec<_> = f.readings.iter().map(lone_blocker).collect();
+        if let Some(Some((c0, k, _))) = lone.first().copied()
+            && f.readings.len() > 1
+            && lone
+                .iter()
+                .all(|b| b.is_some_and(|(_, other, _)| other == k))
+        {
+            let shorts: Vec<String> = f
+                .readings
+                .iter()
+                .zip(&lone)
+                .filter_map(|(r, b)| {
+                    b.map(|(c, _, short)| {
+                        format!(
+                            "{} short within {}",
+                            prose::amount(short, c.unit),
+                            prose::margin(&r.margin)
+                        )
+                    })
+                })
+                .collect();
+            let ids: Vec<i64> = [&c0.incumbent, &c0.challenger]
+                .into_iter()
+                .flatten()
+                .map(|e| e.claim_id)
+                .collect();
+            let p = Sentence::default()
+                .t(format!(
+                    "For \u{201c}{}\u{201d}: open under every reading, and only {} stands in the way, {}",
+                    f.question,
+                    prose::row(k),
+                    prose::join(&shorts)
+                ))
+                .cite(citer, &ids)
+                .t(".");
+            blocks.push(paragraph(p.line()));
+            continue;
+        }
         let mut p = Sentence::default().t(format!("For \u{201c}{}\u{201d}: ", f.question));
         for (n, r) in f.readings.iter().enumerate() {
             if n > 0 {
@@ -1046,11 +1205,20 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                 );
             }
             parts.extend(ratings);
-            p = p.t(if ahead.is_empty() { "" } else { "; " }).t(format!(
-                "they trail on the other {}: {}",
-                behind.len(),
-                prose::join(&parts)
-            ));
+            p = p
+                .t(if ahead.is_empty() { "" } else { "; " })
+                .t(format!(
+                    "they trail on the other {}: {}",
+                    behind.len(),
+                    prose::join(&parts)
+                ))
+                .cite(
+                    citer,
+                    &behind
+                        .iter()
+                        .flat_map(|r| r.claim_ids())
+                        .collect::<Vec<_>>(),
+                );
         }
         blocks.push(paragraph(p.t(".").line()));
     }
@@ -1091,10 +1259,17 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
             _ => None,
         })
         .collect();
+    // The counts are one sentence; what is left out, and why, are sentences of their own.
+    let mut solid = if solid.is_empty() {
+        Vec::new()
+    } else {
+        vec![solid.join(", ")]
+    };
     if !stale.is_empty() {
         solid.push(format!(
-            "stale sides keep {} out of the count",
-            prose::join(&stale)
+            "{} {} left out: one side stopped being measured",
+            prose::capitalized(&prose::join(&stale)),
+            if stale.len() == 1 { "is" } else { "are" }
         ));
     }
     let mixed: Vec<String> = s
@@ -1105,14 +1280,16 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
         .collect();
     if !mixed.is_empty() {
         solid.push(format!(
-            "{} set a lab's figure against an independent run and are not counted",
-            prose::join(&mixed)
+            "{} {} a lab's figure against an independent run and {} not counted",
+            prose::capitalized(&prose::join(&mixed)),
+            if mixed.len() == 1 { "sets" } else { "set" },
+            if mixed.len() == 1 { "is" } else { "are" }
         ));
     }
     if !solid.is_empty() {
         blocks.push(paragraph(vec![text(format!(
             "How solid this is: {}.",
-            solid.join("; ")
+            solid.join(". ")
         ))]));
     }
     if blocks.is_empty() {
@@ -1169,7 +1346,7 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                 continue;
             };
             let mut s = Sentence::default().t(format!(
-                "Will {} models reach {} on {}, {} above {}? That alone would resolve {name} as yes, read as within {first_margin}",
+                "Will {} models reach {} on {}, {} above {}? The rest of {name} is met already, so that would resolve it as yes, read as within {first_margin}",
                 labels.challenger,
                 prose::value_apart_from(first_needed, ch.value, c.unit),
                 prose::row(k),
@@ -1200,10 +1377,9 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                 items.push(
                     Sentence::default()
                         .t(format!(
-                            "Will {} models be measured on {} again? The newest {} result is from {}",
-                            labels.cohort(cohort),
+                            "Will a source report {} result on {} again? The newest is from {}",
+                            prose::a_cohort(labels.cohort(cohort)),
                             prose::row(&r.key),
-                            labels.cohort(cohort),
                             prose::month(side.newest)
                         ))
                         .cite(citer, &[side.best.claim_id])
@@ -1221,19 +1397,41 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
             } else {
                 &labels.incumbent
             };
-            items.push(
-                Sentence::default()
-                    .t(format!(
-                        "Is {} {}? Its {} on {}",
-                        prose::subject(&u.entry),
-                        cohort,
+            // A system that names no model cannot be classified by its model: ask about it.
+            let undisclosed = u.entry.system.is_some()
+                && u.entry
+                    .models
+                    .iter()
+                    .all(|m| m.ends_with("(undisclosed model)"));
+            let question = match &u.entry.system {
+                Some(system) if undisclosed => {
+                    format!(
+                        "Does {} run on {} model? It does not name its model; its {} on {}",
+                        system,
+                        prose::a_cohort(cohort),
                         prose::value(u.entry.value, u.entry.unit),
                         prose::row(&r.key)
-                    ))
+                    )
+                }
+                _ => format!(
+                    "Is {} {}? Its {} on {}",
+                    prose::subject(&u.entry),
+                    cohort,
+                    prose::value(u.entry.value, u.entry.unit),
+                    prose::row(&r.key)
+                ),
+            };
+            items.push(
+                Sentence::default()
+                    .t(question)
                     .cite(citer, &[u.entry.claim_id])
-                    .t(format!(
-                        " would lead the {cohort} side; the registry does not say who can download it."
-                    ))
+                    .t(if undisclosed {
+                        format!(" would lead the {cohort} side.")
+                    } else {
+                        format!(
+                            " would lead the {cohort} side; the registry does not say who can download it."
+                        )
+                    })
                     .line(),
             );
         }
@@ -1268,7 +1466,7 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
         items.push(
             Sentence::default()
                 .t(format!(
-                    "Would another source confirm the {} best on {}, {}? Only {} reports it, as {}",
+                    "Would another source confirm the {} best on {}, {}? Only one source, {}, reports it, as {}",
                     labels.cohort(cohort),
                     prose::row(&r.key),
                     prose::entry(&side.best),
@@ -1409,6 +1607,10 @@ fn evidence_cell(r: &ParityRow, labels: &Labels) -> Line {
 fn parity_cells(r: &ParityRow, labels: &Labels, citer: &mut Citer<'_>) -> Vec<Line> {
     let gap = match r.gap {
         None => vec![text("—")],
+        // A stale side's figure is not a gap today: no number that reads like one.
+        Some(_) if matches!(r.not_comparable(), Some(NotComparable::Stale { .. })) => {
+            vec![text("not compared")]
+        }
         Some(g) if g.points < 0.0 => vec![text(format!(
             "{} ahead by {}",
             labels.challenger,
@@ -1465,15 +1667,25 @@ fn parity_map(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -
     let a = input.analysis;
     let mut rows = Vec::new();
     let mut empty = Vec::new();
+    // Rows a side of which stopped being measured say nothing about now: What names them,
+    // the appendix shows them.
+    let mut gone = Vec::new();
     for r in headline(a) {
         if r.incumbent.is_none() && r.challenger.is_none() {
             empty.push(prose::row(&r.key));
             continue;
         }
+        if matches!(
+            r.not_comparable(),
+            Some(NotComparable::Stale { .. } | NotComparable::Dormant { .. })
+        ) {
+            gone.push(prose::row(&r.key));
+            continue;
+        }
         rows.push(parity_cells(r, labels, citer));
     }
     let mut blocks = vec![paragraph(vec![text(format!(
-        "Parity: within {}. Lag: how much earlier the {} frontier reached the best {} score. Evidence: who ran the tests; each side's month (~: none given). Dormant: no result for a year.",
+        "Parity: within {}. Lag: how much earlier the {} frontier reached the best {} score. Evidence: who ran the tests; the month of each side's best (~: estimated, the source gives none).",
         input.story.parity.describe(),
         labels.incumbent,
         labels.challenger
@@ -1493,11 +1705,21 @@ fn parity_map(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -
             r.key.role != RowRole::Headline && (r.incumbent.is_some() || r.challenger.is_some())
         })
         .count();
-    if others > 0 {
-        notes.push(format!(
+    match (gone.is_empty(), others) {
+        (true, 0) => {}
+        (true, n) => notes.push(format!(
             "Other splits, sub-scores and settings ({}) are in the appendix.",
-            prose::count(others, "row", "rows")
-        ));
+            prose::count(n, "row", "rows")
+        )),
+        (false, 0) => notes.push(format!(
+            "In the appendix: {}, whose results stopped arriving.",
+            prose::join(&gone)
+        )),
+        (false, n) => notes.push(format!(
+            "In the appendix: {}, whose results stopped arriving, and other splits, sub-scores and settings ({}).",
+            prose::join(&gone),
+            prose::count(n, "row", "rows")
+        )),
     }
     let cov = &a.coverage;
     let unresolved: u64 = cov.unresolved.values().sum();
@@ -1914,7 +2136,7 @@ fn tension_line(
                 .iter()
                 .map(|i| {
                     format!(
-                        "{} flags it as {}",
+                        "{} lists it as {}",
                         source_name(input, &i.source_id),
                         i.access.map_or_else(String::new, |a| a.to_string())
                     )
@@ -1944,7 +2166,7 @@ fn tension_line(
                 .collect();
             let mut s = Sentence::default()
                 .t(format!(
-                    "{subject}: {}, but the registry lists it as {}, which counts",
+                    "{subject}: {}; gapwatch counts it as {}, as its registry does",
                     prose::join(&flags),
                     t.registry_access
                         .map_or_else(String::new, |a| a.to_string())
@@ -2090,9 +2312,11 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
     let mut blocks = vec![Block::Bullets { items, anchors }];
     let mut rest: Line = Vec::new();
     if !appendix_only.is_empty() {
+        let n = appendix_only.len();
         rest.push(text(format!(
-            "{} more, cited only in the appendix, are listed under Evidence. ",
-            prose::capitalized(&prose::count(appendix_only.len(), "source", "sources"))
+            "{n} more {}, cited only in the appendix, {} listed under Evidence. ",
+            if n == 1 { "source" } else { "sources" },
+            if n == 1 { "is" } else { "are" }
         )));
     }
     if !uncited.is_empty() {

@@ -97,8 +97,14 @@ fn a_new_best_that_takes_the_lead_is_one_turning_point() {
         .filter(|e| e.date == d("2024-06-01"))
         .map(|e| e.kind)
         .collect();
-    assert!(that_day.contains(&TimelineKind::LeaderChange), "{that_day:?}");
-    assert!(that_day.contains(&TimelineKind::ChallengerLeads), "{that_day:?}");
+    assert!(
+        that_day.contains(&TimelineKind::LeaderChange),
+        "{that_day:?}"
+    );
+    assert!(
+        that_day.contains(&TimelineKind::ChallengerLeads),
+        "{that_day:?}"
+    );
     let sources = [SourceMeta {
         id: "a".into(),
         publisher: "Board a".into(),

@@ -310,7 +310,7 @@ fn a_second_signal_stops_at_once_in_the_middle_of_a_write() {
     let header = lines.next().unwrap();
     let rows: Vec<&str> = lines.collect();
     let mut big = format!("{header}\n");
-    for n in 0..100_000 {
+    for n in 0..250_000 {
         // A distinct model name per row, so that no claim repeats another.
         let mut fields: Vec<String> = rows[n % rows.len()].split(',').map(str::to_owned).collect();
         fields[2] = format!("{n}-{}", fields[2]);
