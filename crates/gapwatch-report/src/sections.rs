@@ -181,7 +181,12 @@ fn whats_new(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) ->
     let mut groups: Vec<(u32, Vec<&Change>)> = Vec::new();
     for (_, mut cs) in by_row {
         cs.sort_by_key(|c| std::cmp::Reverse(importance(c)));
-        let score = importance(cs[0]);
+        let mut score = importance(cs[0]);
+        // A new best resting only on its maker's own figure, which no other source reports,
+        // is a claim, not yet a finding: it does not lead the news.
+        if cs.iter().any(|c| lone_maker_figure(c, a)) {
+            score = score.saturating_sub(30);
+        }
         // A gap that moved because a side has a new best is told with that best: the new
         // best leads the bullet, which then gives the gap's move.
         if matches!(cs[0], Change::GapMoved { .. })
@@ -299,6 +304,20 @@ fn stopped_arriving(cs: &[&Change], a: &Analysis, labels: &Labels, citer: &mut C
             .cite(citer, claim_ids);
     }
     s.t(".").line()
+}
+
+/// A new best that is its maker's own figure and that no other source reports.
+fn lone_maker_figure(c: &Change, a: &Analysis) -> bool {
+    let Change::NewLeader { row, new, .. } = c else {
+        return false;
+    };
+    new.evaluator == Evaluator::SelfReported
+        && a.parity.iter().filter(|r| &r.key == row).any(|r| {
+            [&r.incumbent, &r.challenger]
+                .into_iter()
+                .flatten()
+                .any(|side| side.best.claim_id == new.claim_id && side.reported_by.len() == 1)
+        })
 }
 
 /// The first version's news: the state of the comparable rows in brief.
@@ -972,7 +991,7 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
             .cite(citer, &ids);
         p = match lag.mean_months {
             Some(m) => p.t(format!(
-                "; averaged over every level both frontiers reached, the median is {}.",
+                "; averaged over every score both frontiers have reached, the median lag is {}.",
                 prose::months(m)
             )),
             None => p.t("."),
@@ -1060,7 +1079,7 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                 .filter_map(|(r, b)| {
                     b.map(|(c, _, short)| {
                         format!(
-                            "{} short within {}",
+                            "{} short read as within {}",
                             prose::amount(short, c.unit),
                             prose::margin(&r.margin)
                         )
@@ -1074,7 +1093,7 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
                 .collect();
             let p = Sentence::default()
                 .t(format!(
-                    "For \u{201c}{}\u{201d}: open under every reading, and only {} stands in the way, {}",
+                    "For \u{201c}{}\u{201d}: still open, and only {} stands in the way, {}",
                     f.question,
                     prose::row(k),
                     prose::join(&shorts)
@@ -1246,32 +1265,13 @@ fn why_it_matters(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
             ));
         }
     }
-    let stale: Vec<String> = s
-        .not_comparable
-        .iter()
-        .filter_map(|(k, n)| match n {
-            NotComparable::Stale { cohort, since } => Some(format!(
-                "{} ({} side, newest {})",
-                prose::row(k),
-                labels.cohort(*cohort),
-                prose::month(*since)
-            )),
-            _ => None,
-        })
-        .collect();
-    // The counts are one sentence; what is left out, and why, are sentences of their own.
+    // The counts are one sentence; what is left out for mixing bases is one of its own (rows
+    // left out for staleness are named in What).
     let mut solid = if solid.is_empty() {
         Vec::new()
     } else {
         vec![solid.join(", ")]
     };
-    if !stale.is_empty() {
-        solid.push(format!(
-            "{} {} left out: one side stopped being measured",
-            prose::capitalized(&prose::join(&stale)),
-            if stale.len() == 1 { "is" } else { "are" }
-        ));
-    }
     let mixed: Vec<String> = s
         .not_comparable
         .iter()
@@ -1345,8 +1345,42 @@ fn open_questions(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_
             let Some(&(ref first_margin, first_needed)) = readings.first() else {
                 continue;
             };
+            // The benchmarks already met, and the kind of evidence they rest on.
+            let met: Vec<&gapwatch_analysis::BenchmarkCheck> = f
+                .readings
+                .iter()
+                .find(|r| r.verdict == Verdict::Open)
+                .map(|r| {
+                    r.per_benchmark
+                        .iter()
+                        .filter(|m| m.met == Some(true))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let met_names: Vec<String> = met
+                .iter()
+                .filter_map(|m| m.row.as_ref().map(prose::row))
+                .collect();
+            let bases: Vec<Evaluator> = met
+                .iter()
+                .filter_map(|m| m.incumbent.as_ref().map(|e| e.evaluator))
+                .collect();
+            let met_clause = match (met_names.as_slice(), bases.first()) {
+                ([], _) => format!("The rest of {name} is met already"),
+                (names, Some(b)) if bases.iter().all(|x| x == b) => format!(
+                    "{} {} the bar already, on {}",
+                    prose::join(names),
+                    if names.len() == 1 { "meets" } else { "meet" },
+                    prose::basis_plural(*b)
+                ),
+                (names, _) => format!(
+                    "{} {} the bar already",
+                    prose::join(names),
+                    if names.len() == 1 { "meets" } else { "meet" }
+                ),
+            };
             let mut s = Sentence::default().t(format!(
-                "Will {} models reach {} on {}, {} above {}? The rest of {name} is met already, so that would resolve it as yes, read as within {first_margin}",
+                "Will {} models reach {} on {}, {} above {}? {met_clause}, so that would resolve {name} as yes, read as within {first_margin}",
                 labels.challenger,
                 prose::value_apart_from(first_needed, ch.value, c.unit),
                 prose::row(k),
@@ -1725,10 +1759,10 @@ fn parity_map(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -
     let unresolved: u64 = cov.unresolved.values().sum();
     if unresolved > 0 || cov.unknown_access > 0 {
         notes.push(format!(
-            "Not counted: {} about {} the registry lacks, {} about models of unknown access.",
+            "Not counted: {} for {} the registry lacks, and {} for models whose access is unknown.",
             prose::count(unresolved as usize, "result", "results"),
             prose::count(cov.unresolved.len(), "name", "names"),
-            prose::count(cov.unknown_access, "result", "results")
+            cov.unknown_access
         ));
     }
     if !notes.is_empty() {
@@ -2166,7 +2200,7 @@ fn tension_line(
                 .collect();
             let mut s = Sentence::default()
                 .t(format!(
-                    "{subject}: {}; gapwatch counts it as {}, as its registry does",
+                    "{subject}: {}; it is counted as {}, as the registry lists it",
                     prose::join(&flags),
                     t.registry_access
                         .map_or_else(String::new, |a| a.to_string())
@@ -2311,14 +2345,7 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
     }
     let mut blocks = vec![Block::Bullets { items, anchors }];
     let mut rest: Line = Vec::new();
-    if !appendix_only.is_empty() {
-        let n = appendix_only.len();
-        rest.push(text(format!(
-            "{n} more {}, cited only in the appendix, {} listed under Evidence. ",
-            if n == 1 { "source" } else { "sources" },
-            if n == 1 { "is" } else { "are" }
-        )));
-    }
+
     if !uncited.is_empty() {
         rest.push(text(
             "Numbered in earlier versions, not cited in this one: ",
@@ -2339,9 +2366,13 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
         }
         rest.push(text(". "));
     }
-    rest.push(text(
-        "Every cited claim, with its snapshot and row, is under Evidence.",
-    ));
+    rest.push(text(match appendix_only.len() {
+        0 => "Every cited claim, with its snapshot and row, is under Evidence.".to_owned(),
+        n => format!(
+            "Under Evidence in the appendix: {n} more {}, cited only there, and every cited claim with its snapshot and row.",
+            if n == 1 { "source" } else { "sources" }
+        ),
+    }));
     blocks.push(paragraph(rest));
     section("sources", "Sources", blocks)
 }
