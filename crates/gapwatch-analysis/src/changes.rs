@@ -87,6 +87,30 @@ fn lag_changes(prev: &Analysis, current: &Analysis, out: &mut Vec<Change>) {
         (true, Some(b), Some(a)) => Some((b, a)),
         _ => None,
     };
+    let lag_of = |a: &Analysis, key: &crate::RowKey| {
+        a.parity
+            .iter()
+            .find(|r| &r.key == key)
+            .and_then(|r| r.lag.as_ref())
+            .map(|l| l.months)
+    };
+    let mut moved: Vec<crate::LagMove> = common
+        .iter()
+        .filter_map(|key| {
+            let (b, a) = (lag_of(prev, key)?, lag_of(current, key)?);
+            ((a - b).abs() >= LAG_MOVE_MONTHS - EPSILON).then(|| crate::LagMove {
+                row: (*key).clone(),
+                before: b,
+                after: a,
+            })
+        })
+        .collect();
+    // The largest moves first.
+    moved.sort_by(|x, y| {
+        (y.after - y.before)
+            .abs()
+            .total_cmp(&(x.after - x.before).abs())
+    });
     out.push(Change::MedianLagMoved {
         before: before.map(|l| l.months),
         after: after.map(|l| l.months),
@@ -95,6 +119,7 @@ fn lag_changes(prev: &Analysis, current: &Analysis, out: &mut Vec<Change>) {
         joined: now.iter().filter(|r| !was.contains(r)).cloned().collect(),
         left: was.iter().filter(|r| !now.contains(r)).cloned().collect(),
         same_rows,
+        moved,
         claim_ids: current
             .parity
             .iter()

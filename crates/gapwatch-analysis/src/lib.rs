@@ -105,9 +105,9 @@ pub use perspectives::{evaluate_perspectives, perspective_changes, perspective_d
 pub use types::{
     Alternative, Analysis, BenchmarkCheck, Change, Cohort, CohortCoverage, CohortSide, Coverage,
     Crossing, DateBasis, DateBound, DateBoundReason, Entry, Flip, ForecastStatus, Gap, GapPoint,
-    Lag, LagSummary, NotComparable, ParityRow, ReadingVerdict, RowKey, RowNote, RowRole, Summary,
-    Tension, TensionItem, TensionKind, TimelineEvent, TimelineKind, UnknownLeader, Verdict,
-    VerdictIf,
+    Lag, LagMove, LagSummary, NotComparable, ParityRow, ReadingVerdict, RowKey, RowNote, RowRole,
+    Summary, Tension, TensionItem, TensionKind, TimelineEvent, TimelineKind, UnknownLeader,
+    Verdict, VerdictIf,
 };
 
 use context::Ctx;

@@ -847,6 +847,10 @@ pub enum Change {
         /// a move that is only a change of coverage can be told from one of the results.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         same_rows: Option<(f64, f64)>,
+        /// Rows in both versions whose own lag moved by half a month or more: what moved the
+        /// median, when it was not coverage alone.
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        moved: Vec<LagMove>,
         /// The lags' claims now.
         claim_ids: Vec<i64>,
     },
@@ -864,6 +868,17 @@ pub enum Change {
         /// The claims the Evolution now rests on.
         claim_ids: Vec<i64>,
     },
+}
+
+/// One row's lag before and now, in months.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct LagMove {
+    /// The row.
+    pub row: RowKey,
+    /// Its lag in the previous analysis.
+    pub before: f64,
+    /// Its lag now.
+    pub after: f64,
 }
 
 /// What flipped on a row.

@@ -419,3 +419,37 @@ fn the_median_lag_moving_is_news_and_says_which_rows_joined_or_left() {
             .all(|c| !matches!(c, Change::MedianLagMoved { .. }))
     );
 }
+
+#[test]
+fn a_median_lag_move_names_the_rows_whose_own_lag_moved() {
+    // Qwen2.5 72B reaches 89.5 on MMLU in February 2025, a level the closed frontier first
+    // reached with Gemini 1.5 Pro days before: MMLU's own lag moves from negative (the open
+    // side got to 88.3 first) to about a week, HumanEval's stays where it was.
+    let mut more = base();
+    more.push(dated(
+        50,
+        "board",
+        "Qwen2.5 72B",
+        "mmlu",
+        89.5,
+        "2025-02-10",
+    ));
+    let before = at(&base(), "2025-02-15");
+    let after = at(&more, "2025-02-15");
+    let found = changes(Some(&before), &after, &Materiality::default());
+    let Some(Change::MedianLagMoved {
+        moved,
+        joined,
+        left,
+        ..
+    }) = found
+        .iter()
+        .find(|c| matches!(c, Change::MedianLagMoved { .. }))
+    else {
+        panic!("no median move in {found:?}");
+    };
+    assert!(joined.is_empty() && left.is_empty());
+    let rows: Vec<&str> = moved.iter().map(|m| m.row.benchmark.as_str()).collect();
+    assert_eq!(rows, ["mmlu"]);
+    assert!(moved[0].before < 0.0 && moved[0].after > 0.0, "{moved:?}");
+}

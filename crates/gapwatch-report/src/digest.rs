@@ -304,10 +304,8 @@ impl Digest {
     ) -> String {
         let earlier = match version.saturating_sub(1) {
             0 => "first version".to_owned(),
-            n => format!(
-                "{} earlier",
-                prose::count(n as usize, "version", "versions")
-            ),
+            1 => "1 earlier version".to_owned(),
+            n => format!("{} earlier versions", prose::thousands(i64::from(n))),
         };
         format!(
             "{status} · v{version} · {published_on} · {} from {} · {earlier}",

@@ -676,6 +676,7 @@ fn change_bullet(
             joined,
             left,
             same_rows,
+            moved,
             claim_ids,
             ..
         } => {
@@ -717,7 +718,26 @@ fn change_bullet(
             // the set's doing.
             let same_move = matches!((before, after, same_rows),
                 (Some(b), Some(a), Some((sb, sa))) if (b - sb).abs() < 0.05 && (a - sa).abs() < 0.05);
-            if why.is_empty() {
+            // The rows whose own lag moved say what moved the median.
+            let moves: Vec<String> = moved
+                .iter()
+                .take(2)
+                .map(|m| {
+                    format!(
+                        "{}'s own lag went from {} to {}",
+                        prose::row(&m.row),
+                        prose::months(m.before),
+                        prose::months(m.after)
+                    )
+                })
+                .collect();
+            if !moves.is_empty() {
+                s = s.t(format!(
+                    "{}{}",
+                    if why.is_empty() { ": " } else { ", and " },
+                    prose::join(&moves)
+                ));
+            } else if why.is_empty() {
                 // The set is the same: the median's move is the benchmarks' own.
             } else if same_move {
                 s = s.t(", and the benchmarks in both versions move the same way");
@@ -824,7 +844,7 @@ fn consequence(
             labels.challenger,
             prose::gap(&g, r.unit)
         ),
-        None => format!("; the gap is {}.", prose::gap(&g, r.unit)),
+        None => format!("; the gap is now {}.", prose::amount(g.points, r.unit)),
     }
 }
 
@@ -2337,7 +2357,11 @@ pub(crate) fn sources(sources: &[CitedSource], uncited: &[(u32, String)]) -> Sec
             line.push(text(format!(" ({})", snap.observed_on)));
         }
         if main.len() > SNAPSHOTS_LISTED {
-            line.push(text(format!(" +{}", main.len() - SNAPSHOTS_LISTED)));
+            let more = main.len() - SNAPSHOTS_LISTED;
+            line.push(text(format!(
+                " and {more} earlier {}",
+                if more == 1 { "snapshot" } else { "snapshots" }
+            )));
         }
         line.push(text("."));
         items.push(line);

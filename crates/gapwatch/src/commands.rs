@@ -788,7 +788,7 @@ fn print_gap(a: &Analysis, q: &QueryArgs, ctx: &QueryContext<'_>) -> Result<()> 
     if !q.json && !q.csv {
         let s = &a.summary;
         outln!(
-            "{} of {} headline benchmarks can be compared (same settings, same kind of evidence, both sides measured within the last year): {} lead on {}, within {} on {}, behind on {}",
+            "{} of {} headline benchmarks can be compared (same settings, same kind of evidence, each side with results from the last year): {} lead on {}, within {} on {}, behind on {}",
             s.comparable.len(),
             s.comparable.len() + s.not_comparable.len(),
             labels.challenger,
