@@ -946,6 +946,10 @@ fn what(input: &DigestInput<'_>, labels: &Labels, citer: &mut Citer<'_>) -> Sect
                 r.key.role == RowRole::Split
                     && r.key.benchmark == h.key.benchmark
                     && r.comparable
+                    // Only independent runs are solid enough to tell a headline otherwise.
+                    && [&r.incumbent, &r.challenger]
+                        .into_iter()
+                        .all(|side| side.as_ref().is_some_and(|x| x.basis == Evaluator::ThirdParty))
                     && (r.parity != h.parity || r.challenger_leads != h.challenger_leads)
             })
             .map(move |r| (h, r))
