@@ -248,6 +248,15 @@ fn is_false(b: &bool) -> bool {
     !*b
 }
 
+/// The first key set that a kind of source does not read, as an error: `{key} does not apply
+/// to {kind}`.
+fn refuse_misplaced(keys: &[(&str, bool)], kind: &str) -> Result<(), String> {
+    match keys.iter().find(|(_, set)| *set) {
+        Some((key, _)) => Err(format!("{key} does not apply to {kind}")),
+        None => Ok(()),
+    }
+}
+
 impl SourceConfig {
     /// Checks the entry as [`SourcesFile::from_toml_str`] does, for a configuration built in
     /// code.
@@ -514,13 +523,10 @@ impl SourceConfig {
             ("`delimiter`", self.delimiter.is_some()),
             ("`javascript`", self.javascript),
         ];
-        for (key, set) in misplaced {
-            if set {
-                return Err(format!(
-                    "{key} does not apply to an article source: each [[source.article.claim]] states its claim"
-                ));
-            }
-        }
+        refuse_misplaced(
+            &misplaced,
+            "an article source: each [[source.article.claim]] states its claim",
+        )?;
         article.check()
     }
 
@@ -544,13 +550,10 @@ impl SourceConfig {
             ("`keyed`", self.keyed),
             ("`delimiter`", self.delimiter.is_some()),
         ];
-        for (key, set) in misplaced {
-            if set {
-                return Err(format!(
-                    "{key} does not apply to a model-card source: [source.card] says how to read its tables"
-                ));
-            }
-        }
+        refuse_misplaced(
+            &misplaced,
+            "a model-card source: [source.card] says how to read its tables",
+        )?;
         for (i, s) in self.settings.iter().enumerate() {
             if s.name_suffix.is_none() || s.field.is_some() || s.tag.is_some() {
                 return Err(format!(

@@ -3,13 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
+mod common;
 
+use common::{d, score, sources};
 use gapwatch_analysis::{Analysis, AnalysisOptions, analyze};
-use gapwatch_model::{
-    Claim, ClaimRecord, ClaimSet, Date, Evaluator, Fact, Registry, Score, Story, Subject, Unit,
-};
-use gapwatch_report::{Block, Digest, DigestInput, Inline, SourceMeta, render_markdown};
+use gapwatch_model::{ClaimSet, Registry, Story};
+use gapwatch_report::{Block, Digest, Inline, render_markdown};
 
 const REGISTRY: &str = r#"
 [[model]]
@@ -39,45 +38,15 @@ incumbent = { id = "closed", label = "Closed", access = ["closed"] }
 challenger = { id = "open", label = "Open weights", access = ["open-weights"] }
 "#;
 
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-fn claim(id: i64, source: &str, model: &str, value: f64, date: &str) -> ClaimRecord {
-    ClaimRecord {
-        id,
-        source_id: source.into(),
-        snapshot_id: id,
-        run_id: id,
-        snapshot_sha256: format!("{id:064x}"),
-        observed_on: d(date),
-        claim: Claim {
-            subject: Subject::model(model),
-            fact: Fact::Score(Score {
-                benchmark: "mmlu".into(),
-                variant: String::new(),
-                metric: "accuracy".into(),
-                settings: Default::default(),
-                value,
-                unit: Unit::Percent,
-                uncertainty: None,
-            }),
-            reported_on: Some(d(date)),
-            evaluator: Evaluator::ThirdParty,
-            locator: format!("row {id}"),
-        },
-    }
-}
-
 /// An analysis with one timeline event and one tension repeated `n` times, each copy a day
 /// later (events) or with its own claim ids (tensions).
 fn long_analysis(n: usize) -> (Story, ClaimSet, Analysis) {
     let registry = Registry::from_toml_str(REGISTRY, "registry").unwrap();
     let story = Story::from_toml_str(STORY, "story").unwrap();
     let claims = ClaimSet::from_records(&[
-        claim(1, "a", "GPT-4o", 90.0, "2024-03-01"),
-        claim(2, "a", "Llama 3.1 405B", 80.0, "2024-03-01"),
-        claim(3, "b", "Llama 3.1 405B", 70.0, "2024-03-01"),
+        score(1, "a", "2024-03-01", "GPT-4o", "mmlu", 90.0),
+        score(2, "a", "2024-03-01", "Llama 3.1 405B", "mmlu", 80.0),
+        score(3, "b", "2024-03-01", "Llama 3.1 405B", "mmlu", 70.0),
     ]);
     let mut analysis = analyze(
         &claims,
@@ -112,28 +81,14 @@ fn long_analysis(n: usize) -> (Story, ClaimSet, Analysis) {
 }
 
 fn digest(story: &Story, claims: &ClaimSet, analysis: &Analysis) -> Digest {
-    let sources: Vec<SourceMeta> = ["a", "b"]
-        .into_iter()
-        .map(|id| SourceMeta {
-            id: id.into(),
-            publisher: format!("Board {id}"),
-            title: "A leaderboard".into(),
-            url: format!("https://example.org/{id}"),
-        })
-        .collect();
-    Digest::build(&DigestInput {
+    common::digest(
         story,
-        version: 1,
-        published_on: analysis.as_of,
-        analysis,
-        changes: &[],
         claims,
-        sources: &sources,
-        origins: &BTreeMap::new(),
-        numbers: &BTreeMap::new(),
-        perspectives: &[],
-        quotes: &BTreeMap::new(),
-    })
+        analysis,
+        &[],
+        &sources(&[("a", "Board a"), ("b", "Board b")]),
+        1,
+    )
 }
 
 fn plain(line: &[Inline]) -> String {

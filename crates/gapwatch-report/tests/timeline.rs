@@ -2,13 +2,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
+mod common;
 
+use common::{d, digest, score, sources};
 use gapwatch_analysis::{AnalysisOptions, TimelineKind, analyze};
-use gapwatch_model::{
-    Claim, ClaimRecord, ClaimSet, Date, Evaluator, Fact, Registry, Score, Story, Subject, Unit,
-};
-use gapwatch_report::{Digest, DigestInput, SourceMeta, render_markdown};
+use gapwatch_model::{ClaimSet, Registry, Story};
+use gapwatch_report::render_markdown;
 
 const REGISTRY: &str = r#"
 [[model]]
@@ -44,44 +43,14 @@ incumbent = { id = "closed", label = "Closed", access = ["closed"] }
 challenger = { id = "open", label = "Open weights", access = ["open-weights"] }
 "#;
 
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
-fn claim(id: i64, model: &str, value: f64, date: &str) -> ClaimRecord {
-    ClaimRecord {
-        id,
-        source_id: "a".into(),
-        snapshot_id: id,
-        run_id: id,
-        snapshot_sha256: format!("{id:064x}"),
-        observed_on: d(date),
-        claim: Claim {
-            subject: Subject::model(model),
-            fact: Fact::Score(Score {
-                benchmark: "mmlu".into(),
-                variant: String::new(),
-                metric: "accuracy".into(),
-                settings: Default::default(),
-                value,
-                unit: Unit::Percent,
-                uncertainty: None,
-            }),
-            reported_on: Some(d(date)),
-            evaluator: Evaluator::ThirdParty,
-            locator: format!("row {id}"),
-        },
-    }
-}
-
 #[test]
 fn a_new_best_that_takes_the_lead_is_one_turning_point() {
     let registry = Registry::from_toml_str(REGISTRY, "registry").unwrap();
     let story = Story::from_toml_str(STORY, "story").unwrap();
     let claims = ClaimSet::from_records(&[
-        claim(1, "GPT-4o", 90.0, "2024-03-01"),
-        claim(2, "Llama 3.1 405B", 80.0, "2024-03-01"),
-        claim(3, "Qwen2.5 72B", 92.0, "2024-06-01"),
+        score(1, "a", "2024-03-01", "GPT-4o", "mmlu", 90.0),
+        score(2, "a", "2024-03-01", "Llama 3.1 405B", "mmlu", 80.0),
+        score(3, "a", "2024-06-01", "Qwen2.5 72B", "mmlu", 92.0),
     ]);
     let analysis = analyze(
         &claims,
@@ -105,25 +74,14 @@ fn a_new_best_that_takes_the_lead_is_one_turning_point() {
         that_day.contains(&TimelineKind::ChallengerLeads),
         "{that_day:?}"
     );
-    let sources = [SourceMeta {
-        id: "a".into(),
-        publisher: "Board a".into(),
-        title: "A leaderboard".into(),
-        url: "https://example.org/a".into(),
-    }];
-    let digest = Digest::build(&DigestInput {
-        story: &story,
-        version: 1,
-        published_on: analysis.as_of,
-        analysis: &analysis,
-        changes: &[],
-        claims: &claims,
-        sources: &sources,
-        origins: &BTreeMap::new(),
-        numbers: &BTreeMap::new(),
-        perspectives: &[],
-        quotes: &BTreeMap::new(),
-    });
+    let digest = digest(
+        &story,
+        &claims,
+        &analysis,
+        &[],
+        &sources(&[("a", "Board a")]),
+        1,
+    );
     let md = render_markdown(&digest);
     let start = md.find("## Timeline").unwrap();
     let end = start + md[start..].find("\n## ").unwrap_or(md.len() - start);

@@ -3,14 +3,12 @@
 
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
-use std::collections::BTreeMap;
+mod common;
 
+use common::{d, digest, score, sources};
 use gapwatch_analysis::{Analysis, AnalysisOptions, analyze, changes};
-use gapwatch_model::{
-    Claim, ClaimRecord, ClaimSet, Date, Evaluator, Fact, Materiality, Registry, Score, Story,
-    Subject, Unit,
-};
-use gapwatch_report::{Digest, DigestInput, SourceMeta, render_markdown};
+use gapwatch_model::{ClaimRecord, ClaimSet, Materiality, Registry, Story};
+use gapwatch_report::render_markdown;
 
 const REGISTRY: &str = r#"
 [[model]]
@@ -52,34 +50,8 @@ incumbent = { id = "closed", label = "Closed", access = ["closed"] }
 challenger = { id = "open", label = "Open weights", access = ["open-weights"] }
 "#;
 
-fn d(s: &str) -> Date {
-    s.parse().unwrap()
-}
-
 fn rating(id: i64, board: &str, observed: &str, model: &str, value: f64) -> ClaimRecord {
-    ClaimRecord {
-        id,
-        source_id: board.into(),
-        snapshot_id: id,
-        run_id: id,
-        snapshot_sha256: format!("{id:064x}"),
-        observed_on: d(observed),
-        claim: Claim {
-            subject: Subject::model(model),
-            fact: Fact::Score(Score {
-                benchmark: "lmarena-text".into(),
-                variant: String::new(),
-                metric: "rating".into(),
-                settings: Default::default(),
-                value,
-                unit: Unit::Elo,
-                uncertainty: None,
-            }),
-            reported_on: None,
-            evaluator: Evaluator::ThirdParty,
-            locator: format!("row {id}"),
-        },
-    }
+    score(id, board, observed, model, "lmarena-text", value)
 }
 
 fn run(claims: &ClaimSet, as_of: &str) -> Analysis {
@@ -112,28 +84,8 @@ fn a_board_switch_leads_with_the_new_bests_and_names_both_boards() {
     let a1 = run(&after, "2025-12-20");
     let found = changes(Some(&a0), &a1, &Materiality::default());
     let story = Story::from_toml_str(STORY, "story").unwrap();
-    let sources: Vec<SourceMeta> = [("mirror", "A mirror"), ("arena", "The arena")]
-        .into_iter()
-        .map(|(id, publisher)| SourceMeta {
-            id: id.into(),
-            publisher: publisher.into(),
-            title: "Text leaderboard".into(),
-            url: format!("https://example.org/{id}"),
-        })
-        .collect();
-    let digest = Digest::build(&DigestInput {
-        story: &story,
-        version: 2,
-        published_on: a1.as_of,
-        analysis: &a1,
-        changes: &found,
-        claims: &after,
-        sources: &sources,
-        origins: &BTreeMap::new(),
-        numbers: &BTreeMap::new(),
-        perspectives: &[],
-        quotes: &BTreeMap::new(),
-    });
+    let sources = sources(&[("mirror", "A mirror"), ("arena", "The arena")]);
+    let digest = digest(&story, &after, &a1, &found, &sources, 2);
     let md = render_markdown(&digest);
     let news = &md[md.find("## What's new").unwrap()..md.find("## What\n").unwrap()];
     let bullets: Vec<&str> = news.lines().filter(|l| l.starts_with("- ")).collect();
