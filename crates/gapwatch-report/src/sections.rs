@@ -311,12 +311,18 @@ fn lone_maker_figure(c: &Change, a: &Analysis) -> bool {
     let Change::NewLeader { row, new, .. } = c else {
         return false;
     };
-    new.evaluator == Evaluator::SelfReported
-        && a.parity.iter().filter(|r| &r.key == row).any(|r| {
+    is_lone_maker_figure(new, a.parity.iter().find(|r| &r.key == row))
+}
+
+/// Whether `e` is its maker's own figure and the best of a side of `row` that only one source
+/// reports.
+fn is_lone_maker_figure(e: &Entry, row: Option<&ParityRow>) -> bool {
+    e.evaluator == Evaluator::SelfReported
+        && row.is_some_and(|r| {
             [&r.incumbent, &r.challenger]
                 .into_iter()
                 .flatten()
-                .any(|side| side.best.claim_id == new.claim_id && side.reported_by.len() == 1)
+                .any(|side| side.best.claim_id == e.claim_id && side.reported_by.len() == 1)
         })
 }
 
@@ -539,17 +545,7 @@ fn change_bullet(
                 ));
             }
             // A maker's own figure nobody else reports is a claim, not yet a finding.
-            let lone = |e: &Entry| {
-                e.evaluator == Evaluator::SelfReported
-                    && current.is_some_and(|r| {
-                        [&r.incumbent, &r.challenger]
-                            .into_iter()
-                            .flatten()
-                            .any(|side| {
-                                side.best.claim_id == e.claim_id && side.reported_by.len() == 1
-                            })
-                    })
-            };
+            let lone = |e: &Entry| is_lone_maker_figure(e, current);
             // The other side moved too: say so, since the gap is both sides' doing.
             let other = cs.iter().find_map(|c| match c {
                 Change::NewLeader {
